@@ -1,0 +1,89 @@
+/* Schema migrations of the results store. Append only once landed: a
+ * migration that has shipped is never edited, a change is a new entry.
+ *
+ * v1 runs, counters, samples: every run with all its knobs and environment;
+ *    drop counters before/after per place; time series.
+ * v2 frames_sent, frames_recv, packets: the per-frame logs of tb-send and
+ *    tb-recv, and optional per-packet rows.
+ * v3 tun_flood: one row per TUN flood (the kernel self-test).
+ */
+#include "schema.h"
+
+static const char *const migrations[] = {
+	/* v1 */
+	"CREATE TABLE runs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  campaign TEXT NOT NULL DEFAULT '',"
+	"  point_key TEXT,"            /* identity of a sweep point + repetition, for resume */
+	"  kind TEXT NOT NULL,"        /* selftest | video | tcp | mixed */
+	"  kernel_variant TEXT, kernel_release TEXT, patch_hash TEXT, accel TEXT,"
+	"  ring INTEGER,"              /* txqueuelen of the sender-side tun */
+	"  qdisc TEXT, qdisc_limit INTEGER, qdisc_params TEXT,"
+	"  sndbuf INTEGER,"            /* sender SO_SNDBUF in bytes, 0 = default */
+	"  profile TEXT, traffic TEXT, clip TEXT, seed INTEGER, repetition INTEGER,"
+	"  git_rev TEXT, knobs_json TEXT, env_json TEXT,"
+	"  started_ns INTEGER, ended_ns INTEGER,"
+	"  status TEXT NOT NULL DEFAULT 'running',"   /* running | done | failed */
+	"  valid INTEGER, invalid_reason TEXT, cpu_busy_pct REAL"
+	");"
+	"CREATE INDEX runs_point ON runs(campaign, point_key);"
+	"CREATE TABLE counters ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  place TEXT NOT NULL,"       /* ring | qdisc | socket | wan | vpn | ... */
+	"  name TEXT NOT NULL,"
+	"  before INTEGER, after INTEGER,"
+	"  PRIMARY KEY (run_id, place, name)"
+	");"
+	"CREATE TABLE samples ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  t_ns INTEGER NOT NULL, name TEXT NOT NULL, value REAL NOT NULL, unit TEXT"
+	");"
+	"CREATE INDEX samples_run ON samples(run_id, name, t_ns);",
+
+	/* v2 */
+	"CREATE TABLE frames_sent ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  frame_no INTEGER NOT NULL, type TEXT, size_bytes INTEGER, packets INTEGER,"
+	"  first_seq INTEGER,"
+	"  capture_ns INTEGER,"        /* scheduled send time (clip timestamp on the run clock) */
+	"  send_start_ns INTEGER, send_end_ns INTEGER, blocked_ns INTEGER,"
+	"  PRIMARY KEY (run_id, frame_no)"
+	");"
+	"CREATE TABLE frames_recv ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  frame_no INTEGER NOT NULL, type TEXT, size_bytes INTEGER,"
+	"  pkts_expected INTEGER, pkts_received INTEGER,"
+	"  complete INTEGER, decodable INTEGER,"
+	"  send_ns INTEGER, first_arrival_ns INTEGER, last_arrival_ns INTEGER,"
+	"  latency_ns INTEGER,"        /* NULL when the stream carries no send time */
+	"  psnr_db REAL,"
+	"  PRIMARY KEY (run_id, frame_no)"
+	");"
+	"CREATE TABLE packets ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  ext_seq INTEGER NOT NULL, frame_no INTEGER, size_bytes INTEGER,"
+	"  send_ns INTEGER, arrival_ns INTEGER"
+	");"
+	"CREATE INDEX packets_run ON packets(run_id, ext_seq);",
+
+	/* v3 */
+	"CREATE TABLE tun_flood ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  sent INTEGER NOT NULL, received INTEGER NOT NULL, lost INTEGER NOT NULL,"
+	"  ring_drops INTEGER, qdisc_drops INTEGER, sndbuf_errors INTEGER, unexplained INTEGER,"
+	"  send_errors INTEGER, blocked_ns INTEGER, duration_ns INTEGER, hung INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (run_id)"
+	");",
+};
+
+int tb_schema_count(void)
+{
+	return (int)(sizeof migrations / sizeof migrations[0]);
+}
+
+const char *tb_schema_migration(int to_version)
+{
+	if (to_version < 1 || to_version > tb_schema_count())
+		return 0;
+	return migrations[to_version - 1];
+}

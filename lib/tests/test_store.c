@@ -1,0 +1,227 @@
+/* Results store: create, migrate from an older version, reopen, refuse what
+ * it cannot read, and a reader in another process while a writer commits. */
+#include "tb/check.h"
+#include "tb/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/tb-store-test-XXXXXX";
+
+static void path_in_dir(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", dir, name);
+}
+
+static int table_exists(tb_store *st, const char *name)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='%s'", name);
+	return tb_store_query_i64(st, sql, NULL) == 1;
+}
+
+static void test_create(void)
+{
+	char p[256], err[256] = "";
+	path_in_dir(p, sizeof p, "create.db");
+	tb_store *st;
+	CHECK(tb_store_open(p, &st, err, sizeof err) == 0);
+	if (!st)
+		return;
+	CHECK_EQ_I64(tb_store_version(st), tb_schema_latest());
+	CHECK(table_exists(st, "runs"));
+	CHECK(table_exists(st, "counters"));
+	CHECK(table_exists(st, "frames_recv"));
+	CHECK(table_exists(st, "tun_flood"));
+	sqlite3_stmt *s;
+	CHECK(sqlite3_prepare_v2(tb_store_db(st), "PRAGMA journal_mode", -1, &s, NULL) == SQLITE_OK);
+	CHECK(sqlite3_step(s) == SQLITE_ROW);
+	CHECK(strcmp((const char *)sqlite3_column_text(s, 0), "wal") == 0);
+	sqlite3_finalize(s);
+	tb_store_close(st);
+}
+
+static void test_migrate_from_v1(void)
+{
+	char p[256], err[256] = "";
+	path_in_dir(p, sizeof p, "migrate.db");
+	tb_store *st;
+	CHECK(tb_store_open_at(p, 1, &st, err, sizeof err) == 0);
+	if (!st)
+		return;
+	CHECK_EQ_I64(tb_store_version(st), 1);
+	CHECK(table_exists(st, "runs"));
+	CHECK(!table_exists(st, "frames_recv"));
+	CHECK(tb_store_exec(st, "INSERT INTO runs(kind, ring, qdisc) VALUES('video', 25, 'pfifo')") == 0);
+	tb_store_close(st);
+
+	CHECK(tb_store_open(p, &st, err, sizeof err) == 0);
+	if (!st)
+		return;
+	CHECK_EQ_I64(tb_store_version(st), tb_schema_latest());
+	CHECK(table_exists(st, "frames_recv"));
+	CHECK(table_exists(st, "tun_flood"));
+	CHECK_EQ_I64(tb_store_query_i64(st, "SELECT ring FROM runs WHERE kind='video'", NULL), 25);
+	/* The new tables are usable and tied to the old rows. */
+	CHECK(tb_store_exec(st, "INSERT INTO frames_recv(run_id, frame_no, complete) VALUES(1, 0, 1)") == 0);
+	tb_store_close(st);
+}
+
+static void test_reopen_and_refuse(void)
+{
+	char p[256], err[256] = "";
+	path_in_dir(p, sizeof p, "reopen.db");
+	tb_store *st;
+	CHECK(tb_store_open(p, &st, err, sizeof err) == 0);
+	if (!st)
+		return;
+	CHECK(tb_store_exec(st, "INSERT INTO runs(kind) VALUES('tcp')") == 0);
+	tb_store_close(st);
+	CHECK(tb_store_open(p, &st, err, sizeof err) == 0);
+	if (!st)
+		return;
+	CHECK_EQ_I64(tb_store_query_i64(st, "SELECT count(*) FROM runs", NULL), 1);
+	CHECK_EQ_I64(tb_store_version(st), tb_schema_latest());
+	tb_store_close(st);
+
+	CHECK(tb_store_open_readonly(p, &st, err, sizeof err) == 0);
+	if (st) {
+		CHECK(tb_store_exec(st, "INSERT INTO runs(kind) VALUES('tcp')") != 0);
+		tb_store_close(st);
+	}
+
+	/* A file from a newer build is refused, with the versions named. */
+	sqlite3 *raw;
+	CHECK(sqlite3_open(p, &raw) == SQLITE_OK);
+	CHECK(sqlite3_exec(raw, "PRAGMA user_version = 999", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(raw);
+	err[0] = 0;
+	CHECK(tb_store_open(p, &st, err, sizeof err) == -1);
+	CHECK(st == NULL);
+	CHECK(strstr(err, "v999") != NULL);
+
+	/* Not a database at all. */
+	char g[256];
+	path_in_dir(g, sizeof g, "garbage.db");
+	FILE *f = fopen(g, "w");
+	fputs("this is not an sqlite file, just text long enough to have a header...........\n", f);
+	fclose(f);
+	err[0] = 0;
+	CHECK(tb_store_open(g, &st, err, sizeof err) == -1);
+	CHECK(strstr(err, "not an SQLite database") != NULL);
+
+	CHECK(tb_store_open_readonly("/nonexistent/dir/x.db", &st, err, sizeof err) == -1);
+	CHECK(tb_store_open_at(p, 0, &st, err, sizeof err) == -1);
+}
+
+static void test_batches(void)
+{
+	char p[256], err[256] = "";
+	path_in_dir(p, sizeof p, "batch.db");
+	tb_store *st;
+	CHECK(tb_store_open(p, &st, err, sizeof err) == 0);
+	if (!st)
+		return;
+	CHECK(tb_store_exec(st, "INSERT INTO runs(kind) VALUES('video')") == 0);
+	for (int i = 0; i < 250; i++) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "INSERT INTO frames_recv(run_id, frame_no) VALUES(1, %d)", i);
+		CHECK(tb_store_batch_row(st, 100) == 0);
+		CHECK(tb_store_exec(st, sql) == 0);
+	}
+	CHECK(tb_store_batch_end(st) == 0);
+	CHECK(sqlite3_get_autocommit(tb_store_db(st)) != 0);
+	CHECK_EQ_I64(tb_store_query_i64(st, "SELECT count(*) FROM frames_recv", NULL), 250);
+	tb_store_close(st);
+}
+
+/* WAL: a reader in another process never blocks on, nor sees part of, a
+ * writer's transaction. The writer commits BATCHES transactions of ROWS rows;
+ * every count the reader sees must be a whole number of batches and never go
+ * down. */
+enum { BATCHES = 40, ROWS = 100 };
+
+static void test_concurrent_reader(void)
+{
+	char p[256], err[256] = "";
+	path_in_dir(p, sizeof p, "wal.db");
+	tb_store *st;
+	CHECK(tb_store_open(p, &st, err, sizeof err) == 0);
+	if (!st)
+		return;
+	CHECK(tb_store_exec(st, "INSERT INTO runs(kind) VALUES('video')") == 0);
+	tb_store_close(st);
+
+	pid_t pid = fork();
+	if (pid == 0) {
+		tb_store *w;
+		if (tb_store_open(p, &w, err, sizeof err))
+			_exit(3);
+		for (int b = 0; b < BATCHES; b++) {
+			if (tb_store_begin(w))
+				_exit(4);
+			for (int r = 0; r < ROWS; r++) {
+				char sql[128];
+				snprintf(sql, sizeof sql,
+					 "INSERT INTO frames_recv(run_id, frame_no) VALUES(1, %d)",
+					 b * ROWS + r);
+				if (tb_store_exec(w, sql))
+					_exit(5);
+			}
+			usleep(2000); /* hold the transaction open while the reader reads */
+			if (tb_store_commit(w))
+				_exit(6);
+		}
+		tb_store_close(w);
+		_exit(0);
+	}
+
+	tb_store *r;
+	CHECK(tb_store_open_readonly(p, &r, err, sizeof err) == 0);
+	long long last = 0;
+	int reads = 0, torn = 0, failed = 0, backwards = 0, done = 0;
+	while (!done) {
+		int status;
+		done = waitpid(pid, &status, WNOHANG) == pid;
+		if (done)
+			CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		int ok;
+		long long n = tb_store_query_i64(r, "SELECT count(*) FROM frames_recv", &ok);
+		reads++;
+		if (!ok)
+			failed++;
+		else if (n % ROWS)
+			torn++;
+		else if (n < last)
+			backwards++;
+		else
+			last = n;
+	}
+	CHECK_EQ_I64(failed, 0);
+	CHECK_EQ_I64(torn, 0);
+	CHECK_EQ_I64(backwards, 0);
+	CHECK(reads > 1);
+	CHECK_EQ_I64(tb_store_query_i64(r, "SELECT count(*) FROM frames_recv", NULL), BATCHES * ROWS);
+	tb_store_close(r);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_create();
+	test_migrate_from_v1();
+	test_reopen_and_refuse();
+	test_batches();
+	test_concurrent_reader();
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+	return TB_CHECK_SUMMARY();
+}
