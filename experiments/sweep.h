@@ -1,0 +1,86 @@
+/* Sweep files: a declarative experiment matrix, in a format people can read
+ * and comment. Example:
+ *
+ *   # stock vs the paper's patch, two ring sizes, one short profile
+ *   [sweep]
+ *   name        = ci-quick
+ *   repetitions = 2
+ *   duration    = 8s
+ *
+ *   [matrix]
+ *   kernel  = stock, nodrop-v2
+ *   ring    = 25, 500
+ *   qdisc   = pfifo limit 25000
+ *   profile = lan
+ *   traffic = video
+ *
+ * Every [matrix] key is an axis; the sweep is their cartesian product times
+ * the repetitions. Axes left out take the defaults below. Values are checked
+ * here (ranges, qdisc syntax, known names), so a bad file stops before any
+ * guest boots. */
+#ifndef TB_SWEEP_H
+#define TB_SWEEP_H
+
+#include <stddef.h>
+
+enum { SWEEP_MAX_VALUES = 64, SWEEP_VALUE_LEN = 128, SWEEP_NAME_LEN = 64 };
+
+enum sweep_axis {
+	AXIS_KERNEL,
+	AXIS_RING,
+	AXIS_QDISC,
+	AXIS_PROFILE,
+	AXIS_TRAFFIC,
+	AXIS_CLIP,
+	AXIS_SNDBUF,
+	AXIS_PACE,
+	AXIS_COUNT
+};
+
+struct sweep_axis_values {
+	int count;
+	char values[SWEEP_MAX_VALUES][SWEEP_VALUE_LEN];
+	int line; /* where it was set, for messages; 0 = default */
+};
+
+struct sweep {
+	char name[SWEEP_NAME_LEN];
+	int repetitions;
+	int duration_s;
+	long long seed;
+	struct sweep_axis_values axis[AXIS_COUNT];
+};
+
+/* Names checked against what exists: NULL lists skip the check. */
+struct sweep_known {
+	const char *const *kernels;   /* NULL-terminated */
+	const char *const *profiles;
+	const char *const *clips;
+};
+
+const char *sweep_axis_name(enum sweep_axis a);
+
+/* Parse a sweep file's text. Returns 0, or -1 with "FILE:LINE: reason" in err. */
+int sweep_parse(const char *text, const char *filename, const struct sweep_known *known,
+		struct sweep *out, char *err, size_t errlen);
+int sweep_parse_file(const char *path, const struct sweep_known *known, struct sweep *out,
+		     char *err, size_t errlen);
+
+/* Number of runs: product of axis sizes times repetitions. */
+long long sweep_point_count(const struct sweep *s);
+
+/* The i-th point (0 <= i < count), kernel-major so one guest boot serves a
+ * kernel's consecutive points. idx[a] is the value index on each axis;
+ * *rep is the repetition (1-based). */
+void sweep_point(const struct sweep *s, long long i, int idx[AXIS_COUNT], int *rep);
+
+/* A canonical, stable identity for a point: "kernel=stock ring=25 ... rep=1".
+ * Used to skip finished runs when a sweep is resumed. */
+void sweep_point_key(const struct sweep *s, const int idx[AXIS_COUNT], int rep, char *buf,
+		     size_t len);
+
+/* Validate a qdisc spec such as "pfifo limit 25000" or "fq_codel target 5ms".
+ * Returns 0, or -1 with a reason in err. */
+int qdisc_spec_check(const char *spec, char *err, size_t errlen);
+
+#endif

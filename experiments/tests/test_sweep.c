@@ -1,0 +1,146 @@
+/* Sweep files: expansion order and count, stable keys, defaults, and every
+ * kind of bad input rejected with the line and the reason. */
+#include "sweep.h"
+#include "tb/check.h"
+
+#include <string.h>
+
+static const char *const kernels[] = {"stock", "nodrop-v2", "nodrop-qdisc", NULL};
+static const char *const profiles[] = {"lan", "de-us", NULL};
+static const char *const clips[] = {"720p30", "480p30", NULL};
+static const struct sweep_known known = {kernels, profiles, clips};
+
+static struct sweep s;
+
+static void test_expand(void)
+{
+	const char *text = "# two kernels, two rings\n"
+			   "[sweep]\n"
+			   "name = ci-quick\n"
+			   "repetitions = 2   # spread\n"
+			   "duration = 8s\n"
+			   "\n"
+			   "[matrix]\n"
+			   "kernel = stock, nodrop-v2\n"
+			   "ring   = 25, 500\n"
+			   "qdisc  = pfifo limit 25000, fq_codel target 5ms interval 100ms\n";
+	char err[256] = "";
+	CHECK(sweep_parse(text, "t.sweep", &known, &s, err, sizeof err) == 0);
+	if (err[0])
+		fprintf(stderr, "unexpected: %s\n", err);
+	CHECK(strcmp(s.name, "ci-quick") == 0);
+	CHECK_EQ_I64(s.repetitions, 2);
+	CHECK_EQ_I64(s.duration_s, 8);
+	CHECK_EQ_I64(sweep_point_count(&s), 2 * 2 * 2 * 2);
+	/* Defaults fill the axes not given. */
+	CHECK(strcmp(s.axis[AXIS_PROFILE].values[0], "lan") == 0);
+	CHECK(strcmp(s.axis[AXIS_TRAFFIC].values[0], "video") == 0);
+
+	/* Kernel-major: the first half is all stock, repetitions next. */
+	int idx[AXIS_COUNT], rep;
+	for (long long i = 0; i < 16; i++) {
+		sweep_point(&s, i, idx, &rep);
+		CHECK_EQ_I64(idx[AXIS_KERNEL], i / 8);
+		CHECK_EQ_I64(rep, (i / 4) % 2 + 1);
+		CHECK_EQ_I64(idx[AXIS_RING], (i / 2) % 2);
+		CHECK_EQ_I64(idx[AXIS_QDISC], i % 2);
+	}
+	/* Keys are unique across the sweep and stable. */
+	char keys[16][1024];
+	for (long long i = 0; i < 16; i++) {
+		sweep_point(&s, i, idx, &rep);
+		sweep_point_key(&s, idx, rep, keys[i], sizeof keys[i]);
+		for (long long j = 0; j < i; j++)
+			CHECK(strcmp(keys[i], keys[j]) != 0);
+	}
+	CHECK(strcmp(keys[0], "kernel=stock;ring=25;qdisc=pfifo limit 25000;profile=lan;"
+			      "traffic=video;clip=720p30;sndbuf=default;pace=0;duration=8s;seed=1;rep=1") == 0);
+}
+
+static void test_name_from_file(void)
+{
+	char err[256];
+	CHECK(sweep_parse("[matrix]\nring = 1\n", "sweeps/my-test.sweep", &known, &s, err, sizeof err) == 0);
+	CHECK(strcmp(s.name, "my-test") == 0);
+	CHECK_EQ_I64(sweep_point_count(&s), 1);
+}
+
+struct bad {
+	const char *text;
+	const char *expect; /* substring of the error */
+};
+
+static void test_bad_input(void)
+{
+	static const struct bad cases[] = {
+		{"[matrix]\nkernel = stock, nodrop-v9\n", "t.sweep:2: unknown kernel variant 'nodrop-v9'"},
+		{"[matrix]\nring = 0\n", "t.sweep:2: ring must be a whole number"},
+		{"[matrix]\nring = 25, 25\n", "'25' listed twice"},
+		{"[matrix]\nring = 25,,500\n", "empty value"},
+		{"[matrix]\nring = 1e3\n", "ring must be"},
+		{"[matrix]\nqdisc = pfifo limit\n", "'limit' needs a whole number of packets, got 'nothing'"},
+		{"[matrix]\nqdisc = pfifo limt 5\n", "qdisc pfifo has no parameter 'limt'"},
+		{"[matrix]\nqdisc = fq_codel target 5\n", "'target' needs a time with unit"},
+		{"[matrix]\nqdisc = cake bandwidth 10\n", "'bandwidth' needs a rate"},
+		{"[matrix]\nqdisc = red\n", "unknown qdisc 'red'"},
+		{"[matrix]\nprofile = mars\n", "unknown netem profile 'mars'"},
+		{"[matrix]\ntraffic = quic\n", "traffic must be video, tcp or mixed"},
+		{"[matrix]\nclip = 4k\n", "unknown clip '4k'"},
+		{"[matrix]\nsndbuf = 12\n", "sndbuf must be"},
+		{"[matrix]\npace = 1.5\n", "pace must be"},
+		{"[matrix]\ncolour = red\n", "t.sweep:2: unknown key 'colour' in [matrix]"},
+		{"[matrix]\nring = 1\nring = 2\n", "t.sweep:3: 'ring' set twice (first on line 2)"},
+		{"[sweep]\nrepetitions = 0\n", "repetitions must be in 1..1000"},
+		{"[sweep]\nduration = 10h\n", "duration must be"},
+		{"[sweep]\nname = a b\n", "name must be"},
+		{"[sweep]\nseed = 1\nseed = 2\n", "t.sweep:3: 'seed' set twice"},
+		{"[sweep]\nfoo = 1\n", "unknown key 'foo' in [sweep]"},
+		{"ring = 1\n", "t.sweep:1: 'ring' before any [sweep] or [matrix] section"},
+		{"[matrix\n", "unknown section [matrix"},
+		{"[matrix]\njust words\n", "t.sweep:2: expected 'key = value'"},
+		{"[matrix]\nring =\n", "'ring' has no value"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char err[512] = "";
+		int rc = sweep_parse(cases[i].text, "t.sweep", &known, &s, err, sizeof err);
+		CHECK(rc == -1);
+		if (!strstr(err, cases[i].expect)) {
+			fprintf(stderr, "case %zu: expected '%s' in '%s'\n", i, cases[i].expect, err);
+			CHECK(0);
+		}
+	}
+	/* A default that does not exist among the known names is named. */
+	static const char *const only_480[] = {"480p30", NULL};
+	struct sweep_known k2 = {kernels, profiles, only_480};
+	char err[512] = "";
+	CHECK(sweep_parse("[matrix]\nring = 5\n", "t.sweep", &k2, &s, err, sizeof err) == -1);
+	CHECK(strstr(err, "default clip") != NULL);
+}
+
+static void test_qdisc_specs(void)
+{
+	static const char *const good[] = {
+		"noqueue", "pfifo_fast", "pfifo limit 25000", "bfifo limit 64kb",
+		"fq_codel", "fq_codel limit 10240 target 5ms interval 100ms noecn",
+		"cake bandwidth 10mbit rtt 100ms besteffort", "fq maxrate 8mbit"};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		char err[256] = "";
+		CHECK(qdisc_spec_check(good[i], err, sizeof err) == 0);
+		if (err[0])
+			fprintf(stderr, "%s: %s\n", good[i], err);
+	}
+	char err[256];
+	CHECK(qdisc_spec_check("", err, sizeof err) == -1);
+	CHECK(qdisc_spec_check("noqueue limit 5", err, sizeof err) == -1);
+	CHECK(qdisc_spec_check("pfifo limit -3", err, sizeof err) == -1);
+	CHECK(qdisc_spec_check("pfifo limit 2.5", err, sizeof err) == -1);
+}
+
+int main(void)
+{
+	test_expand();
+	test_name_from_file();
+	test_bad_input();
+	test_qdisc_specs();
+	return TB_CHECK_SUMMARY();
+}
