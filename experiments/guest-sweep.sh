@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Inside the guest: run each point of POINTS (tab-separated, from
+# tb-sweep expand) and leave each finished run's database in OUT/runs/.
+# A run's database is written on the guest's tmpfs (SQLite's WAL needs shared
+# memory that a 9p share does not give) and moved to OUT only when the run
+# is complete, so OUT/runs never holds half a run.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+
+points=${1:?usage: guest-sweep.sh POINTS.tsv OUT_DIR}
+out=${2:?usage: guest-sweep.sh POINTS.tsv OUT_DIR}
+mkdir -p "$out/runs"
+n=$(wc -l <"$points")
+i=0 failed=0
+start=$(date +%s)
+
+fmt_eta() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
+
+while IFS=$'\t' read -r index kernel ring qdisc profile traffic clip sndbuf pace rep duration seed key; do
+	i=$((i + 1))
+	elapsed=$(($(date +%s) - start))
+	eta='?'
+	[ "$i" -gt 1 ] && eta=$(fmt_eta $((elapsed * (n - i + 1) / (i - 1))))
+	printf 'run %d/%d  kernel=%s ring=%s qdisc=%s profile=%s traffic=%s rep=%s  (elapsed %s, ETA %s)\n' \
+		"$i" "$n" "$kernel" "$ring" "$qdisc" "$profile" "$traffic" "$rep" "$(fmt_eta "$elapsed")" "$eta"
+	db=/tmp/run-$index.db
+	rm -f "$db" "$db-wal" "$db-shm"
+	if bash "$TB_ROOT/experiments/run-point.sh" --db "$db" --kernel "$kernel" --ring "$ring" \
+		--qdisc "$qdisc" --profile "$profile" --traffic "$traffic" --clip "$clip" \
+		--sndbuf "$sndbuf" --pace "$pace" --rep "$rep" --duration "$duration" --seed "$seed" \
+		--key "$key"; then
+		# Fold the WAL into the file, then publish it atomically.
+		sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+		cp "$db" "$out/runs/.$index.db.tmp"
+		mv "$out/runs/.$index.db.tmp" "$out/runs/$index.db"
+	else
+		failed=$((failed + 1))
+		printf 'run %d/%d failed (see the messages above); going on\n' "$i" "$n"
+	fi
+	rm -f "$db" "$db-wal" "$db-shm"
+done <"$points"
+sync
+printf 'guest: %d of %d runs finished\n' $((n - failed)) "$n"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# ./testbed sweep FILE: run a declarative experiment matrix.
+#
+# The host checks the file (nothing boots on a bad one), drops the runs the
+# campaign database already has (so a sweep resumes where it stopped), boots
+# each kernel variant once and runs all of its pending points inside. Every
+# finished run leaves its own small database on the shared results
+# directory; the host merges it into the campaign database as soon as the
+# guest exits, also after Ctrl-C or a crash, so no finished run is lost.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+
+usage() {
+	cat <<'TXT'
+usage: ./testbed sweep FILE [--db PATH] [--dry-run] [--overhead SECONDS]
+
+Runs every point of the sweep FILE (format: experiments/sweeps/README.md)
+that the campaign database does not already hold as finished.
+  --db PATH     campaign database (default: results/<sweep name>.db)
+  --dry-run     check the file and list the pending runs, boot nothing
+  --overhead S  per-run setup seconds assumed for the ETA (default 20)
+TXT
+}
+
+file='' db='' dry=0 overhead=20
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--db) [ $# -ge 2 ] || tb_usage_die "sweep: --db needs a path"; db=$2; shift ;;
+	--dry-run) dry=1 ;;
+	--overhead)
+		if [ $# -lt 2 ] || ! [[ $2 =~ ^[0-9]+$ ]]; then tb_usage_die "sweep: --overhead needs whole seconds"; fi
+		overhead=$2; shift ;;
+	-h | --help) usage; exit 0 ;;
+	-*) tb_usage_die "sweep: unknown option '$1'" ;;
+	*) [ -z "$file" ] || tb_usage_die "sweep: one sweep file only"; file=$1 ;;
+	esac
+	shift
+done
+[ -n "$file" ] || tb_usage_die "sweep: which sweep file?"
+[ -r "$file" ] || tb_die "cannot read sweep file '$file'"
+file=$(realpath "$file")
+
+bin=$TB_BUILD
+for t in experiments/tb-sweep lib/tb-db; do
+	[ -x "$bin/$t" ] || bash "$TB_ROOT/scripts/build.sh" >/dev/null
+done
+
+# What exists, so the file is checked against it before anything boots.
+join() { local IFS=,; printf '%s' "$*"; }
+mapfile -t kernels < <(find "$TB_ROOT/kernel/patches" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort)
+mapfile -t profiles < <(find "$TB_ROOT/netem-profiles" -maxdepth 1 -name '*.profile' -printf '%f\n' | sed 's/\.profile$//' | sort)
+mapfile -t clips < <(awk '!/^#/ && NF { print $1 }' "$TB_ROOT/datasets/clips.conf")
+known=(--kernels "$(join "${kernels[@]}")" --profiles "$(join "${profiles[@]}")" --clips "$(join "${clips[@]}")")
+
+"$bin/experiments/tb-sweep" check "$file" "${known[@]}" --overhead "$overhead"
+name=$("$bin/experiments/tb-sweep" check "$file" "${known[@]}" | sed -n '1s/^sweep \([^:]*\):.*/\1/p')
+[ -n "$db" ] || db=$TB_ROOT/results/$name.db
+mkdir -p "$(dirname "$db")"
+"$bin/lib/tb-db" init "$db"
+
+work=$TB_CACHE/sweeps/$name
+mkdir -p "$work"
+all=$work/all.tsv pending=$work/pending.tsv
+"$bin/experiments/tb-sweep" expand "$file" "${known[@]}" >"$all"
+# Column 13 is the point key; finished keys are skipped.
+"$bin/lib/tb-db" done-keys "$db" "$name" >"$work/done.keys"
+awk -F'\t' 'NR == FNR { done[$0] = 1; next } !($13 in done)' "$work/done.keys" "$all" >"$pending"
+total=$(wc -l <"$all")
+todo=$(wc -l <"$pending")
+tb_log "sweep $name: $((total - todo)) of $total runs already in $db, $todo to do"
+if [ "$dry" -eq 1 ]; then
+	cut -f2-10 "$pending"
+	exit 0
+fi
+[ "$todo" -gt 0 ] || { tb_log "nothing to do"; exit 0; }
+
+# Merge every finished run database of an out dir, once.
+merge_runs() {
+	local out=$1 f
+	for f in "$out"/runs/*.db; do
+		[ -f "$f" ] || continue
+		"$bin/lib/tb-db" import "$db" "$f" && mv "$f" "$f.merged"
+	done
+}
+
+current_out=''
+on_interrupt() {
+	trap - INT TERM
+	tb_log "interrupted: keeping the runs that finished"
+	[ -z "$current_out" ] || merge_runs "$current_out"
+	exit 130
+}
+trap on_interrupt INT TERM
+
+git_rev=$(git -C "$TB_ROOT" describe --always --dirty 2>/dev/null || echo unknown)
+failed=0
+while read -r kernel; do
+	out=$(mktemp -d "$work/boot-$kernel-XXXXXX")
+	current_out=$out
+	mkdir -p "$out/runs"
+	awk -F'\t' -v k="$kernel" '$2 == k' "$pending" >"$out/points.tsv"
+	n=$(wc -l <"$out/points.tsv")
+	duration=$(head -n1 "$out/points.tsv" | cut -f11)
+	tb_log "kernel $kernel: $n run(s); booting"
+	bash "$TB_ROOT/kernel/build.sh" build "$kernel"
+	# Generous: TCG runs are slow; a hung guest is still killed in the end.
+	timeout_s=$((n * (duration + overhead) * 3 + 300))
+	set +e
+	bash "$TB_ROOT/kernel/vm.sh" --kernel "$kernel" --out "$out" --timeout "$timeout_s" -- \
+		env TB_CAMPAIGN="$name" TB_GIT_REV="$git_rev" \
+		bash "$TB_ROOT/experiments/guest-sweep.sh" "$out/points.tsv" "$out"
+	rc=$?
+	set -e
+	merge_runs "$out"
+	current_out=''
+	if [ "$rc" -ne 0 ]; then
+		tb_log "kernel $kernel: guest exited with status $rc (finished runs were kept)"
+		failed=1
+	fi
+done < <(cut -f2 "$pending" | awk '!seen[$0]++')
+
+done_now=$("$bin/lib/tb-db" query "$db" "SELECT count(*) FROM runs WHERE campaign='$name' AND status='done'")
+invalid=$("$bin/lib/tb-db" query "$db" "SELECT count(*) FROM runs WHERE campaign='$name' AND status='done' AND valid=0")
+tb_log "sweep $name: $done_now of $total runs done ($invalid marked invalid) in $db"
+[ "$failed" -eq 0 ] && [ "$done_now" -ge "$total" ]
