@@ -71,4 +71,5 @@ fi
 
 if [ "$build" -eq 1 ]; then
 	bash "$TB_ROOT/scripts/build.sh"
+	bash "$TB_ROOT/datasets/generate.sh" # test clips into $TB_CACHE/clips; quick when present
 fi
