@@ -49,22 +49,32 @@ static const char *const migrations[] = {
 	"  send_start_ns INTEGER, send_end_ns INTEGER, blocked_ns INTEGER,"
 	"  PRIMARY KEY (run_id, frame_no)"
 	");"
+	/* frames_recv: one row per frame tb-recv finished (see receiver/reasm.h).
+	 * stream numbers the SSRCs of a run (0, then +1 at each change); frame_no
+	 * is the extension's frame number, or 0,1,2.. without it. decodable is
+	 * chain_decodable (complete, and the reference chain since the last IDR
+	 * intact) AND decoder_ok when decoding ran (decoder_ok NULL otherwise).
+	 * Unknown values (no extension, frame lost entirely) are NULL. */
 	"CREATE TABLE frames_recv ("
 	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
-	"  frame_no INTEGER NOT NULL, type TEXT, size_bytes INTEGER,"
+	"  stream INTEGER NOT NULL DEFAULT 0, frame_no INTEGER NOT NULL,"
+	"  ssrc INTEGER, rtp_ts INTEGER, first_seq INTEGER,"
+	"  type TEXT, size_bytes INTEGER,"
 	"  pkts_expected INTEGER, pkts_received INTEGER,"
-	"  complete INTEGER, decodable INTEGER,"
-	"  send_ns INTEGER, first_arrival_ns INTEGER, last_arrival_ns INTEGER,"
-	"  latency_ns INTEGER,"        /* NULL when the stream carries no send time */
+	"  complete INTEGER, decodable INTEGER, chain_decodable INTEGER, decoder_ok INTEGER,"
+	"  capture_ns INTEGER, send_ns INTEGER, first_arrival_ns INTEGER, last_arrival_ns INTEGER,"
+	"  latency_ns INTEGER,"        /* last arrival - capture_ns; NULL without the extension */
 	"  psnr_db REAL,"
-	"  PRIMARY KEY (run_id, frame_no)"
+	"  PRIMARY KEY (run_id, stream, frame_no)"
 	");"
+	/* packets (tb-recv --packets): every well-formed packet; status 0 = in a
+	 * frame, 1 = duplicate, 2 = late (its frame was already finished). */
 	"CREATE TABLE packets ("
 	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
-	"  ext_seq INTEGER NOT NULL, frame_no INTEGER, size_bytes INTEGER,"
-	"  send_ns INTEGER, arrival_ns INTEGER"
+	"  stream INTEGER NOT NULL DEFAULT 0, ext_seq INTEGER NOT NULL, frame_no INTEGER,"
+	"  size_bytes INTEGER, send_ns INTEGER, arrival_ns INTEGER, status INTEGER NOT NULL DEFAULT 0"
 	");"
-	"CREATE INDEX packets_run ON packets(run_id, ext_seq);",
+	"CREATE INDEX packets_run ON packets(run_id, stream, ext_seq);",
 
 	/* v3 */
 	"CREATE TABLE tun_flood ("
