@@ -41,12 +41,19 @@ static const char *const migrations[] = {
 	"CREATE INDEX samples_run ON samples(run_id, name, t_ns);",
 
 	/* v2 */
+	/* frames_sent: one row per frame tb-send sent. Times are CLOCK_REALTIME ns. */
 	"CREATE TABLE frames_sent ("
 	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
-	"  frame_no INTEGER NOT NULL, type TEXT, size_bytes INTEGER, packets INTEGER,"
-	"  first_seq INTEGER,"
+	"  frame_no INTEGER NOT NULL,"  /* increases across loops of the clip */
+	"  clip_frame INTEGER,"         /* index in the clip (frame_no modulo clip length) */
+	"  type TEXT, idr INTEGER,"     /* I/P/B of the first slice; 1 = IDR */
+	"  size_bytes INTEGER,"         /* Annex-B bytes of the access unit in the clip */
+	"  packets INTEGER, wire_bytes INTEGER," /* RTP packets and their bytes (UDP payload) */
+	"  first_seq INTEGER, rtp_ts INTEGER,"
 	"  capture_ns INTEGER,"        /* scheduled send time (clip timestamp on the run clock) */
-	"  send_start_ns INTEGER, send_end_ns INTEGER, blocked_ns INTEGER,"
+	"  send_start_ns INTEGER, send_end_ns INTEGER," /* before the first / after the last send() */
+	"  blocked_ns INTEGER,"        /* total time spent inside send() for this frame */
+	"  send_errors INTEGER,"       /* packets send() refused (EAGAIN when non-blocking, ENOBUFS, ...) */
 	"  PRIMARY KEY (run_id, frame_no)"
 	");"
 	/* frames_recv: one row per frame tb-recv finished (see receiver/reasm.h).
@@ -76,12 +83,32 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX packets_run ON packets(run_id, stream, ext_seq);",
 
-	/* v3 */
+	/* v3: one row per tb-tunflood run; counts are packets. The identity
+	 * lost = ring_drops + dev_drops + qdisc_drops + socket_drops
+	 *        + stuck_in_qdisc + unexplained
+	 * holds by construction (see kernel/tunflood/flood_account.h). */
 	"CREATE TABLE tun_flood ("
 	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
-	"  sent INTEGER NOT NULL, received INTEGER NOT NULL, lost INTEGER NOT NULL,"
-	"  ring_drops INTEGER, qdisc_drops INTEGER, sndbuf_errors INTEGER, unexplained INTEGER,"
-	"  send_errors INTEGER, blocked_ns INTEGER, duration_ns INTEGER, hung INTEGER NOT NULL DEFAULT 0,"
+	"  sent INTEGER NOT NULL,"         /* packets the sender tried, one sequence number each */
+	"  accepted INTEGER,"              /* send() returned success */
+	"  received INTEGER NOT NULL, lost INTEGER NOT NULL,"
+	"  ring_drops INTEGER,"            /* TUN ring full (tx_dropped less dev_drops) */
+	"  dev_drops INTEGER,"             /* stopped queue with no qdisc: core drop, send() ENETDOWN */
+	"  qdisc_drops INTEGER,"           /* root qdisc drops */
+	"  socket_drops INTEGER,"          /* failed sends that never reached the device */
+	"  stuck_in_qdisc INTEGER,"        /* still queued when draining gave up */
+	"  unexplained INTEGER,"
+	"  send_errors INTEGER,"           /* all failed send() calls, by errno in result_json */
+	"  sndbuf_errors INTEGER,"         /* UdpSndbufErrors delta (includes echoed drops) */
+	"  xmit_drops_reported INTEGER,"   /* drops below UDP reported back as ENOBUFS */
+	"  duplicates INTEGER, reordered INTEGER, gaps INTEGER, foreign INTEGER,"
+	"  rate_pps INTEGER, burst_packets INTEGER, reader_rate_pps INTEGER, size_bytes INTEGER,"
+	"  blocking INTEGER,"
+	"  blocked_ns INTEGER,"            /* time in send() calls that took >= 1 ms */
+	"  send_duration_ns INTEGER, duration_ns INTEGER,"
+	"  latency_mean_ns INTEGER, latency_max_ns INTEGER,"   /* send() to read() on the TUN */
+	"  hung INTEGER NOT NULL DEFAULT 0, hung_reason TEXT,"
+	"  result_json TEXT,"              /* the tool's whole JSON object */
 	"  PRIMARY KEY (run_id)"
 	");",
 };

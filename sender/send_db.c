@@ -1,0 +1,98 @@
+/* tb-send's rows in the results store: one frames_sent row per frame,
+ * written after the run (so database work never delays a frame) in batched
+ * transactions. */
+#include <sqlite3.h>
+#include <stdio.h>
+
+#include "send.h"
+#include "tb/err.h"
+#include "tb/store.h"
+
+#define BATCH_ROWS 500
+
+static void check(tb_store *st, int rc, const char *what)
+{
+	if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		tb_die("results store: %s: %s", what, tb_store_errmsg(st));
+}
+
+static long long create_run(tb_store *st, const struct send_opts *o, const struct tb_clip *clip,
+			    int sndbuf_eff, const struct send_result *r)
+{
+	sqlite3 *db = tb_store_db(st);
+	sqlite3_stmt *s;
+	char knobs[512];
+	snprintf(knobs, sizeof knobs,
+		 "{\"dest\":\"%s\",\"pace\":%g,\"speed\":%g,\"flood\":%d,\"nonblocking\":%d,"
+		 "\"sndbuf_effective\":%d,\"ssrc\":%u,\"ext\":%d}",
+		 o->dest, o->pace, o->speed, o->flood, o->nonblocking, sndbuf_eff, o->ssrc, !o->no_ext);
+	check(st, sqlite3_prepare_v2(db,
+				     "INSERT INTO runs (kind, traffic, clip, sndbuf, knobs_json, started_ns,"
+				     " ended_ns, status) VALUES ('video', 'tb-send', ?, ?, ?, ?, ?, ?)",
+				     -1, &s, NULL),
+	      "prepare runs insert");
+	sqlite3_bind_text(s, 1, clip->name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 2, o->sndbuf);
+	sqlite3_bind_text(s, 3, knobs, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, r->count ? r->recs[0].capture_ns : 0);
+	sqlite3_bind_int64(s, 5, r->count ? r->recs[r->count - 1].send_end_ns : 0);
+	sqlite3_bind_text(s, 6, r->stopped_by_signal ? "failed" : "done", -1, SQLITE_STATIC);
+	check(st, sqlite3_step(s), "insert runs row");
+	sqlite3_finalize(s);
+	return sqlite3_last_insert_rowid(db);
+}
+
+long long send_write_db(const struct send_opts *o, const struct tb_clip *clip, int sndbuf_eff,
+			const struct send_result *r)
+{
+	tb_store *st;
+	char err[512];
+	if (tb_store_open(o->db, &st, err, sizeof err))
+		tb_die("%s", err);
+	long long run_id = o->run_id;
+	if (run_id) {
+		char q[96];
+		int ok;
+		snprintf(q, sizeof q, "SELECT count(*) FROM runs WHERE id = %lld", run_id);
+		if (tb_store_query_i64(st, q, &ok) != 1)
+			tb_die("--run-id %lld: no such run in %s", run_id, o->db);
+	} else {
+		run_id = create_run(st, o, clip, sndbuf_eff, r);
+	}
+	sqlite3_stmt *s;
+	check(st, sqlite3_prepare_v2(tb_store_db(st),
+				     "INSERT INTO frames_sent (run_id, frame_no, clip_frame, type, idr,"
+				     " size_bytes, packets, wire_bytes, first_seq, rtp_ts, capture_ns,"
+				     " send_start_ns, send_end_ns, blocked_ns, send_errors)"
+				     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+				     -1, &s, NULL),
+	      "prepare frames_sent insert");
+	for (size_t i = 0; i < r->count; i++) {
+		const struct frame_rec *f = &r->recs[i];
+		if (tb_store_batch_row(st, BATCH_ROWS))
+			tb_die("results store: %s", tb_store_errmsg(st));
+		char type[2] = {f->type, 0};
+		sqlite3_bind_int64(s, 1, run_id);
+		sqlite3_bind_int64(s, 2, f->frame_no);
+		sqlite3_bind_int64(s, 3, f->clip_frame);
+		sqlite3_bind_text(s, 4, type, 1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(s, 5, f->idr);
+		sqlite3_bind_int64(s, 6, f->size_bytes);
+		sqlite3_bind_int64(s, 7, f->packets);
+		sqlite3_bind_int64(s, 8, f->wire_bytes);
+		sqlite3_bind_int(s, 9, f->first_seq);
+		sqlite3_bind_int64(s, 10, f->rtp_ts);
+		sqlite3_bind_int64(s, 11, f->capture_ns);
+		sqlite3_bind_int64(s, 12, f->send_start_ns);
+		sqlite3_bind_int64(s, 13, f->send_end_ns);
+		sqlite3_bind_int64(s, 14, f->blocked_ns);
+		sqlite3_bind_int64(s, 15, f->send_errors);
+		check(st, sqlite3_step(s), "insert frames_sent row");
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	if (tb_store_batch_end(st))
+		tb_die("results store: %s", tb_store_errmsg(st));
+	tb_store_close(st);
+	return run_id;
+}

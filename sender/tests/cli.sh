@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# tb-send's command line: --help exits 0; each bad input exits 2 with its
+# one-line message; a missing clip exits 1 naming the fix. Sends nothing.
+set -euo pipefail
+tb_send=${1:?usage: cli.sh TB_SEND}
+fail=0
+
+# expect STATUS MESSAGE-FRAGMENT ARGS...
+expect() {
+	local want=$1 msg=$2 out rc=0
+	shift 2
+	out=$(TB_CACHE=/nonexistent-tb-cache "$tb_send" "$@" 2>&1) || rc=$?
+	if [ "$rc" -ne "$want" ] || ! grep -qF -- "$msg" <<<"$out"; then
+		echo "FAIL: tb-send $*: exit $rc (want $want), output: $out" >&2
+		fail=1
+	else
+		echo "ok: tb-send $* -> $rc"
+	fi
+}
+
+expect 0 "usage: tb-send" --help
+expect 2 "--clip is required" --dest 127.0.0.1:5000
+expect 2 "--dest is required" --clip 480p30
+expect 2 "unknown option '--bogus'" --clip 480p30 --dest 127.0.0.1:5000 --bogus
+expect 2 "unexpected argument 'extra'" --clip 480p30 --dest 127.0.0.1:5000 extra
+expect 2 "expected HOST:PORT" --clip 480p30 --dest 127.0.0.1
+expect 2 "needs brackets" --clip 480p30 --dest ::1:5000
+expect 2 "expected [IPV6]:PORT" --clip 480p30 --dest "[::1]5000"
+expect 2 "port must be 1..65535" --clip 480p30 --dest "[::1]:0"
+expect 2 "port must be 1..65535" --clip 480p30 --dest 127.0.0.1:70000
+expect 2 "--pace: expected a number in 0..1, got '2'" --clip 480p30 --dest 127.0.0.1:5000 --pace 2
+expect 2 "--duration: expected a number" --clip 480p30 --dest 127.0.0.1:5000 --duration abc
+expect 2 "--frames: expected an integer" --clip 480p30 --dest 127.0.0.1:5000 --frames 0
+expect 2 "--max-packet: expected an integer in 64..65507" --clip 480p30 --dest 127.0.0.1:5000 --max-packet 10
+expect 2 "--max-packet and --mtu exclude each other" --clip 480p30 --dest 127.0.0.1:5000 --max-packet 1000 --mtu 1500
+expect 2 "--run-id needs --db" --clip 480p30 --dest 127.0.0.1:5000 --run-id 3
+expect 2 "--pace does not apply" --clip 480p30 --dest 127.0.0.1:5000 --flood --pace 0.5
+expect 2 "needs a value" --clip 480p30 --dest
+expect 1 "nonexistent-tb-cache/clips/480p30.h264" --clip 480p30 --dest 127.0.0.1:5000
+expect 1 "cannot open clip /no/such.h264" --clip /no/such.h264 --dest 127.0.0.1:5000
+
+[ "$fail" -eq 0 ] || exit 1
+echo "cli: all passed"
