@@ -101,7 +101,7 @@ static const char *const migrations[] = {
 	"  send_errors INTEGER,"           /* all failed send() calls, by errno in result_json */
 	"  sndbuf_errors INTEGER,"         /* UdpSndbufErrors delta (includes echoed drops) */
 	"  xmit_drops_reported INTEGER,"   /* drops below UDP reported back as ENOBUFS */
-	"  duplicates INTEGER, reordered INTEGER, gaps INTEGER, foreign INTEGER,"
+	"  duplicates INTEGER, reordered INTEGER, gaps INTEGER, foreign_packets INTEGER,"
 	"  rate_pps INTEGER, burst_packets INTEGER, reader_rate_pps INTEGER, size_bytes INTEGER,"
 	"  blocking INTEGER,"
 	"  blocked_ns INTEGER,"            /* time in send() calls that took >= 1 ms */
