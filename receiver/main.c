@@ -1,0 +1,389 @@
+/* tb-recv: receive (or read from a capture) an RTP/H.264 stream, reassemble
+ * and decode its frames, and log per-frame loss, latency and decodability to
+ * the results store. See usage() and reasm.h. */
+#include "capture.h"
+#include "decode.h"
+#include "reasm.h"
+#include "recv_store.h"
+#include "recv_summary.h"
+
+#include "tb/clock.h"
+#include "tb/err.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: tb-recv (--listen [ADDR]:PORT | --pcap FILE | --iface IF) [options]\n"
+		"\n"
+		"Receives RTP/H.264 (RFC 6184, with or without the testbed's RFC 8285\n"
+		"extension), reassembles frames, decodes them with libavcodec and records\n"
+		"per-frame loss, latency and decodability.\n"
+		"\n"
+		"input (one of):\n"
+		"  --listen [ADDR]:PORT  UDP socket; ADDR is IPv4, [IPv6] or empty (all, v4+v6)\n"
+		"  --pcap FILE           read a capture file (arrival = capture timestamps)\n"
+		"  --iface IF            capture live on an interface (needs root)\n"
+		"  --port N              UDP port of the stream in a capture (default: any)\n"
+		"results:\n"
+		"  --db PATH             SQLite results store (frames_recv rows)\n"
+		"  --run-id N            existing runs row to file rows under (default: create one)\n"
+		"  --packets             also write one packets row per packet\n"
+		"  --batch N             rows per transaction (default 2000)\n"
+		"ending (default: SIGINT/SIGTERM, end of a capture file):\n"
+		"  --duration SEC        stop after SEC seconds\n"
+		"  --frames N            stop after N frames are finished\n"
+		"  --idle SEC            stop when nothing arrived for SEC seconds after the\n"
+		"                        first packet (default 0 = never)\n"
+		"analysis:\n"
+		"  --hold-ms MS          how long an incomplete frame waits for late packets (500)\n"
+		"  --max-frames N        frames in flight at most (256)\n"
+		"  --max-buffer-mb MB    payload bytes buffered at most (64)\n"
+		"  --no-decode           skip libavcodec decoding (reference chain rule only)\n"
+		"  --rcvbuf BYTES        socket receive buffer (default 8388608)\n"
+		"output:\n"
+		"  --status              one-line live status on stderr (default when a tty)\n"
+		"  --quiet               no status line, no summary\n"
+		"\n"
+		"The summary on stdout has stable lines: 'frames total N complete N\n"
+		"decodable N ...', 'packets expected N received N lost N loss_pct X ...',\n"
+		"'latency_ms p50 X p95 X p99 X max X frames N' (or 'latency_ms unknown').\n");
+}
+
+struct app {
+	struct tb_reasm *reasm;
+	struct tb_decoder *dec;
+	struct tb_recv_store *store;
+	struct tb_recv_stats stats;
+	int packets_log, status, quiet;
+	long long frame_limit;
+	int64_t deadline_mono, idle_ns, last_rx_mono, start_mono, next_status_mono;
+	uint32_t cur_stream;
+	int store_failed;
+	struct tb_recv_counters c;
+};
+
+static volatile sig_atomic_t stop_flag;
+static void on_signal(int sig) { (void)sig; stop_flag = 1; }
+
+static void on_frame(void *ctx, const struct tb_frame_rec *f)
+{
+	struct app *a = ctx;
+	int dec_ok = -1;
+	if (a->dec && f->stream != a->cur_stream) {
+		tb_decoder_reset(a->dec);
+		a->cur_stream = f->stream;
+	}
+	if (a->dec && f->annexb_len) {
+		dec_ok = tb_decode_au(a->dec, f->annexb, f->annexb_len, NULL) == TB_DEC_OK;
+		a->stats.decoded++;
+		if (f->decodable && !dec_ok)
+			a->stats.decoder_flagged++;
+		if (!f->decodable && dec_ok)
+			a->stats.decoder_concealed++;
+	}
+	int decodable = f->decodable && dec_ok != 0;
+	a->stats.frames_decodable += (uint64_t)decodable;
+	if (f->has_ext && f->pkts_received > 0)
+		tb_recv_stats_add_latency(&a->stats, f->latency_ns);
+	if (a->store && !a->store_failed && tb_recv_store_frame(a->store, f, dec_ok, decodable)) {
+		tb_warn("writing frames_recv failed; no more rows will be written");
+		a->store_failed = 1;
+	}
+}
+
+static void on_packet(void *ctx, const struct tb_pkt_rec *p)
+{
+	struct app *a = ctx;
+	if (a->store && !a->store_failed && tb_recv_store_packet(a->store, p)) {
+		tb_warn("writing packets failed; no more rows will be written");
+		a->store_failed = 1;
+	}
+}
+
+static void show_status(struct app *a, int final)
+{
+	if (!a->status)
+		return;
+	tb_reasm_counters(a->reasm, &a->c);
+	char line[256];
+	tb_recv_format_status(line, sizeof line, (double)(tb_mono_ns() - a->start_mono) / 1e9, &a->c,
+			      &a->stats);
+	fprintf(stderr, "\r%s\033[K%s", line, final ? "\n" : "");
+}
+
+/* Periodic work; returns nonzero when the run should end. */
+static int periodic(struct app *a, int64_t now_real)
+{
+	int64_t mono = tb_mono_ns();
+	tb_reasm_tick(a->reasm, now_real);
+	if (mono >= a->next_status_mono) {
+		show_status(a, 0);
+		a->next_status_mono = mono + TB_NS_PER_SEC;
+	}
+	tb_reasm_counters(a->reasm, &a->c);
+	if (a->frame_limit > 0 && (long long)a->c.frames >= a->frame_limit)
+		return 1;
+	if (a->deadline_mono > 0 && mono >= a->deadline_mono)
+		return 1;
+	if (a->idle_ns > 0 && a->last_rx_mono > 0 && mono - a->last_rx_mono >= a->idle_ns)
+		return 1;
+	return stop_flag;
+}
+
+static void on_datagram(void *ctx, const uint8_t *p, size_t n, int64_t ts)
+{
+	struct app *a = ctx;
+	a->last_rx_mono = tb_mono_ns();
+	tb_reasm_packet(a->reasm, p, n, ts);
+}
+
+static int cap_tick(void *ctx, int64_t now) { return periodic(ctx, now); }
+
+/* "[ADDR]:PORT", "ADDR:PORT" or ":PORT". */
+static int open_socket(const char *spec, int rcvbuf)
+{
+	char host[256] = "";
+	const char *port;
+	if (spec[0] == '[') {
+		const char *close = strchr(spec, ']');
+		if (!close || close[1] != ':' || (size_t)(close - spec - 1) >= sizeof host)
+			tb_usage_die("--listen: bad address '%s' (use [IPv6]:PORT)", spec);
+		memcpy(host, spec + 1, (size_t)(close - spec - 1));
+		port = close + 2;
+	} else {
+		const char *colon = strrchr(spec, ':');
+		if (!colon || (size_t)(colon - spec) >= sizeof host)
+			tb_usage_die("--listen: bad address '%s' (use ADDR:PORT or :PORT)", spec);
+		memcpy(host, spec, (size_t)(colon - spec));
+		port = colon + 1;
+	}
+	long long pn;
+	if (tb_parse_i64(port, 1, 65535, &pn))
+		tb_usage_die("--listen: bad port in '%s'", spec);
+	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV,
+				  .ai_family = host[0] ? AF_UNSPEC : AF_INET6, .ai_socktype = SOCK_DGRAM };
+	struct addrinfo *ai;
+	int rc = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai);
+	if (rc)
+		tb_usage_die("--listen: bad address '%s': %s", spec, gai_strerror(rc));
+	int fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		tb_die_errno("socket");
+	int zero = 0, one = 1;
+	if (ai->ai_family == AF_INET6 && !host[0])
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	/* Arrival time = the kernel's receive timestamp (CLOCK_REALTIME), not
+	 * when this process got around to reading the packet. */
+	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen))
+		tb_die_errno("cannot listen on %s", spec);
+	freeaddrinfo(ai);
+	return fd;
+}
+
+enum { BATCH = 64, DGRAM_MAX = 65536 };
+
+static void socket_loop(struct app *a, int fd)
+{
+	static uint8_t bufs[BATCH][DGRAM_MAX];
+	static char ctrl[BATCH][CMSG_SPACE(sizeof(struct timespec))];
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov[BATCH];
+	for (;;) {
+		struct pollfd pfd = { fd, POLLIN, 0 };
+		int pr = poll(&pfd, 1, 50);
+		if (pr < 0 && errno != EINTR)
+			tb_die_errno("poll");
+		while (pr > 0) {
+			for (int i = 0; i < BATCH; i++) {
+				iov[i] = (struct iovec){ bufs[i], DGRAM_MAX };
+				msgs[i].msg_hdr = (struct msghdr){ .msg_iov = &iov[i], .msg_iovlen = 1,
+								   .msg_control = ctrl[i],
+								   .msg_controllen = sizeof ctrl[i] };
+			}
+			int n = recvmmsg(fd, msgs, BATCH, MSG_DONTWAIT, NULL);
+			if (n < 0) {
+				if (errno != EAGAIN && errno != EINTR)
+					tb_die_errno("recvmmsg");
+				break;
+			}
+			int64_t now = tb_real_ns();
+			for (int i = 0; i < n; i++) {
+				int64_t ts = now;
+				for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msgs[i].msg_hdr); cm;
+				     cm = CMSG_NXTHDR(&msgs[i].msg_hdr, cm))
+					if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
+						struct timespec t;
+						memcpy(&t, CMSG_DATA(cm), sizeof t);
+						ts = tb_timespec_to_ns(&t);
+					}
+				/* DGRAM_MAX exceeds any UDP payload: nothing is cut. */
+				on_datagram(a, bufs[i], msgs[i].msg_len, ts);
+			}
+			if (n < BATCH)
+				break;
+		}
+		if (periodic(a, tb_real_ns()))
+			break;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	tb_set_progname(argv[0]);
+	enum { O_LISTEN = 256, O_PCAP, O_IFACE, O_PORT, O_DB, O_RUN, O_PACKETS, O_BATCH, O_DURATION,
+	       O_FRAMES, O_IDLE, O_HOLD, O_MAXF, O_MAXB, O_NODEC, O_RCVBUF, O_STATUS, O_QUIET, O_HELP };
+	static const struct option opts[] = {
+		{ "listen", 1, 0, O_LISTEN }, { "pcap", 1, 0, O_PCAP }, { "iface", 1, 0, O_IFACE },
+		{ "port", 1, 0, O_PORT }, { "db", 1, 0, O_DB }, { "run-id", 1, 0, O_RUN },
+		{ "packets", 0, 0, O_PACKETS }, { "batch", 1, 0, O_BATCH },
+		{ "duration", 1, 0, O_DURATION }, { "frames", 1, 0, O_FRAMES }, { "idle", 1, 0, O_IDLE },
+		{ "hold-ms", 1, 0, O_HOLD }, { "max-frames", 1, 0, O_MAXF },
+		{ "max-buffer-mb", 1, 0, O_MAXB }, { "no-decode", 0, 0, O_NODEC },
+		{ "rcvbuf", 1, 0, O_RCVBUF }, { "status", 0, 0, O_STATUS }, { "quiet", 0, 0, O_QUIET },
+		{ "help", 0, 0, O_HELP }, { 0, 0, 0, 0 },
+	};
+	const char *listen = NULL, *pcap_file = NULL, *iface = NULL, *db = NULL;
+	long long port = 0, run_id = 0, batch = 2000, frames = 0, hold_ms = 500, maxf = 256, maxb = 64,
+		  rcvbuf = 8 << 20;
+	double duration = 0, idle = 0;
+	int packets = 0, decode = 1, status = -1, quiet = 0, c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case O_LISTEN: listen = optarg; break;
+		case O_PCAP: pcap_file = optarg; break;
+		case O_IFACE: iface = optarg; break;
+		case O_PORT:
+			if (tb_parse_i64(optarg, 1, 65535, &port))
+				tb_usage_die("--port: '%s' is not a port number (1-65535)", optarg);
+			break;
+		case O_DB: db = optarg; break;
+		case O_RUN:
+			if (tb_parse_i64(optarg, 1, INT64_MAX, &run_id))
+				tb_usage_die("--run-id: '%s' is not a positive integer", optarg);
+			break;
+		case O_PACKETS: packets = 1; break;
+		case O_BATCH:
+			if (tb_parse_i64(optarg, 1, 1000000, &batch))
+				tb_usage_die("--batch: '%s' is not in 1..1000000", optarg);
+			break;
+		case O_DURATION:
+			if (tb_parse_double(optarg, 0.001, 1e7, &duration))
+				tb_usage_die("--duration: '%s' is not a positive number of seconds", optarg);
+			break;
+		case O_FRAMES:
+			if (tb_parse_i64(optarg, 1, INT64_MAX, &frames))
+				tb_usage_die("--frames: '%s' is not a positive integer", optarg);
+			break;
+		case O_IDLE:
+			if (tb_parse_double(optarg, 0, 1e7, &idle))
+				tb_usage_die("--idle: '%s' is not a number of seconds", optarg);
+			break;
+		case O_HOLD:
+			if (tb_parse_i64(optarg, 1, 600000, &hold_ms))
+				tb_usage_die("--hold-ms: '%s' is not in 1..600000", optarg);
+			break;
+		case O_MAXF:
+			if (tb_parse_i64(optarg, 1, 65536, &maxf))
+				tb_usage_die("--max-frames: '%s' is not in 1..65536", optarg);
+			break;
+		case O_MAXB:
+			if (tb_parse_i64(optarg, 1, 16384, &maxb))
+				tb_usage_die("--max-buffer-mb: '%s' is not in 1..16384", optarg);
+			break;
+		case O_NODEC: decode = 0; break;
+		case O_RCVBUF:
+			if (tb_parse_i64(optarg, 4096, 1 << 30, &rcvbuf))
+				tb_usage_die("--rcvbuf: '%s' is not in 4096..2^30", optarg);
+			break;
+		case O_STATUS: status = 1; break;
+		case O_QUIET: quiet = 1; break;
+		case 'h':
+		case O_HELP: usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind < argc)
+		tb_usage_die("unexpected argument '%s'", argv[optind]);
+	if (!!listen + !!pcap_file + !!iface != 1)
+		tb_usage_die("give exactly one of --listen, --pcap, --iface (see --help)");
+	if ((run_id || packets) && !db)
+		tb_usage_die("--run-id and --packets need --db");
+	if (port && listen)
+		tb_usage_die("--port is for --pcap/--iface; --listen takes [ADDR]:PORT");
+
+	struct app a = { .packets_log = packets, .quiet = quiet, .frame_limit = frames };
+	a.status = quiet ? 0 : status >= 0 ? status : isatty(2);
+	char err[512];
+	int fd = listen ? open_socket(listen, (int)rcvbuf) : -1;
+	if (db) {
+		a.store = tb_recv_store_open(db, run_id, listen ? listen : pcap_file ? pcap_file : iface,
+					     (int)batch, err, sizeof err);
+		if (!a.store)
+			tb_die("%s", err);
+	}
+	if (decode && !(a.dec = tb_decoder_new(err, sizeof err)))
+		tb_die("%s", err);
+	struct tb_reasm_cfg cfg = { .hold_ns = hold_ms * TB_NS_PER_MSEC, .max_frames = (size_t)maxf,
+				    .max_bytes = (size_t)maxb << 20 };
+	a.reasm = tb_reasm_new(&cfg, on_frame, packets ? on_packet : NULL, &a);
+	if (!a.reasm)
+		tb_die("out of memory");
+
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	a.start_mono = tb_mono_ns();
+	a.next_status_mono = a.start_mono + TB_NS_PER_SEC;
+	if (duration > 0)
+		a.deadline_mono = a.start_mono + (int64_t)(duration * 1e9);
+	a.idle_ns = (int64_t)(idle * 1e9);
+
+	struct tb_cap_stats cap = { 0 };
+	int rc = 0;
+	if (listen) {
+		socket_loop(&a, fd);
+		close(fd);
+	} else if (pcap_file) {
+		rc = tb_cap_read_file(pcap_file, (int)port, on_datagram, cap_tick, &a, &cap, err, sizeof err);
+	} else {
+		rc = tb_cap_live(iface, (int)port, on_datagram, cap_tick, &a, &stop_flag, &cap, err, sizeof err);
+	}
+	if (rc)
+		tb_warn("%s", err);
+
+	/* Finish cleanly: every frame in flight, every row committed. */
+	tb_reasm_flush(a.reasm);
+	show_status(&a, 1);
+	tb_reasm_counters(a.reasm, &a.c);
+	if (a.store) {
+		long long id = tb_recv_store_run_id(a.store);
+		if (tb_recv_store_close(a.store, err, sizeof err)) {
+			tb_warn("%s", err);
+			rc = -1;
+		}
+		if (!quiet)
+			printf("run_id %lld\n", id);
+	}
+	if (!quiet)
+		tb_recv_print_summary(stdout, &a.c, &a.stats, listen ? NULL : &cap, decode);
+	tb_reasm_free(a.reasm);
+	tb_decoder_free(a.dec);
+	tb_recv_stats_free(&a.stats);
+	return rc || a.store_failed ? 1 : 0;
+}

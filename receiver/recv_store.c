@@ -1,0 +1,172 @@
+/* See recv_store.h. */
+#include "recv_store.h"
+
+#include "tb/clock.h"
+#include "tb/err.h"
+#include "tb/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+struct tb_recv_store {
+	tb_store *st;
+	sqlite3_stmt *ins_frame, *ins_pkt;
+	long long run_id;
+	int created_run, batch;
+};
+
+static const char ins_frame_sql[] =
+	"INSERT OR REPLACE INTO frames_recv(run_id, stream, frame_no, ssrc, rtp_ts, first_seq, type,"
+	" size_bytes, pkts_expected, pkts_received, complete, decodable, chain_decodable, decoder_ok,"
+	" capture_ns, send_ns, first_arrival_ns, last_arrival_ns, latency_ns)"
+	" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)";
+static const char ins_pkt_sql[] =
+	"INSERT INTO packets(run_id, stream, ext_seq, frame_no, size_bytes, send_ns, arrival_ns, status)"
+	" VALUES(?1,?2,?3,?4,?5,?6,?7,?8)";
+
+long long tb_recv_store_run_id(const struct tb_recv_store *s) { return s->run_id; }
+
+static void close_all(struct tb_recv_store *s)
+{
+	sqlite3_finalize(s->ins_frame);
+	sqlite3_finalize(s->ins_pkt);
+	tb_store_close(s->st);
+	free(s);
+}
+
+struct tb_recv_store *tb_recv_store_open(const char *path, long long run_id, const char *label,
+					 int batch, char *err, size_t errlen)
+{
+	struct tb_recv_store *s = calloc(1, sizeof *s);
+	if (!s) {
+		tb_errbuf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->batch = batch > 0 ? batch : 1000;
+	if (tb_store_open(path, &s->st, err, errlen)) {
+		free(s);
+		return NULL;
+	}
+	sqlite3 *db = tb_store_db(s->st);
+	if (run_id > 0) {
+		char sql[96];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM runs WHERE id = %lld", run_id);
+		if (tb_store_query_i64(s->st, sql, NULL) != 1) {
+			tb_errbuf(err, errlen, "%s has no run with id %lld (create it first, or omit --run-id)",
+				  path, run_id);
+			goto fail;
+		}
+		s->run_id = run_id;
+	} else {
+		sqlite3_stmt *ins;
+		if (sqlite3_prepare_v2(db, "INSERT INTO runs(kind, traffic, started_ns) VALUES('video', ?1, ?2)",
+				       -1, &ins, NULL) != SQLITE_OK)
+			goto sqlfail;
+		sqlite3_bind_text(ins, 1, label ? label : "tb-recv", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(ins, 2, tb_real_ns());
+		int rc = sqlite3_step(ins);
+		sqlite3_finalize(ins);
+		if (rc != SQLITE_DONE)
+			goto sqlfail;
+		s->run_id = sqlite3_last_insert_rowid(db);
+		s->created_run = 1;
+	}
+	if (sqlite3_prepare_v2(db, ins_frame_sql, -1, &s->ins_frame, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, ins_pkt_sql, -1, &s->ins_pkt, NULL) != SQLITE_OK)
+		goto sqlfail;
+	return s;
+sqlfail:
+	tb_errbuf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+fail:
+	close_all(s);
+	return NULL;
+}
+
+static void bind_opt(sqlite3_stmt *q, int i, int64_t v, int known)
+{
+	if (known)
+		sqlite3_bind_int64(q, i, v);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+static int step(sqlite3_stmt *q)
+{
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int tb_recv_store_frame(struct tb_recv_store *s, const struct tb_frame_rec *f, int decoder_ok,
+			int decodable)
+{
+	if (tb_store_batch_row(s->st, s->batch))
+		return -1;
+	sqlite3_stmt *q = s->ins_frame;
+	int lost = f->pkts_received == 0;
+	sqlite3_bind_int64(q, 1, s->run_id);
+	sqlite3_bind_int64(q, 2, f->stream);
+	sqlite3_bind_int64(q, 3, f->frame_no);
+	sqlite3_bind_int64(q, 4, f->ssrc);
+	bind_opt(q, 5, f->rtp_ts, !lost);
+	bind_opt(q, 6, f->first_seq, f->first_seq >= 0);
+	if (f->au.type[0])
+		sqlite3_bind_text(q, 7, f->au.type, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, 7);
+	bind_opt(q, 8, f->size_bytes, !lost);
+	bind_opt(q, 9, f->pkts_expected, f->pkts_expected >= 0);
+	sqlite3_bind_int64(q, 10, f->pkts_received);
+	sqlite3_bind_int(q, 11, f->complete);
+	sqlite3_bind_int(q, 12, decodable);
+	sqlite3_bind_int(q, 13, f->decodable);
+	bind_opt(q, 14, decoder_ok, decoder_ok >= 0);
+	bind_opt(q, 15, f->capture_ns, f->capture_ns >= 0);
+	bind_opt(q, 16, f->send_ns, f->send_ns > 0);
+	bind_opt(q, 17, f->first_arrival_ns, f->first_arrival_ns >= 0);
+	bind_opt(q, 18, f->last_arrival_ns, f->last_arrival_ns >= 0);
+	bind_opt(q, 19, f->latency_ns, f->capture_ns >= 0 && !lost);
+	return step(q);
+}
+
+int tb_recv_store_packet(struct tb_recv_store *s, const struct tb_pkt_rec *p)
+{
+	if (tb_store_batch_row(s->st, s->batch))
+		return -1;
+	sqlite3_stmt *q = s->ins_pkt;
+	sqlite3_bind_int64(q, 1, s->run_id);
+	sqlite3_bind_int64(q, 2, p->stream);
+	sqlite3_bind_int64(q, 3, p->ext_seq);
+	bind_opt(q, 4, p->frame_no, p->frame_no >= 0);
+	sqlite3_bind_int64(q, 5, (int64_t)p->size);
+	bind_opt(q, 6, p->send_ns, p->send_ns > 0);
+	sqlite3_bind_int64(q, 7, p->arrival_ns);
+	sqlite3_bind_int(q, 8, p->status);
+	return step(q);
+}
+
+int tb_recv_store_sync(struct tb_recv_store *s)
+{
+	return tb_store_batch_end(s->st);
+}
+
+int tb_recv_store_close(struct tb_recv_store *s, char *err, size_t errlen)
+{
+	int rc = 0;
+	if (tb_store_batch_end(s->st)) {
+		tb_errbuf(err, errlen, "commit failed: %s", tb_store_errmsg(s->st));
+		rc = -1;
+	}
+	if (s->created_run) {
+		char sql[160];
+		snprintf(sql, sizeof sql, "UPDATE runs SET status='done', ended_ns=%lld WHERE id=%lld",
+			 (long long)tb_real_ns(), s->run_id);
+		if (tb_store_exec(s->st, sql) && rc == 0) {
+			tb_errbuf(err, errlen, "cannot mark run %lld done: %s", s->run_id,
+				  tb_store_errmsg(s->st));
+			rc = -1;
+		}
+	}
+	close_all(s);
+	return rc;
+}
