@@ -6,6 +6,7 @@
  * v2 frames_sent, frames_recv, packets: the per-frame logs of tb-send and
  *    tb-recv, and optional per-packet rows.
  * v3 tun_flood: one row per TUN flood (the kernel self-test).
+ * v4 tcp_intervals, tcp_results: iperf3 runs.
  */
 #include "schema.h"
 
@@ -109,6 +110,22 @@ static const char *const migrations[] = {
 	"  latency_mean_ns INTEGER, latency_max_ns INTEGER,"   /* send() to read() on the TUN */
 	"  hung INTEGER NOT NULL DEFAULT 0, hung_reason TEXT,"
 	"  result_json TEXT,"              /* the tool's whole JSON object */
+	"  PRIMARY KEY (run_id)"
+	");",
+
+	/* v4: TCP runs (iperf3 --json): its per-interval figures and the end
+	 * summary. bits_per_second as iperf3 reports it; rtt in microseconds. */
+	"CREATE TABLE tcp_intervals ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  start_s REAL NOT NULL, end_s REAL NOT NULL, bytes INTEGER, bits_per_second REAL,"
+	"  retransmits INTEGER, snd_cwnd_bytes INTEGER, rtt_us INTEGER"
+	");"
+	"CREATE INDEX tcp_intervals_run ON tcp_intervals(run_id, start_s);"
+	"CREATE TABLE tcp_results ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  duration_s REAL, sent_bytes INTEGER, received_bytes INTEGER,"
+	"  sender_bps REAL, receiver_bps REAL, retransmits INTEGER,"
+	"  mean_rtt_us INTEGER, max_snd_cwnd_bytes INTEGER,"
 	"  PRIMARY KEY (run_id)"
 	");",
 };

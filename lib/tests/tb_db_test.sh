@@ -19,8 +19,8 @@ for i in 1 2; do
 	id=$("$db" run-new "$dir/r$i.db" campaign=ci kind=video ring=$((i * 25)) qdisc="pfifo limit 25000" \
 		point_key="k$i" cpu_busy_pct=41.5 profile=)
 	expect "first run id in r$i" "$id" 1
-	printf 'ring tx_dropped 10 %d\nqdisc dropped 0 0\n' $((10 + i)) | "$db" counters "$dir/r$i.db" "$id" 2>/dev/null
-	printf '1000 backlog_pkts 3 pkts\n2000 backlog_pkts 4\n' | "$db" samples "$dir/r$i.db" "$id" 2>/dev/null
+	printf 'ring tx_dropped 10 %d\nqdisc dropped 0 0\n' $((10 + i)) | "$db" rows "$dir/r$i.db" "$id" counters place,name,before,after 2>/dev/null
+	printf '1000 backlog_pkts 3 pkts\n2000 backlog_pkts 4\n' | "$db" rows "$dir/r$i.db" "$id" samples t_ns,name,value,unit 2>/dev/null
 	"$db" run-set "$dir/r$i.db" "$id" status=done valid=1
 done
 "$db" run-new "$dir/c.db" campaign=other kind=tcp point_key=x status=done >/dev/null
@@ -40,9 +40,11 @@ expect "unknown column named" "$(grep -c "no settable column 'no_such_column'" "
 "$db" run-set "$dir/c.db" 99 status=done 2>"$dir/err"; rc=$?
 expect "missing run id fails" "$rc" 1
 expect "missing run named" "$(grep -c 'no run with id 99' "$dir/err")" 1
-printf 'ring tx_dropped 1\n' | "$db" counters "$dir/c.db" 2 2>"$dir/err"; rc=$?
-expect "short counter line fails" "$rc" 1
-expect "short counter line named" "$(grep -c 'stdin line 1: expected 4 fields, got 3' "$dir/err")" 1
+printf 'ring tx_dropped 1 2 3\n' | "$db" rows "$dir/c.db" 2 counters place,name,before,after 2>"$dir/err"; rc=$?
+expect "long row line fails" "$rc" 1
+expect "long row line named" "$(grep -c 'stdin line 1: 5 fields for 4 columns' "$dir/err")" 1
+"$db" rows "$dir/c.db" 2 "counters;drop" place 2>"$dir/err" </dev/null; rc=$?
+expect "bad table name exits 2" "$rc" 2
 echo "not a database, only some text to fill the header of a file" >"$dir/bad.db"
 "$db" import "$dir/c.db" "$dir/bad.db" 2>"$dir/err"; rc=$?
 expect "importing garbage fails" "$rc" 1

@@ -16,8 +16,8 @@ static void usage(FILE *f)
 		"usage: tb-db init DB\n"
 		"       tb-db run-new DB COLUMN=VALUE...     create a runs row, print its id\n"
 		"       tb-db run-set DB ID COLUMN=VALUE...  update a runs row\n"
-		"       tb-db counters DB ID < LINES         lines: PLACE NAME BEFORE AFTER\n"
-		"       tb-db samples DB ID < LINES          lines: T_NS NAME VALUE [UNIT]\n"
+		"       tb-db rows DB ID TABLE COL,COL.. < LINES  insert whitespace-separated\n"
+		"                                            lines into TABLE with run_id=ID\n"
 		"       tb-db import DEST SRC...             merge run databases into DEST\n"
 		"       tb-db done-keys DB CAMPAIGN          point keys of finished runs\n"
 		"       tb-db query DB SQL                   rows, tab-separated (read-only)\n"
@@ -62,6 +62,8 @@ static void bind_value(sqlite3_stmt *s, int i, const char *v)
  * table are accepted, so they can be pasted into SQL safely. */
 static int has_column(tb_store *st, const char *table, const char *col)
 {
+	if (strspn(table, "abcdefghijklmnopqrstuvwxyz_0123456789") != strlen(table))
+		return 0;
 	sqlite3_stmt *s;
 	char sql[128];
 	snprintf(sql, sizeof sql, "SELECT 1 FROM pragma_table_info('%s') WHERE name = ?", table);
@@ -151,41 +153,63 @@ static int cmd_run_set(tb_store *st, long long id, int n, char **args)
 	return 0;
 }
 
-/* Read whitespace-separated lines from stdin into an insert of `nfields`
- * values after the run id; the last `optional` fields may be absent. */
-static int cmd_lines(tb_store *st, long long id, const char *sql, int nfields, int optional,
-		     const char *what)
+/* Insert whitespace-separated lines from stdin as rows of TABLE (columns
+ * COLS, a comma list) with run_id = ID, in one transaction. Table and
+ * columns must exist; lines with fewer fields leave the last columns NULL. */
+static int cmd_rows(tb_store *st, long long id, const char *table, char *cols)
 {
+	enum { MAXC = 32 };
+	const char *col[MAXC];
+	int ncol = 0;
+	char *save = NULL;
+	for (char *c = strtok_r(cols, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+		if (ncol == MAXC)
+			tb_usage_die("rows: at most %d columns", MAXC);
+		if (!strcmp(c, "run_id") || !has_column(st, table, c))
+			tb_usage_die("rows: table '%s' has no settable column '%s'", table, c);
+		col[ncol++] = c;
+	}
+	if (!ncol)
+		tb_usage_die("rows: no columns given");
+	char sql[4096];
+	size_t off = (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s(run_id", table);
+	for (int i = 0; i < ncol; i++)
+		off += (size_t)snprintf(sql + off, sizeof sql - off, ",%s", col[i]);
+	off += (size_t)snprintf(sql + off, sizeof sql - off, ") VALUES(?");
+	for (int i = 0; i < ncol; i++)
+		off += (size_t)snprintf(sql + off, sizeof sql - off, ",?");
+	snprintf(sql + off, sizeof sql - off, ")");
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(tb_store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
-		tb_die("%s: %s", what, tb_store_errmsg(st));
-	char line[1024];
+		tb_die("rows: %s", tb_store_errmsg(st));
+	char line[4096];
 	int lineno = 0, rows = 0;
 	if (tb_store_begin(st))
-		tb_die("%s: %s", what, tb_store_errmsg(st));
+		tb_die("rows: %s", tb_store_errmsg(st));
 	while (fgets(line, sizeof line, stdin)) {
 		lineno++;
-		char *f[8], *save = NULL;
+		char *f[MAXC + 1];
 		int n = 0;
-		for (char *t = strtok_r(line, " \t\n", &save); t && n < 8; t = strtok_r(NULL, " \t\n", &save))
+		save = NULL;
+		for (char *t = strtok_r(line, " \t\n", &save); t && n <= MAXC; t = strtok_r(NULL, " \t\n", &save))
 			f[n++] = t;
 		if (n == 0 || f[0][0] == '#')
 			continue;
-		if (n < nfields - optional || n > nfields)
-			tb_die("%s: stdin line %d: expected %d fields, got %d", what, lineno, nfields, n);
+		if (n > ncol)
+			tb_die("rows: stdin line %d: %d fields for %d columns", lineno, n, ncol);
 		sqlite3_reset(s);
 		sqlite3_clear_bindings(s);
 		sqlite3_bind_int64(s, 1, id);
 		for (int i = 0; i < n; i++)
 			bind_value(s, i + 2, f[i]);
 		if (sqlite3_step(s) != SQLITE_DONE)
-			tb_die("%s: stdin line %d: %s", what, lineno, tb_store_errmsg(st));
+			tb_die("rows: stdin line %d: %s", lineno, tb_store_errmsg(st));
 		rows++;
 	}
 	sqlite3_finalize(s);
 	if (tb_store_commit(st))
-		tb_die("%s: %s", what, tb_store_errmsg(st));
-	fprintf(stderr, "tb-db: %s: %d rows\n", what, rows);
+		tb_die("rows: %s", tb_store_errmsg(st));
+	fprintf(stderr, "tb-db: %d row(s) into %s\n", rows, table);
 	return 0;
 }
 
@@ -346,16 +370,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(cmd, "run-set") && argc >= 4) {
 		st = open_rw(path);
 		rc = cmd_run_set(st, parse_id(argv[3]), argc - 4, argv + 4);
-	} else if (!strcmp(cmd, "counters") && argc == 4) {
+	} else if (!strcmp(cmd, "rows") && argc == 6) {
 		st = open_rw(path);
-		rc = cmd_lines(st, parse_id(argv[3]),
-			       "INSERT OR REPLACE INTO counters(run_id, place, name, before, after) VALUES(?,?,?,?,?)",
-			       4, 0, "counters");
-	} else if (!strcmp(cmd, "samples") && argc == 4) {
-		st = open_rw(path);
-		rc = cmd_lines(st, parse_id(argv[3]),
-			       "INSERT INTO samples(run_id, t_ns, name, value, unit) VALUES(?,?,?,?,?)", 4, 1,
-			       "samples");
+		rc = cmd_rows(st, parse_id(argv[3]), argv[4], argv[5]);
 	} else {
 		usage(stderr);
 		return 2;
