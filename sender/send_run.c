@@ -67,7 +67,8 @@ void send_run(int fd, const struct tb_clip *clip, const struct send_opts *o, siz
 				 : o->frames ? INT64_MAX : (int64_t)(clip->duration_ns / o->speed);
 	/* The run clock: frame due times are offsets from mono0, and capture_ns
 	 * maps them onto CLOCK_REALTIME through real0 (read right after). */
-	const int64_t mono0 = tb_mono_ns() + TB_NS_PER_MSEC, real0 = tb_real_ns() + TB_NS_PER_MSEC;
+	const int64_t lead = o->flood ? 0 : TB_NS_PER_MSEC; /* the first frame is due 1 ms from now */
+	const int64_t mono0 = tb_mono_ns() + lead, real0 = tb_real_ns() + lead;
 	r->start_mono_ns = mono0;
 	r->end_mono_ns = mono0;
 
@@ -109,7 +110,7 @@ void send_run(int fd, const struct tb_clip *clip, const struct send_opts *o, siz
 					  .idr = f->idr, .size_bytes = (uint32_t)f->size, .packets = (uint32_t)n,
 					  .first_seq = first_seq, .rtp_ts = rtp_ts, .capture_ns = capture};
 		int64_t start_mono = tb_mono_ns();
-		rec->late_ns = start_mono - due;
+		rec->late_ns = o->flood ? 0 : start_mono - due; /* flood: no schedule to be late for */
 		rec->send_start_ns = tb_real_ns();
 		for (int i = 0; i < n && !send_stop; i++) {
 			if (o->pace > 0 && i > 0)

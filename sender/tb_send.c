@@ -67,11 +67,15 @@ int main(int argc, char **argv)
 				late_max = f->late_ns;
 			late += f->late_ns > TB_NS_PER_MSEC;
 		}
-		/* Rates over the clip time covered when paced (that is the stream's
-		 * bitrate), over the wall time when flooding. */
-		int64_t span = o.flood ? r.end_mono_ns - r.start_mono_ns : r.media_ns;
+		/* Achieved rates: over the wall time from the first due time to the
+		 * end of the last send(), but at least the clip time covered (N
+		 * frames span N frame intervals) unless flooding. Under backpressure
+		 * the wall time is the longer one. */
+		int64_t span = r.end_mono_ns - r.start_mono_ns;
+		if (!o.flood && r.media_ns > span)
+			span = r.media_ns;
 		double secs = span > 0 ? (double)span / 1e9 : 0;
-		printf("tb-send: clip=%s frames=%zu packets=%llu bytes=%llu seconds=%.3f bitrate_mbps=%.3f "
+		printf("tb-send: clip=%s frames=%zu packets=%llu bytes=%llu seconds=%.6f bitrate_mbps=%.3f "
 		       "pps=%.0f blocked_max_ms=%.3f blocked_mean_ms=%.4f late_frames=%zu late_max_ms=%.3f "
 		       "send_errors=%llu eagain=%llu enobufs=%llu econnrefused=%llu sndbuf=%d max_packet=%zu "
 		       "run_id=%lld%s\n",
