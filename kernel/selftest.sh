@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# ./testbed selftest: boot each kernel variant once and check, with TUN
+# floods, where it drops packets (ring, qdisc, socket) against what the
+# variant is meant to do.
+set -euo pipefail
+TB_ROOT=${TB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+# shellcheck source=scripts/lib.sh
+source "$TB_ROOT/scripts/lib.sh"
+
+usage() {
+	cat <<'TXT'
+usage: ./testbed selftest [--variants LIST] [--db PATH] [--quick] [--timeout SEC]
+
+Boots each kernel variant once under ./testbed vm and floods a TUN device in
+it for ring size (txqueuelen) 1, 25, 500 x root qdisc noqueue, pfifo_fast,
+"pfifo limit 25000", fq_codel: a bursty blocking UDP sender, a reader 10x
+slower, each point in its own network namespace (tb-tunflood). Prints the
+table (counts in packets), stores every flood in the results store (runs with
+kind 'selftest' plus tun_flood and counters rows) and fails unless:
+  - stock loses packets in the ring whenever the reader is slower;
+  - nodrop-v2 and nodrop-qdisc never drop in the ring when a qdisc is
+    attached, lose nothing with "pfifo limit 25000" and a blocking sender
+    (ring 1 included), and never hang;
+  - nodrop-qdisc with noqueue still drops in the ring (old behaviour);
+  - every lost packet is accounted for (unexplained = 0).
+
+  --variants LIST  comma-separated kernel variants (default: those of stock,
+                   nodrop-v2, nodrop-qdisc already built; a listed variant
+                   that is not built yet is built first)
+  --db PATH        results database (default $TB_CACHE/results/selftest.db)
+  --quick          1000 packets per point instead of 2000
+  --timeout SEC    limit per VM boot (default 600)
+
+Environment: TB_TUNFLOOD and TB_TUNFLOOD_STORE name the two binaries
+(default: build them into $TB_BUILD). Guest output stays under
+$TB_CACHE/selftest/CAMPAIGN/VARIANT/.
+TXT
+}
+
+variants=
+db=
+quick=0
+timeout_s=600
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--variants | --db | --timeout)
+		[ $# -ge 2 ] || tb_usage_die "selftest: $1 needs an argument"
+		case "$1" in
+		--variants) variants=$2 ;;
+		--db) db=$2 ;;
+		--timeout) timeout_s=$2 ;;
+		esac
+		shift
+		;;
+	--quick) quick=1 ;;
+	-h | --help) usage; exit 0 ;;
+	*) tb_usage_die "selftest: unknown option '$1'" ;;
+	esac
+	shift
+done
+[[ $timeout_s =~ ^[1-9][0-9]*$ ]] || tb_usage_die "selftest: --timeout wants a positive number of seconds, got '$timeout_s'"
+
+known=$(bash "$TB_ROOT/kernel/build.sh" list | awk 'NR > 1 { print $1 }')
+if [ -n "$variants" ]; then
+	IFS=, read -r -a chosen <<<"$variants"
+	[ "${#chosen[@]}" -gt 0 ] || tb_usage_die "selftest: --variants is empty"
+	for v in "${chosen[@]}"; do
+		grep -qxF -- "$v" <<<"$known" || tb_usage_die "selftest: unknown kernel variant '$v' (known: $(echo "$known" | tr '\n' ' '))"
+	done
+else
+	mapfile -t chosen < <(bash "$TB_ROOT/kernel/build.sh" list |
+		awk 'NR > 1 && $2 == "yes" && ($1 == "stock" || $1 == "nodrop-v2" || $1 == "nodrop-qdisc") { print $1 }')
+	[ "${#chosen[@]}" -gt 0 ] || tb_die "no kernel variant is built yet: run './testbed kernel build all' or pass --variants"
+fi
+tb_require_root "selftest"
+
+tool=${TB_TUNFLOOD:-}
+store=${TB_TUNFLOOD_STORE:-}
+if [ -z "$tool" ] || [ -z "$store" ]; then
+	bash "$TB_ROOT/scripts/build.sh" >/dev/null
+	tool=${tool:-$TB_BUILD/kernel/tunflood/tb-tunflood}
+	store=${store:-$TB_BUILD/kernel/tunflood/tb-tunflood-store}
+fi
+[ -x "$tool" ] || tb_die "tb-tunflood not found at $tool"
+[ -x "$store" ] || tb_die "tb-tunflood-store not found at $store"
+
+db=${db:-$TB_CACHE/results/selftest.db}
+mkdir -p "$(dirname "$db")"
+campaign=selftest-$(date -u +%Y%m%dT%H%M%SZ)-$$
+base=$TB_CACHE/selftest/$campaign
+git_rev=$(git -C "$TB_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+quick_arg=()
+[ "$quick" -eq 1 ] && quick_arg=(--quick)
+
+problems=()
+timings=()
+for v in "${chosen[@]}"; do
+	out=$base/$v
+	mkdir -p "$out"
+	cp "$tool" "$out/tb-tunflood"
+	tb_log "selftest: $v: booting the VM and flooding 12 points (guest output in $out)"
+	start=$(tb_now)
+	set +e
+	bash "$TB_ROOT/kernel/vm.sh" --kernel "$v" --out "$out" --timeout "$timeout_s" -- \
+		bash "$TB_ROOT/kernel/tunflood/guest-flood.sh" "$out" "${quick_arg[@]}"
+	rc=$?
+	set -e
+	secs=$(tb_elapsed "$start")
+	accel=$(sed -n 's/^accel=//p' "$out/vm.env" 2>/dev/null || true)
+	boot=$(sed -n 's/^boot_to_command_s=//p' "$out/vm.env" 2>/dev/null || true)
+	timings+=("$v: ${secs} s (VM boot to command ${boot:-?} s, accel ${accel:-?})")
+	[ "$rc" -eq 0 ] || problems+=("$v: the guest run failed (exit $rc; see $out/points/*.err and $out/vm-console.log)")
+	shopt -s nullglob
+	results=("$out"/points/*.json)
+	shopt -u nullglob
+	if [ "${#results[@]}" -gt 0 ]; then
+		"$store" add --db "$db" --campaign "$campaign" --variant "$v" --accel "${accel:-unknown}" \
+			--git-rev "$git_rev" "${results[@]}" >/dev/null
+	fi
+	[ "${#results[@]}" -eq 12 ] || problems+=("$v: ${#results[@]} of 12 points produced a result")
+done
+
+echo
+echo "TUN flood self-test, campaign $campaign (database $db)"
+echo "flood: $(cat "$base/${chosen[0]}/points/params" 2>/dev/null || echo '?')"
+"$store" table --db "$db" --campaign "$campaign" || problems+=("no flood was stored")
+echo
+printf 'time per variant: %s\n' "${timings[@]}"
+echo
+check_rc=0
+"$store" check --db "$db" --campaign "$campaign" || check_rc=$?
+[ "$check_rc" -eq 0 ] || problems+=("some floods violate the self-test expectations (FAIL lines above)")
+if [ "${#problems[@]}" -gt 0 ]; then
+	printf 'selftest: FAILED: %s\n' "${problems[@]}" >&2
+	exit 1
+fi
+echo "selftest: passed (${chosen[*]})"

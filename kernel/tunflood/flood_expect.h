@@ -1,0 +1,29 @@
+/* What the kernel self-test demands of each flood, per kernel variant.
+ * Pure: a row in, a verdict and the reason out; unit-tested. */
+#ifndef TB_FLOOD_EXPECT_H
+#define TB_FLOOD_EXPECT_H
+
+#include <stddef.h>
+
+struct flood_row {
+	char variant[32];     /* stock | nodrop-v2 | nodrop-qdisc | ... */
+	long long ring;       /* txqueuelen, packets */
+	char qdisc[32];       /* kind reported by the kernel: noqueue, pfifo, ... */
+	char qdisc_spec[64];  /* as requested: "pfifo limit 25000" */
+	long long qdisc_limit;/* packets; -1 unknown */
+	int blocking;
+	long long rate_pps, burst, reader_rate_pps;
+	long long sent, received, lost;
+	long long ring_drops, dev_drops, qdisc_drops, socket_drops, stuck, unexplained;
+	int hung;
+};
+
+/* 1 when the reader was paced slower than the sender (or the sender unpaced). */
+int flood_reader_slower(const struct flood_row *r);
+
+/* Check every expectation that applies to the row. Returns the number
+ * violated (0 = pass); each is described, one line per violation naming the
+ * expectation, appended to msg (NUL-terminated, truncated to len). */
+int flood_expect_check(const struct flood_row *r, char *msg, size_t len);
+
+#endif

@@ -1,0 +1,314 @@
+/* tb-tunflood-store: the host side of the kernel self-test. Stores the JSON
+ * objects tb-tunflood wrote (in the guest) into the results store, prints
+ * the self-test table and checks the expectations of kernel/tunflood/
+ * flood_expect.c. SQLite's JSON functions pick the fields, so there is no
+ * JSON parser here. */
+#include "flood_expect.h"
+
+#include "tb/err.h"
+#include "tb/store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+	"usage: tb-tunflood-store add --db PATH --campaign C --variant V --accel A\n"
+	"                             [--git-rev REV] FILE...\n"
+	"       tb-tunflood-store table --db PATH --campaign C\n"
+	"       tb-tunflood-store check --db PATH --campaign C\n"
+	"\n"
+	"add    store each FILE (one tb-tunflood JSON object) as a runs row\n"
+	"       (kind 'selftest') with its tun_flood row and counters\n"
+	"table  print the campaign's floods, counts in packets\n"
+	"check  exit 1 unless every flood meets the self-test expectations;\n"
+	"       each violation is printed with the expectation and the row\n";
+
+static _Noreturn void usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "tb-tunflood-store: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%s", usage_text);
+	exit(2);
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		tb_die_errno("cannot open %s", path);
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (!buf)
+			tb_die("out of memory reading %s", path);
+		n += fread(buf + n, 1, cap - n - 1, f);
+		if (n < cap - 1)
+			break;
+		cap *= 2;
+		buf = realloc(buf, cap);
+	}
+	int bad = ferror(f);
+	fclose(f);
+	if (bad)
+		tb_die("cannot read %s", path);
+	buf[n] = 0;
+	return buf;
+}
+
+static sqlite3_stmt *prepare(tb_store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(tb_store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
+		tb_die("SQL error: %s", tb_store_errmsg(st));
+	return s;
+}
+
+static void step_done(tb_store *st, sqlite3_stmt *s, const char *what)
+{
+	if (sqlite3_step(s) != SQLITE_DONE)
+		tb_die("cannot store %s: %s", what, tb_store_errmsg(st));
+	sqlite3_reset(s);
+}
+
+static const char sql_run[] =
+	"INSERT INTO runs(campaign, point_key, kind, kernel_variant, kernel_release, accel,"
+	" ring, qdisc, qdisc_limit, qdisc_params, sndbuf, traffic, git_rev, knobs_json, env_json,"
+	" started_ns, ended_ns, status, valid)"
+	" SELECT ?2, printf('%s/ring=%d/qdisc=%s', ?3, json_extract(j, '$.start.knobs.ring_packets'),"
+	"   json_extract(j, '$.start.knobs.qdisc_spec')),"
+	" 'selftest', ?3, json_extract(j, '$.start.kernel_release'), ?4,"
+	" json_extract(j, '$.start.knobs.ring_packets'), json_extract(j, '$.start.device.qdisc_kind'),"
+	" json_extract(j, '$.start.device.qdisc_limit_packets'), json_extract(j, '$.start.knobs.qdisc_spec'),"
+	" json_extract(j, '$.start.device.sndbuf_bytes'),"
+	" printf('udp flood: %d B payload, bursts of %d at %d pps, reader %d pps (%s read), %s socket',"
+	"   json_extract(j, '$.start.knobs.size_bytes'), json_extract(j, '$.start.knobs.burst_packets'),"
+	"   json_extract(j, '$.start.knobs.rate_pps'), json_extract(j, '$.start.knobs.reader_rate_pps'),"
+	"   json_extract(j, '$.start.knobs.reader'),"
+	"   iif(json_extract(j, '$.start.knobs.blocking'), 'blocking', 'nonblocking')),"
+	" ?5, json_extract(j, '$.start.knobs'),"
+	" json_object('variant', ?3, 'accel', ?4, 'kernel_release', json_extract(j, '$.start.kernel_release'),"
+	"   'dev', json_extract(j, '$.start.dev'), 'tool', json_extract(j, '$.start.tool')),"
+	" json_extract(j, '$.start.timestamp_ns'),"
+	" json_extract(j, '$.start.timestamp_ns') + json_extract(j, '$.end.duration_ns'),"
+	" 'done', 1"
+	" FROM (SELECT ?1 AS j)";
+
+static const char sql_flood[] =
+	"INSERT INTO tun_flood(run_id, sent, accepted, received, lost, ring_drops, dev_drops,"
+	" qdisc_drops, socket_drops, stuck_in_qdisc, unexplained, send_errors, sndbuf_errors,"
+	" xmit_drops_reported, duplicates, reordered, gaps, foreign_packets, rate_pps, burst_packets,"
+	" reader_rate_pps, size_bytes, blocking, blocked_ns, send_duration_ns, duration_ns,"
+	" latency_mean_ns, latency_max_ns, hung, hung_reason, result_json)"
+	" SELECT ?2, json_extract(j, '$.end.sent'), json_extract(j, '$.end.accepted'),"
+	" json_extract(j, '$.end.received'), json_extract(j, '$.end.lost'),"
+	" json_extract(j, '$.end.ring_drops'), json_extract(j, '$.end.dev_drops'),"
+	" json_extract(j, '$.end.qdisc_drops'), json_extract(j, '$.end.socket_drops'),"
+	" json_extract(j, '$.end.stuck_in_qdisc'), json_extract(j, '$.end.unexplained'),"
+	" json_extract(j, '$.end.send_errors'), json_extract(j, '$.end.sndbuf_errors'),"
+	" json_extract(j, '$.end.xmit_drops_reported'), json_extract(j, '$.end.duplicates'),"
+	" json_extract(j, '$.end.reordered'), json_extract(j, '$.end.gaps'),"
+	" json_extract(j, '$.end.foreign'), json_extract(j, '$.start.knobs.rate_pps'),"
+	" json_extract(j, '$.start.knobs.burst_packets'), json_extract(j, '$.start.knobs.reader_rate_pps'),"
+	" json_extract(j, '$.start.knobs.size_bytes'), json_extract(j, '$.start.knobs.blocking'),"
+	" json_extract(j, '$.end.blocked_ns'), json_extract(j, '$.end.send_duration_ns'),"
+	" json_extract(j, '$.end.duration_ns'), json_extract(j, '$.end.latency_mean_ns'),"
+	" json_extract(j, '$.end.latency_max_ns'), json_extract(j, '$.end.hung'),"
+	" json_extract(j, '$.end.hung_reason'), json(j)"
+	" FROM (SELECT ?1 AS j)";
+
+static const char sql_counters[] =
+	"INSERT INTO counters(run_id, place, name, before, after)"
+	" SELECT ?2, substr(key, 1, instr(key, '.') - 1), substr(key, instr(key, '.') + 1),"
+	" json_extract(value, '$.before'), json_extract(value, '$.after')"
+	" FROM json_each(?1, '$.end.counters')";
+
+static int cmd_add(tb_store *st, const char *campaign, const char *variant, const char *accel,
+		   const char *git_rev, char **files, int nfiles)
+{
+	sqlite3_stmt *valid = prepare(st, "SELECT json_valid(?1) AND json_type(?1, '$.end.sent') = 'integer'");
+	sqlite3_stmt *run = prepare(st, sql_run);
+	sqlite3_stmt *flood = prepare(st, sql_flood);
+	sqlite3_stmt *ctr = prepare(st, sql_counters);
+	if (tb_store_begin(st))
+		tb_die("cannot begin: %s", tb_store_errmsg(st));
+	for (int i = 0; i < nfiles; i++) {
+		char *json = read_file(files[i]);
+		sqlite3_bind_text(valid, 1, json, -1, SQLITE_STATIC);
+		int ok = sqlite3_step(valid) == SQLITE_ROW && sqlite3_column_int(valid, 0) == 1;
+		sqlite3_reset(valid);
+		if (!ok) {
+			tb_store_rollback(st);
+			tb_die("%s is not a tb-tunflood result (no JSON object with end.sent)", files[i]);
+		}
+		sqlite3_bind_text(run, 1, json, -1, SQLITE_STATIC);
+		sqlite3_bind_text(run, 2, campaign, -1, SQLITE_STATIC);
+		sqlite3_bind_text(run, 3, variant, -1, SQLITE_STATIC);
+		sqlite3_bind_text(run, 4, accel, -1, SQLITE_STATIC);
+		sqlite3_bind_text(run, 5, git_rev, -1, SQLITE_STATIC);
+		step_done(st, run, files[i]);
+		sqlite3_int64 id = sqlite3_last_insert_rowid(tb_store_db(st));
+		sqlite3_bind_text(flood, 1, json, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(flood, 2, id);
+		step_done(st, flood, files[i]);
+		sqlite3_bind_text(ctr, 1, json, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ctr, 2, id);
+		step_done(st, ctr, files[i]);
+		free(json);
+	}
+	if (tb_store_commit(st))
+		tb_die("cannot commit: %s", tb_store_errmsg(st));
+	sqlite3_finalize(valid);
+	sqlite3_finalize(run);
+	sqlite3_finalize(flood);
+	sqlite3_finalize(ctr);
+	printf("stored %d flood(s) of %s in campaign %s\n", nfiles, variant, campaign);
+	return 0;
+}
+
+static const char sql_rows[] =
+	"SELECT r.kernel_variant, r.ring, coalesce(r.qdisc, ''), coalesce(r.qdisc_params, ''),"
+	" coalesce(r.qdisc_limit, -1), f.blocking, f.rate_pps, f.burst_packets, f.reader_rate_pps,"
+	" f.sent, f.received, f.lost, f.ring_drops, f.dev_drops, f.qdisc_drops, f.socket_drops,"
+	" f.stuck_in_qdisc, f.unexplained, f.hung, f.blocked_ns, f.duration_ns, f.latency_max_ns,"
+	" coalesce(r.kernel_release, ''), coalesce(r.accel, '')"
+	" FROM runs r JOIN tun_flood f ON f.run_id = r.id"
+	" WHERE r.campaign = ?1 AND r.kind = 'selftest' ORDER BY r.id";
+
+static void row_from(sqlite3_stmt *s, struct flood_row *r)
+{
+	memset(r, 0, sizeof *r);
+	snprintf(r->variant, sizeof r->variant, "%s", (const char *)sqlite3_column_text(s, 0));
+	r->ring = sqlite3_column_int64(s, 1);
+	snprintf(r->qdisc, sizeof r->qdisc, "%s", (const char *)sqlite3_column_text(s, 2));
+	snprintf(r->qdisc_spec, sizeof r->qdisc_spec, "%s", (const char *)sqlite3_column_text(s, 3));
+	r->qdisc_limit = sqlite3_column_int64(s, 4);
+	r->blocking = sqlite3_column_int(s, 5);
+	r->rate_pps = sqlite3_column_int64(s, 6);
+	r->burst = sqlite3_column_int64(s, 7);
+	r->reader_rate_pps = sqlite3_column_int64(s, 8);
+	r->sent = sqlite3_column_int64(s, 9);
+	r->received = sqlite3_column_int64(s, 10);
+	r->lost = sqlite3_column_int64(s, 11);
+	r->ring_drops = sqlite3_column_int64(s, 12);
+	r->dev_drops = sqlite3_column_int64(s, 13);
+	r->qdisc_drops = sqlite3_column_int64(s, 14);
+	r->socket_drops = sqlite3_column_int64(s, 15);
+	r->stuck = sqlite3_column_int64(s, 16);
+	r->unexplained = sqlite3_column_int64(s, 17);
+	r->hung = sqlite3_column_int(s, 18);
+}
+
+static const char *qdisc_label(const struct flood_row *r)
+{
+	return r->qdisc_spec[0] ? r->qdisc_spec : (r->qdisc[0] ? r->qdisc : "(default)");
+}
+
+static int cmd_table(tb_store *st, const char *campaign)
+{
+	sqlite3_stmt *s = prepare(st, sql_rows);
+	sqlite3_bind_text(s, 1, campaign, -1, SQLITE_STATIC);
+	printf("%-13s %5s %-18s %6s %8s %6s %6s %6s %6s %6s %6s %4s %8s %8s %8s\n", "variant", "ring",
+	       "qdisc", "sent", "received", "ring", "dev", "qdisc", "socket", "stuck", "unexpl",
+	       "hung", "blocked", "latmax", "duration");
+	printf("%-13s %5s %-18s %6s %8s %6s %6s %6s %6s %6s %6s %4s %8s %8s %8s\n", "", "[pkt]",
+	       "", "[pkt]", "[pkt]", "drops", "drops", "drops", "drops", "[pkt]", "[pkt]", "", "[ms]",
+	       "[ms]", "[ms]");
+	int rows = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct flood_row r;
+		row_from(s, &r);
+		printf("%-13s %5lld %-18s %6lld %8lld %6lld %6lld %6lld %6lld %6lld %6lld %4d %8.1f %8.1f %8.1f\n",
+		       r.variant, r.ring, qdisc_label(&r), r.sent, r.received, r.ring_drops,
+		       r.dev_drops, r.qdisc_drops, r.socket_drops, r.stuck, r.unexplained, r.hung,
+		       (double)sqlite3_column_int64(s, 19) / 1e6,
+		       (double)sqlite3_column_int64(s, 21) / 1e6,
+		       (double)sqlite3_column_int64(s, 20) / 1e6);
+		rows++;
+	}
+	sqlite3_finalize(s);
+	if (!rows)
+		tb_die("campaign %s has no self-test floods", campaign);
+	return 0;
+}
+
+static int cmd_check(tb_store *st, const char *campaign)
+{
+	sqlite3_stmt *s = prepare(st, sql_rows);
+	sqlite3_bind_text(s, 1, campaign, -1, SQLITE_STATIC);
+	int rows = 0, failed = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct flood_row r;
+		row_from(s, &r);
+		rows++;
+		char msg[2048];
+		if (flood_expect_check(&r, msg, sizeof msg) == 0)
+			continue;
+		failed++;
+		for (char *line = strtok(msg, "\n"); line; line = strtok(NULL, "\n"))
+			printf("FAIL %s ring=%lld qdisc=%s: %s\n", r.variant, r.ring, qdisc_label(&r),
+			       line);
+	}
+	sqlite3_finalize(s);
+	if (!rows)
+		tb_die("campaign %s has no self-test floods", campaign);
+	printf("%d of %d floods meet the self-test expectations\n", rows - failed, rows);
+	return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	tb_set_progname("tb-tunflood-store");
+	if (argc < 2)
+		usage_error("missing command%s", "");
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "add") && strcmp(cmd, "table") && strcmp(cmd, "check"))
+		usage_error("unknown command '%s'", cmd);
+	const char *db = NULL, *campaign = NULL, *variant = NULL, *accel = NULL, *git_rev = "";
+	int i = 2;
+	for (; i < argc && !strncmp(argv[i], "--", 2); i += 2) {
+		const char *opt = argv[i];
+		if (i + 1 >= argc)
+			usage_error("option %s needs a value", opt);
+		const char **dst = !strcmp(opt, "--db")         ? &db
+				   : !strcmp(opt, "--campaign") ? &campaign
+				   : !strcmp(opt, "--variant")  ? &variant
+				   : !strcmp(opt, "--accel")    ? &accel
+				   : !strcmp(opt, "--git-rev")  ? &git_rev
+								: NULL;
+		if (!dst)
+			usage_error("unknown option '%s'", opt);
+		*dst = argv[i + 1];
+	}
+	if (!db)
+		usage_error("missing --db%s", "");
+	if (!campaign || !*campaign)
+		usage_error("missing --campaign%s", "");
+	int is_add = !strcmp(cmd, "add");
+	if (is_add && (!variant || !accel))
+		usage_error("add needs --variant and --accel%s", "");
+	if (is_add && i >= argc)
+		usage_error("add needs at least one FILE%s", "");
+	if (!is_add && i < argc)
+		usage_error("unexpected argument '%s'", argv[i]);
+
+	tb_store *st;
+	char err[512];
+	int rc = is_add ? tb_store_open(db, &st, err, sizeof err)
+			: tb_store_open_readonly(db, &st, err, sizeof err);
+	if (rc)
+		tb_die("%s", err);
+	if (is_add)
+		rc = cmd_add(st, campaign, variant, accel, git_rev, argv + i, argc - i);
+	else if (!strcmp(cmd, "table"))
+		rc = cmd_table(st, campaign);
+	else
+		rc = cmd_check(st, campaign);
+	tb_store_close(st);
+	return rc;
+}
