@@ -7,6 +7,11 @@
 
 #define SEEN_BITS 65536          /* duplicate detection window, in sequence numbers */
 #define MAX_PLACEHOLDERS 10000   /* lost frames emitted one by one per frame-number gap */
+/* Extended sequence numbers start at 65536 + the first packet's number so
+ * that packets reordered before it stay positive inside; outside they are
+ * reported relative to 0 (the first packet's own number, counting on past
+ * 65535 across wraps). */
+#define EXT_SEQ_BASE 65536
 
 struct pkt {
 	int64_t ext_seq, arrival_ns, send_ns;
@@ -133,7 +138,7 @@ static void emit_lost_frames(struct tb_reasm *r, const struct frame *next)
 	for (int64_t k = 1; k <= gap; k++) {
 		struct tb_frame_rec f = {
 			.stream = s->index, .ssrc = s->ssrc, .frame_no = s->last_fno + k, .has_ext = 1,
-			.first_seq = -1, .pkts_expected = gap == 1 && between > 0 ? (int)between : -1,
+				.first_seq = TB_SEQ_UNKNOWN, .pkts_expected = gap == 1 && between > 0 ? (int)between : -1,
 			.first_arrival_ns = -1, .last_arrival_ns = -1,
 			.capture_ns = -1, .send_ns = -1, .latency_ns = -1,
 		};
@@ -179,7 +184,7 @@ static void emit(struct tb_reasm *r, struct frame *f)
 		start = noext_start(s, f);
 		end = f->marker_seq >= 0 && f->marker_seq > f->max_seq ? f->marker_seq : f->max_seq;
 	}
-	rec.first_seq = start;
+	rec.first_seq = start - EXT_SEQ_BASE;
 	rec.pkts_expected = end - start + 1 <= INT32_MAX ? (int)(end - start + 1) : -1;
 
 	/* Worst-case Annex-B growth: STAP-A turns 3 bytes into 5, a packet adds
@@ -277,9 +282,7 @@ static void start_stream(struct tb_reasm *r, const struct tb_rtp_packet *p)
 	s->index = idx;
 	s->ssrc = p->ssrc;
 	s->ext_mode = p->has_ext;
-	/* Extended sequence numbers start at 65536 so reordered packets from
-	 * before the first one stay positive. */
-	s->max_ext = s->min_ext = 65536 + p->seq;
+	s->max_ext = s->min_ext = EXT_SEQ_BASE + p->seq;
 	s->max_fno = p->ext.frame_no;
 	r->c.streams++;
 }
@@ -377,7 +380,7 @@ static void pkt_log(struct tb_reasm *r, int64_t e, int64_t fno, const struct tb_
 {
 	if (!r->pcb)
 		return;
-	struct tb_pkt_rec k = { r->st.index, e, fno, len, p->has_ext ? p->ext.send_ns : -1, arrival, status };
+	struct tb_pkt_rec k = { r->st.index, e - EXT_SEQ_BASE, fno, len, p->has_ext ? p->ext.send_ns : -1, arrival, status };
 	r->pcb(r->ctx, &k);
 }
 

@@ -63,13 +63,17 @@ struct tb_recv_counters {
 	uint64_t streams;            /* SSRCs seen (1 + changes) */
 };
 
+#define TB_SEQ_UNKNOWN INT64_MIN
+
 struct tb_frame_rec {
 	uint32_t stream;          /* 0 for the first SSRC, +1 at each change */
 	uint32_t ssrc;
 	int64_t frame_no;         /* extension frame number, else 0,1,2.. per stream */
 	int has_ext;
 	uint32_t rtp_ts;
-	int64_t first_seq;        /* extended sequence number of its first packet (-1 unknown) */
+	int64_t first_seq;        /* extended sequence number of its first packet: the RTP
+				   * number, counting on past 65535 across wraps
+				   * (TB_SEQ_UNKNOWN for a frame lost entirely) */
 	int pkts_expected;        /* -1 unknown */
 	int pkts_received;
 	int complete;             /* every packet arrived and its payload is well-formed */
@@ -86,7 +90,7 @@ struct tb_frame_rec {
  * frame, 1 duplicate, 2 late. */
 struct tb_pkt_rec {
 	uint32_t stream;
-	int64_t ext_seq;
+	int64_t ext_seq;          /* as tb_frame_rec.first_seq */
 	int64_t frame_no;         /* -1 when not known yet (no extension) */
 	size_t size;
 	int64_t send_ns, arrival_ns;

@@ -109,7 +109,7 @@ int tb_recv_store_frame(struct tb_recv_store *s, const struct tb_frame_rec *f, i
 	sqlite3_bind_int64(q, 3, f->frame_no);
 	sqlite3_bind_int64(q, 4, f->ssrc);
 	bind_opt(q, 5, f->rtp_ts, !lost);
-	bind_opt(q, 6, f->first_seq, f->first_seq >= 0);
+	bind_opt(q, 6, f->first_seq, f->first_seq != TB_SEQ_UNKNOWN);
 	if (f->au.type[0])
 		sqlite3_bind_text(q, 7, f->au.type, -1, SQLITE_STATIC);
 	else
