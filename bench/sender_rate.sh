@@ -13,8 +13,13 @@ usage: bench/sender_rate.sh [--build DIR] [--clip NAME] [--seconds N] [--reps N]
 
 Runs tb-send --flood and iperf3 -u -b 0 -l B alternately, REPS times each, for
 SECONDS each, from namespace tb-sbench-a to a sink in tb-sbench-b over veth
-(198.18.0.1 -> 198.18.0.2), and prints packets/s and Mbit/s (sender side and
-what the sink received). Needs root. Defaults: build dir $TB_BUILD, clip
+(198.18.0.1 -> 198.18.0.2). Prints the sender's packets/s and Mbit/s and, from
+namespace b's UDP counters, datagrams/s the receiving program read and
+datagrams/s dropped at its socket (buffer full). tb-send runs twice per
+repetition: into a sink that reads everything, and into one that reads
+nothing (the cheapest receiver; iperf3's server, which loses most of a flood,
+is close to that). Both share the machine's CPUs with their receiver, so
+compare rows of one run. Needs root. Defaults: build dir $TB_BUILD, clip
 1080p30, 5 s, 3 repetitions, 1200-byte packets.
 TXT
 }
@@ -59,48 +64,64 @@ done
 ip -n "$a" link set tb-sbench0 up
 ip -n "$b" link set tb-sbench1 up
 
-ip netns exec "$b" iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
-pids+=($!)
-sleep 0.3
+# Receive-side UDP counters of namespace b: datagrams read by the application
+# (Linux counts InDatagrams in recvmsg) and datagrams dropped because the
+# socket's buffer was full.
+# shellcheck disable=SC2016 # awk program, not shell expansions
+udp_counters() {
+	ip netns exec "$b" awk '$1 == "Udp:" { if (!h) { for (i = 2; i <= NF; i++) col[$i] = i; h = 1 }
+		else print $col["InDatagrams"], $col["RcvbufErrors"] }' /proc/net/snmp
+}
+
+# row TOOL REP SENT_PACKETS SENT_BYTES SECONDS MEAN_BYTES COUNTERS_BEFORE COUNTERS_AFTER
+row() {
+	awk -v t="$1" -v rep="$2" -v pk="$3" -v by="$4" -v s="$5" -v mb="$6" -v b0="$7" -v b1="$8" 'BEGIN {
+		split(b0, x, " "); split(b1, y, " ")
+		printf "%-16s %3d %10.0f %11.1f %12.0f %12.0f %7.0f\n", t, rep, pk / s, by * 8 / s / 1e6,
+			(y[1] - x[1]) / s, (y[2] - x[2]) / s, mb }'
+}
 
 echo "sender_rate: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r)," \
 	"veth 198.18.0.1 -> 198.18.0.2, ${seconds} s per run, $reps reps, packets <= $maxp B"
-printf '%-8s %4s %12s %12s %12s %12s %10s\n' tool rep sent_pps sent_Mbit/s recv_pps recv_Mbit/s mean_B
+printf '%-16s %3s %10s %11s %12s %12s %7s\n' tool rep sent_pps sent_Mbit/s read_pps sockdrop_pps mean_B
 for rep in $(seq "$reps"); do
-	# tb-send --flood into tb-udp-sink.
-	ip netns exec "$b" "$sink" 5004 >"$work/sink" &
-	sink_pid=$!
-	sleep 0.2
-	ip netns exec "$a" "$tb_send" --clip "$clip" --dest 198.18.0.2:5004 --flood --duration "$seconds" \
-		--max-packet "$maxp" >"$work/send"
-	sleep 0.3
-	kill -INT "$sink_pid"
-	[ -z "${TB_BENCH_RAW:-}" ] || cat "$work/send" "$work/sink" >&2
-	wait "$sink_pid" || true
-	awk -v rep="$rep" '
-		FNR == NR { for (i = 1; i <= NF; i++) { split($i, kv, "="); s[kv[1]] = kv[2] } next }
-		{ for (i = 1; i <= NF; i++) { split($i, kv, "="); r[kv[1]] = kv[2] } }
-		END {
-			printf "%-8s %4d %12.0f %12.1f %12.0f %12.1f %10.0f\n", "tb-send", rep, s["pps"], s["bitrate_mbps"],
-				r["packets"] / s["seconds"], r["bytes"] * 8 / s["seconds"] / 1e6, s["bytes"] / s["packets"]
-		}' "$work/send" "$work/sink"
+	# tb-send --flood into tb-udp-sink: reading everything, then not reading.
+	for mode in read no-read; do
+		sink_args=(5004)
+		[ "$mode" = read ] || sink_args+=(--no-read)
+		ip netns exec "$b" "$sink" "${sink_args[@]}" >"$work/sink" &
+		sink_pid=$!
+		sleep 0.2
+		before=$(udp_counters)
+		ip netns exec "$a" "$tb_send" --clip "$clip" --dest 198.18.0.2:5004 --flood --duration "$seconds" \
+			--max-packet "$maxp" >"$work/send"
+		sleep 0.3
+		after=$(udp_counters)
+		kill -INT "$sink_pid"
+		wait "$sink_pid" || true
+		[ -z "${TB_BENCH_RAW:-}" ] || cat "$work/send" "$work/sink" >&2
+		field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" "$work/send"; }
+		row "tb-send/$mode" "$rep" "$(field packets)" "$(field bytes)" "$(field seconds)" \
+			"$(awk -v b="$(field bytes)" -v p="$(field packets)" 'BEGIN { printf "%.0f", b / p }')" \
+			"$before" "$after"
+	done
 
-	# iperf3 UDP, unlimited rate, same datagram size.
+	# iperf3 UDP, unlimited rate, same datagram size, into its own server.
 	ip netns exec "$b" iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
 	pids+=($!)
 	sleep 0.3
+	before=$(udp_counters)
 	ip netns exec "$a" iperf3 -c 198.18.0.2 -p 5201 -u -b 0 -l "$maxp" -t "$seconds" --json >"$work/iperf.json" ||
 		tb_die "iperf3 failed: $(head -c 300 "$work/iperf.json")"
-	# end.sum: packets and bytes the client sent, lost_packets as the server counted them.
-	awk -v rep="$rep" -v l="$maxp" '
+	sleep 0.3
+	after=$(udp_counters)
+	# end.sum_sent: what the client sent.
+	read -r pk by sec < <(awk '
 		/^\t"end":/ { inend = 1 }
-		inend && /"sum":/ { insum = 1 }
-		insum && /"seconds":/ && !sec { gsub(/[,]/, ""); sec = $2 }
-		insum && /"bytes":/ && !bytes { gsub(/[,]/, ""); bytes = $2 }
-		insum && /"packets":/ && !pk { gsub(/[,]/, ""); pk = $2 }
-		insum && /"lost_packets":/ && lost == "" { gsub(/[,]/, ""); lost = $2 }
-		END {
-			printf "%-8s %4d %12.0f %12.1f %12.0f %12.1f %10d\n", "iperf3", rep, pk / sec, bytes * 8 / sec / 1e6,
-				(pk - lost) / sec, (pk - lost) * l * 8 / sec / 1e6, l
-		}' "$work/iperf.json"
+		inend && /"sum_sent":/ { insum = 1 }
+		insum && /"seconds":/ && !sec { gsub(/,/, ""); sec = $2 }
+		insum && /"bytes":/ && !bytes { gsub(/,/, ""); bytes = $2 }
+		insum && /"packets":/ && !pk { gsub(/,/, ""); pk = $2 }
+		END { print pk, bytes, sec }' "$work/iperf.json")
+	row iperf3 "$rep" "$pk" "$by" "$sec" "$maxp" "$before" "$after"
 done

@@ -1,7 +1,10 @@
-/* tb-udp-sink: bind a UDP port, read and discard datagrams, and on SIGINT /
- * SIGTERM (or after --idle seconds without traffic once some arrived) print
- * "sink: packets=N bytes=N seconds=S". The receiving end of bench/sender_rate.sh:
- * a bound socket, so the sender sees no ICMP port unreachable. */
+/* tb-udp-sink PORT [IDLE_SECONDS] [--no-read]: bind a UDP port, read and
+ * discard datagrams, and on SIGINT / SIGTERM (or IDLE_SECONDS without traffic
+ * once some arrived) print "sink: packets=N bytes=N seconds=S". With
+ * --no-read it only holds the port (a bound socket, so the sender sees no ICMP
+ * port unreachable) and reads nothing: the kernel drops what overflows the
+ * socket, which costs the receiving side the least CPU. The receiving end of
+ * bench/sender_rate.sh and of sender/tests/backpressure.sh. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -22,9 +25,11 @@ int main(int argc, char **argv)
 {
 	tb_set_progname("tb-udp-sink");
 	long long port, idle = 0;
-	if (argc < 2 || argc > 3 || tb_parse_i64(argv[1], 1, 65535, &port) ||
-	    (argc == 3 && tb_parse_i64(argv[2], 1, 3600, &idle)))
-		tb_usage_die("usage: tb-udp-sink PORT [IDLE_SECONDS]");
+	int no_read = argc > 2 && strcmp(argv[argc - 1], "--no-read") == 0;
+	int nargs = argc - no_read;
+	if (nargs < 2 || nargs > 3 || tb_parse_i64(argv[1], 1, 65535, &port) ||
+	    (nargs == 3 && tb_parse_i64(argv[2], 1, 3600, &idle)))
+		tb_usage_die("usage: tb-udp-sink PORT [IDLE_SECONDS] [--no-read]");
 	int fd = socket(AF_INET6, SOCK_DGRAM, 0); /* dual-stack: IPv4 arrives mapped */
 	if (fd < 0)
 		tb_die_errno("socket");
@@ -38,6 +43,12 @@ int main(int argc, char **argv)
 	struct sigaction sa = {.sa_handler = on_signal};
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (no_read) {
+		while (!stop)
+			pause();
+		printf("sink: packets=0 bytes=0 seconds=0 (not reading)\n");
+		return 0;
+	}
 
 	enum { BATCH = 64, SZ = 65536 };
 	static uint8_t bufs[BATCH][SZ];
