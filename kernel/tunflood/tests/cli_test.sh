@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# tb-tunflood and tb-tunflood-store from the outside, without root: --help,
+# bad options (exit 2, the option named), and the store's add/table/check on
+# result files shaped like tb-tunflood's output.
+set -euo pipefail
+tool=${1:?usage: cli_test.sh TB_TUNFLOOD TB_TUNFLOOD_STORE}
+store=${2:?usage: cli_test.sh TB_TUNFLOOD TB_TUNFLOOD_STORE}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+passed=0 failed=0
+check() { # check DESCRIPTION COMMAND...
+	local what=$1
+	shift
+	if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $what" >&2; fi
+}
+# rejects NEEDLE ARGS...: exit 2, nothing on stdout, NEEDLE on stderr.
+rejects() {
+	local needle=$1 rc=0
+	shift
+	"$tool" "$@" >"$dir/out" 2>"$dir/err" || rc=$?
+	check "'$*' exits 2 (got $rc)" test "$rc" -eq 2
+	check "'$*' prints nothing on stdout" test ! -s "$dir/out"
+	check "'$*' names '$needle'" grep -qF -- "$needle" "$dir/err"
+}
+
+"$tool" --help >"$dir/help"
+check "--help prints usage" grep -q '^usage: tb-tunflood' "$dir/help"
+check "--help lists --reader-rate" grep -q -- '--reader-rate PPS' "$dir/help"
+rejects "--ring" --ring 0
+rejects "--ring" --ring abc
+rejects "--ring needs a value" --ring
+rejects "--qdisc" --qdisc 'pfifo;reboot'
+rejects "--size" --size 2000
+rejects "--reader" --reader sometimes
+rejects "exclude each other" --count 10 --duration 1
+rejects "unknown option '--bogus'" --bogus
+rejects "--sndbuf" --sndbuf -5
+
+# The store: a stock flood that dropped in the ring, and a nodrop-v2 flood
+# with "pfifo limit 25000" that lost 7 packets in the qdisc (a violation).
+result() { # result FILE RING QDISC_SPEC QDISC_KIND LIMIT SENT RECEIVED RING_DROPS QDISC_DROPS
+	cat >"$1" <<JSON
+{"start": {"tool": "tb-tunflood", "kernel_release": "6.12.0-tb", "timestamp_ns": 1000, "dev": "tbflood0",
+  "knobs": {"ring_packets": $2, "qdisc_spec": "$3", "rate_pps": 10000, "burst_packets": 100,
+    "count_packets": $6, "duration_ns": 0, "size_bytes": 1200, "blocking": true,
+    "sndbuf_requested_bytes": 0, "reader_rate_pps": 1000, "reader": "blocking"},
+  "device": {"txqueuelen_packets": $2, "qdisc_kind": "$4", "qdisc_limit_packets": $5, "sndbuf_bytes": 212992}},
+ "end": {"sent": $6, "accepted": $6, "received": $7, "lost": $(($6 - $7)), "ring_drops": $8,
+  "dev_drops": 0, "qdisc_drops": $9, "socket_drops": 0, "stuck_in_qdisc": 0,
+  "unexplained": $(($6 - $7 - $8 - $9)), "send_errors": 0, "sndbuf_errors": 0,
+  "xmit_drops_reported": 0, "duplicates": 0, "reordered": 0, "gaps": 1, "foreign": 0,
+  "blocked_ns": 5000000, "send_duration_ns": 200000000, "duration_ns": 500000000,
+  "latency_mean_ns": 1000000, "latency_max_ns": 2000000, "hung": 0, "hung_reason": "",
+  "counters": {"ring.tx_dropped": {"before": 3, "after": $((3 + $8))},
+    "socket.UdpSndbufErrors": {"before": 0, "after": 0}}}}
+JSON
+}
+result "$dir/a.json" 25 "pfifo limit 25000" pfifo 25000 2000 216 1784 0
+result "$dir/b.json" 1 "pfifo limit 25000" pfifo 25000 2000 1993 0 7
+db=$dir/s.db
+"$store" add --db "$db" --campaign c1 --variant stock --accel tcg "$dir/a.json" >/dev/null
+"$store" add --db "$db" --campaign c1 --variant nodrop-v2 --accel tcg "$dir/b.json" >/dev/null
+"$store" table --db "$db" --campaign c1 >"$dir/table"
+check "table has the stock row" grep -qE '^stock +25 pfifo limit 25000 +2000 +216 +1784 ' "$dir/table"
+check "table has the nodrop-v2 row" grep -qE '^nodrop-v2 +1 pfifo limit 25000 +2000 +1993 +0 +0 +7 ' "$dir/table"
+rc=0
+"$store" check --db "$db" --campaign c1 >"$dir/check" || rc=$?
+check "check fails on the violation (exit 1, got $rc)" test "$rc" -eq 1
+check "check names expectation and row" grep -qF 'FAIL nodrop-v2 ring=1 qdisc=pfifo limit 25000: nodrop-v2 with pfifo limit >= 25000 and a blocking sender loses no packet (lost 7)' "$dir/check"
+check "check counts" grep -qF '1 of 2 floods meet' "$dir/check"
+check "runs row: kind, variant, accel, release, ring, limit" test \
+	"$(sqlite3 "$db" "SELECT kind, kernel_variant, accel, kernel_release, ring, qdisc, qdisc_limit FROM runs WHERE id = 1")" \
+	= "selftest|stock|tcg|6.12.0-tb|25|pfifo|25000"
+check "counters rows" test "$(sqlite3 "$db" "SELECT place, name, before, after FROM counters WHERE run_id = 1 ORDER BY place")" \
+	= "ring|tx_dropped|3|1787
+socket|UdpSndbufErrors|0|0"
+"$store" check --db "$db" --campaign nope >/dev/null 2>&1 && rc=0 || rc=$?
+check "check of an empty campaign fails" test "$rc" -eq 1
+echo 'not json' >"$dir/bad.json"
+rc=0
+"$store" add --db "$db" --campaign c2 --variant stock --accel tcg "$dir/bad.json" 2>"$dir/err" || rc=$?
+check "add refuses a non-result (exit 1)" test "$rc" -eq 1
+check "add names the file" grep -qF "$dir/bad.json" "$dir/err"
+check "nothing stored from a refused add" test "$(sqlite3 "$db" "SELECT count(*) FROM runs WHERE campaign = 'c2'")" = 0
+rc=0
+"$store" add --db "$db" --campaign c2 "$dir/a.json" 2>"$dir/err" || rc=$?
+check "add without --variant exits 2" test "$rc" -eq 2
+rc=0
+"$store" frobnicate 2>/dev/null || rc=$?
+check "unknown store command exits 2" test "$rc" -eq 2
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# tb-tunflood on the host's (stock) kernel, each flood in a fresh network
+# namespace: a slow reader on a small ring loses packets in the ring and the
+# account is exact; a fast reader on ring 500 loses nothing. Needs root.
+set -euo pipefail
+tool=${1:?usage: host_flood_test.sh TB_TUNFLOOD TB_TUNFLOOD_STORE}
+store=${2:?usage: host_flood_test.sh TB_TUNFLOOD TB_TUNFLOOD_STORE}
+[ "$(id -u)" -eq 0 ] || { echo "host_flood_test: needs root (TUN, network namespaces)" >&2; exit 1; }
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+passed=0 failed=0
+check() { # check DESCRIPTION COMMAND...
+	local what=$1
+	shift
+	if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $what" >&2; fi
+}
+get() { sqlite3 :memory: "SELECT json_extract(readfile('$1'), '\$.$2')"; }
+flood() { # flood NAME ARGS...: run in a new network namespace
+	local name=$1
+	shift
+	unshare --net -- "$tool" "$@" >"$dir/$name.json"
+}
+# exact NAME: sent = received + every drop counted, nothing unexplained.
+exact() {
+	local f=$dir/$1.json
+	local sent recv sum
+	sent=$(get "$f" end.sent)
+	recv=$(get "$f" end.received)
+	sum=$(sqlite3 :memory: "SELECT json_extract(j, '\$.end.received') + json_extract(j, '\$.end.ring_drops')
+		+ json_extract(j, '\$.end.dev_drops') + json_extract(j, '\$.end.qdisc_drops')
+		+ json_extract(j, '\$.end.socket_drops') + json_extract(j, '\$.end.stuck_in_qdisc')
+		FROM (SELECT readfile('$f') AS j)")
+	check "$1: sent ($sent) = received ($recv) + ring + dev + qdisc + socket + stuck ($sum)" test "$sent" -eq "$sum"
+	check "$1: unexplained = 0" test "$(get "$f" end.unexplained)" -eq 0
+	check "$1: not hung" test "$(get "$f" end.hung)" -eq 0
+	check "$1: no duplicates" test "$(get "$f" end.duplicates)" -eq 0
+	check "$1: no foreign packets" test "$(get "$f" end.foreign)" -eq 0
+}
+slow=(--count 2000 --burst 100 --rate 10000 --reader-rate 1000)
+
+flood slow-default --ring 25 "${slow[@]}"
+exact slow-default
+check "slow-default: ring drops > 0" test "$(get "$dir/slow-default.json" end.ring_drops)" -gt 0
+check "slow-default: default qdisc is pfifo_fast" test "$(get "$dir/slow-default.json" start.device.qdisc_kind)" = pfifo_fast
+check "slow-default: pfifo_fast limit = txqueuelen = 25" test "$(get "$dir/slow-default.json" start.device.qdisc_limit_packets)" -eq 25
+check "slow-default: ring drops echo nowhere (qdisc path)" test "$(get "$dir/slow-default.json" end.sndbuf_errors)" -eq 0
+
+flood slow-noqueue --ring 25 --qdisc noqueue "${slow[@]}"
+exact slow-noqueue
+f=$dir/slow-noqueue.json
+ring=$(get "$f" end.ring_drops)
+check "slow-noqueue: ring drops > 0" test "$ring" -gt 0
+# Without a qdisc the ring drop is returned to UDP as NET_XMIT_DROP: send()
+# still succeeds, but UdpSndbufErrors counts the very same packets.
+check "slow-noqueue: send() never failed" test "$(get "$f" end.send_errors)" -eq 0
+check "slow-noqueue: UdpSndbufErrors = ring drops" test "$(get "$f" end.sndbuf_errors)" -eq "$ring"
+check "slow-noqueue: reported xmit drops = ring drops" test "$(get "$f" end.xmit_drops_reported)" -eq "$ring"
+
+flood slow-poll --ring 25 --qdisc "pfifo limit 25000" --reader poll "${slow[@]}"
+exact slow-poll
+check "slow-poll: ring drops > 0 (stock bypasses the pfifo)" test "$(get "$dir/slow-poll.json" end.ring_drops)" -gt 0
+check "slow-poll: pfifo never queued" test "$(get "$dir/slow-poll.json" end.qdisc_drops)" -eq 0
+
+flood fast --ring 500 --count 2000 --burst 50 --rate 2000
+exact fast
+check "fast: nothing lost" test "$(get "$dir/fast.json" end.lost)" -eq 0
+check "fast: all 2000 received" test "$(get "$dir/fast.json" end.received)" -eq 2000
+check "fast: no gaps" test "$(get "$dir/fast.json" end.gaps)" -eq 0
+
+"$store" add --db "$dir/s.db" --campaign host --variant stock --accel host "$dir"/*.json >/dev/null
+check "the stock expectations hold for these floods" "$store" check --db "$dir/s.db" --campaign host
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

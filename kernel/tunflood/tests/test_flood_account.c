@@ -1,0 +1,115 @@
+/* The drop account and the self-test expectations, on the situations the
+ * kernels produce (numbers shaped like real floods). */
+#include "flood_account.h"
+#include "flood_expect.h"
+#include "tb/check.h"
+
+#include <string.h>
+
+static void test_account_stock_noqueue(void)
+{
+	/* Tail drop without qdisc: send() succeeds, the drop is echoed to UDP. */
+	struct flood_observed o = {.sent = 2000, .accepted = 2000, .received = 216,
+				   .d_tx_dropped = 1784, .d_out_datagrams = 216};
+	struct flood_account a;
+	flood_account_compute(&o, &a);
+	CHECK_EQ_I64(a.lost, 1784);
+	CHECK_EQ_I64(a.ring_drops, 1784);
+	CHECK_EQ_I64(a.dev_drops, 0);
+	CHECK_EQ_I64(a.socket_drops, 0);
+	CHECK_EQ_I64(a.xmit_drops_reported, 1784);
+	CHECK_EQ_I64(a.unexplained, 0);
+}
+
+static void test_account_stopped_noqueue_and_socket(void)
+{
+	/* A stopped queue without qdisc: ENETDOWN, counted in tx_dropped; plus
+	 * 5 EAGAIN (send buffer full, nonblocking) that never left the socket,
+	 * 3 packets still in a qdisc, 10 qdisc drops and 2 nobody explains. */
+	struct flood_observed o = {.sent = 1000, .accepted = 900, .err_enetdown = 95,
+				   .err_eagain = 5, .received = 780, .d_tx_dropped = 100,
+				   .d_qdisc_drops = 10, .d_out_datagrams = 890,
+				   .qdisc_backlog_end = 3};
+	struct flood_account a;
+	flood_account_compute(&o, &a);
+	CHECK_EQ_I64(a.lost, 220);
+	CHECK_EQ_I64(a.dev_drops, 95);
+	CHECK_EQ_I64(a.ring_drops, 5);
+	CHECK_EQ_I64(a.qdisc_drops, 10);
+	CHECK_EQ_I64(a.socket_drops, 5);
+	CHECK_EQ_I64(a.send_errors, 100);
+	CHECK_EQ_I64(a.stuck, 3);
+	CHECK_EQ_I64(a.xmit_drops_reported, 10);
+	CHECK_EQ_I64(a.unexplained, 220 - (5 + 95 + 10 + 5 + 3));
+}
+
+static struct flood_row row(const char *variant, long long ring, const char *qdisc, long long limit)
+{
+	struct flood_row r;
+	memset(&r, 0, sizeof r);
+	snprintf(r.variant, sizeof r.variant, "%s", variant);
+	snprintf(r.qdisc, sizeof r.qdisc, "%s", qdisc);
+	r.ring = ring;
+	r.qdisc_limit = limit;
+	r.blocking = 1;
+	r.rate_pps = 10000;
+	r.burst = 100;
+	r.reader_rate_pps = 1000;
+	r.sent = 2000;
+	r.received = 2000;
+	return r;
+}
+
+static void test_expectations(void)
+{
+	char msg[1024];
+	struct flood_row r = row("stock", 25, "pfifo", 25000);
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 1); /* no ring drop on stock */
+	CHECK(strstr(msg, "stock loses packets in the ring") != NULL);
+	r.received = 216, r.lost = 1784, r.ring_drops = 1784;
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 0);
+	r.reader_rate_pps = 0; /* reader not slower: no expectation on stock */
+	r.ring_drops = 0, r.unexplained = 1784;
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 1);
+	CHECK(strstr(msg, "accounting") != NULL && strstr(msg, "unexplained 1784") != NULL);
+
+	r = row("nodrop-v2", 1, "pfifo", 25000);
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 0);
+	r.received = 1990, r.lost = 10, r.qdisc_drops = 10;
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 1);
+	CHECK(strstr(msg, "loses no packet (lost 10)") != NULL);
+	r.blocking = 0; /* a nonblocking sender may lose in the socket */
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 0);
+
+	r = row("nodrop-v2", 1, "pfifo_fast", 1); /* pfifo_fast limit = txqueuelen = 1 */
+	r.received = 1500, r.lost = 500, r.qdisc_drops = 500;
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 0);
+	r.qdisc_drops = 499, r.ring_drops = 1;
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 1);
+	CHECK(strstr(msg, "never drops in the ring") != NULL);
+	r.hung = 1;
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 2);
+	CHECK(strstr(msg, "never hangs") != NULL);
+
+	r = row("nodrop-v2", 25, "noqueue", -1); /* v2 stops even without qdisc */
+	r.received = 1800, r.lost = 200, r.dev_drops = 200;
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 0);
+
+	r = row("nodrop-qdisc", 25, "noqueue", -1);
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 1);
+	CHECK(strstr(msg, "keeps the tail drop") != NULL);
+	r.received = 216, r.lost = 1784, r.ring_drops = 1784;
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 0);
+
+	r = row("nodrop-qdisc", 500, "fq_codel", 10240);
+	r.received = 1700, r.lost = 300, r.qdisc_drops = 300; /* CoDel drops are allowed */
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 0);
+}
+
+int main(void)
+{
+	test_account_stock_noqueue();
+	test_account_stopped_noqueue_and_socket();
+	test_expectations();
+	return TB_CHECK_SUMMARY();
+}
