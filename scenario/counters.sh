@@ -1,0 +1,117 @@
+# shellcheck shell=bash
+# Drop counters of one run's places, read before and after a run, as
+# key=value lines (sorted, one per line) or JSON. Issue #5's accounting:
+#
+#   sent = received + ring + qdisc + socket + wan + unexplained
+#
+#   ring    robot tun tx_dropped (the tail-drop of a full ptr_ring)
+#   qdisc   the robot tun's root qdisc 'dropped'
+#   socket  UdpSndbufErrors in the robot netns (/proc/net/snmp is per netns;
+#           it counts tb-send's socket and OpenVPN's outer socket alike)
+#   wan     the netem qdiscs' 'dropped' on the wan veths (up: robot->operator)
+#   vpn     what OpenVPN read from the robot tun (ring.tx_packets) minus what
+#           it wrote into the operator tun (vpn.operator_tun_rx_packets); its
+#           own byte counters come from its --status file, refreshed every
+#           second, so they may lag by up to 1 s.
+# Sourced by topology.sh (which defines _tb_scn_ns and the device names).
+
+# _tb_scn_sys NS DEV STAT: one /sys statistics value of a device in a netns
+# (ip netns exec mounts that namespace's sysfs), or -1 if it is not there.
+_tb_scn_sys() {
+	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3" 2>/dev/null || echo -1
+}
+
+# _tb_scn_qdisc_stats NS DEV PREFIX: the root qdisc's Sent/dropped/... as
+# PREFIX.name=value lines. A qdisc tree (e.g. netem with a child) is read at
+# its root only: parents already count their children's drops.
+_tb_scn_qdisc_stats() {
+	local ns=$1 dev=$2 prefix=$3
+	tc -n "$ns" -s qdisc show dev "$dev" 2>/dev/null | awk -v p="$prefix" '
+		/^qdisc / && !seen { kind = $2; root = ($0 ~ / root /); next }
+		root && !seen && /^ *Sent / {
+			gsub(/[(),]/, " ")
+			for (i = 1; i <= NF; i++) {
+				if ($(i+1) == "bytes") sent_bytes = $i
+				if ($(i+1) == "pkt") sent_pkts = $i
+				if ($i == "dropped") dropped = $(i+1)
+				if ($i == "overlimits") overlimits = $(i+1)
+				if ($i == "requeues") requeues = $(i+1)
+			}
+			getline
+			for (i = 1; i <= NF; i++) if ($i == "backlog") { b = $(i+2); sub(/p$/, "", b); backlog = b }
+			seen = 1
+		}
+		END {
+			if (!seen) { printf "%s.kind=none\n", p; exit }
+			printf "%s.kind=%s\n%s.sent_bytes=%d\n%s.sent_pkts=%d\n%s.dropped=%d\n", p, kind, p, sent_bytes, p, sent_pkts, p, dropped
+			printf "%s.overlimits=%d\n%s.requeues=%d\n%s.backlog_pkts=%d\n", p, overlimits, p, requeues, p, backlog
+		}'
+}
+
+# _tb_scn_snmp NS PROTO FIELD: a /proc/net/snmp counter in a netns.
+_tb_scn_snmp() {
+	# shellcheck disable=SC2016 # an awk program, not shell
+	ip netns exec "$1" awk -v proto="$2:" -v field="$3" '
+		$1 == proto && !hdr { for (i = 2; i <= NF; i++) col[$i] = i; hdr = 1; next }
+		$1 == proto && hdr { print (field in col) ? $(col[field]) : -1; exit }' /proc/net/snmp
+}
+
+# _tb_scn_ovpn_status FILE PREFIX: OpenVPN's statistics from its status file.
+_tb_scn_ovpn_status() {
+	[ -r "$1" ] || return 0
+	awk -F, -v p="$2" '
+		$1 == "TUN/TAP read bytes" { print p ".tun_read_bytes=" $2 }
+		$1 == "TUN/TAP write bytes" { print p ".tun_write_bytes=" $2 }
+		$1 == "TCP/UDP read bytes" { print p ".udp_read_bytes=" $2 }
+		$1 == "TCP/UDP write bytes" { print p ".udp_write_bytes=" $2 }
+		$1 == "Auth read bytes" { print p ".auth_read_bytes=" $2 }' "$1"
+}
+
+# tb_scn_counters: every counter of the running topology, key=value, sorted.
+tb_scn_counters() {
+	local robot operator wan s
+	robot=$(_tb_scn_ns robot) wan=$(_tb_scn_ns wan) operator=$(_tb_scn_ns operator)
+	{
+		echo "time.real_ns=$(date +%s%N)"
+		for s in tx_packets tx_bytes tx_dropped; do
+			echo "ring.$s=$(_tb_scn_sys "$robot" "$TB_SCN_ROBOT_TUN" "$s")"
+		done
+		_tb_scn_qdisc_stats "$robot" "$TB_SCN_ROBOT_TUN" qdisc
+		echo "socket.udp_sndbuf_errors=$(_tb_scn_snmp "$robot" Udp SndbufErrors)"
+		echo "socket.udp_out_datagrams=$(_tb_scn_snmp "$robot" Udp OutDatagrams)"
+		echo "recv.udp_rcvbuf_errors=$(_tb_scn_snmp "$operator" Udp RcvbufErrors)"
+		echo "recv.udp_in_errors=$(_tb_scn_snmp "$operator" Udp InErrors)"
+		echo "recv.udp_in_datagrams=$(_tb_scn_snmp "$operator" Udp InDatagrams)"
+		_tb_scn_qdisc_stats "$wan" "$TB_SCN_WAN_UP_DEV" wan.up
+		_tb_scn_qdisc_stats "$wan" "$TB_SCN_WAN_DOWN_DEV" wan.down
+		for s in tx_packets tx_dropped; do
+			echo "wan.up.veth_$s=$(_tb_scn_sys "$wan" "$TB_SCN_WAN_UP_DEV" "$s")"
+			echo "wan.down.veth_$s=$(_tb_scn_sys "$wan" "$TB_SCN_WAN_DOWN_DEV" "$s")"
+		done
+		echo "vpn.operator_tun_rx_packets=$(_tb_scn_sys "$operator" "$TB_SCN_OPERATOR_TUN" rx_packets)"
+		echo "vpn.operator_tun_rx_dropped=$(_tb_scn_sys "$operator" "$TB_SCN_OPERATOR_TUN" rx_dropped)"
+		_tb_scn_ovpn_status "$TB_SCN_STATE/openvpn-robot.status" vpn.robot
+		_tb_scn_ovpn_status "$TB_SCN_STATE/openvpn-operator.status" vpn.operator
+	} | LC_ALL=C sort
+}
+
+# tb_scn_counters_diff BEFORE AFTER: after - before for every numeric key
+# present in both (the per-run deltas), key=value.
+tb_scn_counters_diff() {
+	awk -F= '
+		NR == FNR { before[$1] = $2; next }
+		($1 in before) && $2 ~ /^-?[0-9]+$/ && before[$1] ~ /^-?[0-9]+$/ { printf "%s=%.0f\n", $1, $2 - before[$1]; next }
+		($1 in before) { print $1 "=" $2 }' "$1" "$2"
+}
+
+# tb_scn_kv_to_json: key=value lines on stdin -> one flat JSON object.
+tb_scn_kv_to_json() {
+	awk -F= '
+		BEGIN { printf "{" }
+		{
+			k = $1; v = substr($0, length($1) + 2)
+			if (v !~ /^-?[0-9]+$/) { gsub(/\\/, "\\\\", v); gsub(/"/, "\\\"", v); v = "\"" v "\"" }
+			printf "%s\"%s\":%s", (NR > 1 ? "," : ""), k, v
+		}
+		END { print "}" }'
+}
