@@ -65,7 +65,7 @@ all=$work/all.tsv pending=$work/pending.tsv
 "$bin/experiments/tb-sweep" expand "$file" "${known[@]}" >"$all"
 # Column 13 is the point key; finished keys are skipped.
 "$bin/lib/tb-db" done-keys "$db" "$name" >"$work/done.keys"
-awk -F'\t' 'NR == FNR { done[$0] = 1; next } !($13 in done)' "$work/done.keys" "$all" >"$pending"
+awk -F'\t' 'FILENAME == ARGV[1] { done[$0] = 1; next } !($13 in done)' "$work/done.keys" "$all" >"$pending"
 total=$(wc -l <"$all")
 todo=$(wc -l <"$pending")
 tb_log "sweep $name: $((total - todo)) of $total runs already in $db, $todo to do"

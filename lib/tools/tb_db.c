@@ -20,7 +20,8 @@ static void usage(FILE *f)
 		"                                            lines into TABLE with run_id=ID\n"
 		"       tb-db import DEST SRC...             merge run databases into DEST\n"
 		"       tb-db done-keys DB CAMPAIGN          point keys of finished runs\n"
-		"       tb-db query DB SQL                   rows, tab-separated (read-only)\n"
+		"       tb-db query DB SQL [--views FILE]    rows, tab-separated (read-only);\n"
+		"                                            FILE's SQL (TEMP views) runs first\n"
 		"VALUE is stored as an integer or a real when it parses as one, as text\n"
 		"otherwise; an empty VALUE stores NULL.\n");
 }
@@ -295,6 +296,22 @@ static void import_one(tb_store *dest, const char *src)
 	fprintf(stderr, "tb-db: imported %d run(s) from %s\n", nruns, src);
 }
 
+/* Run a file of view definitions on a (read-only) connection: TEMP views
+ * live in the connection's temp schema, so they need no write access. */
+static void load_views(tb_store *st, const char *file)
+{
+	FILE *f = fopen(file, "r");
+	if (!f)
+		tb_die("cannot read views file %s: %s", file, strerror(errno));
+	static char sql[1 << 20];
+	size_t n = fread(sql, 1, sizeof sql - 1, f);
+	fclose(f);
+	sql[n] = 0;
+	char *msg = NULL;
+	if (sqlite3_exec(tb_store_db(st), sql, NULL, NULL, &msg) != SQLITE_OK)
+		tb_die("views %s: %s", file, msg ? msg : "error");
+}
+
 static int cmd_query(tb_store *st, const char *sql)
 {
 	sqlite3_stmt *s;
@@ -332,9 +349,11 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "query")) {
-		if (argc != 4)
-			tb_usage_die("query needs DB and SQL");
+		if (argc != 4 && !(argc == 6 && !strcmp(argv[4], "--views")))
+			tb_usage_die("query needs DB and SQL, optionally --views FILE");
 		tb_store *st = open_ro(path);
+		if (argc == 6)
+			load_views(st, argv[5]);
 		rc = cmd_query(st, argv[3]);
 		tb_store_close(st);
 		return rc;
