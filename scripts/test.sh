@@ -33,6 +33,9 @@ done
 bash "$TB_ROOT/scripts/setup.sh"
 bash "$TB_ROOT/scripts/build.sh" --sanitize
 
+# The VM tests boot the guest kernels: build the stale ones (cached: quick).
+bash "$TB_ROOT/kernel/build.sh" build all
+
 tb_log "unit tests under ASan + UBSan"
 ctest --test-dir "$TB_ROOT/build-asan" -L unit --output-on-failure "${ctest_args[@]}"
 

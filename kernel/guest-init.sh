@@ -1,0 +1,95 @@
+#!/bin/bash
+# PID 1 of a testbed guest (booted by kernel/vm.sh with init=<this file>).
+# The root filesystem is the host's / over 9p, read-only. This script makes the
+# guest usable (proc, sys, dev, writable /tmp /run /var/tmp), mounts the host's
+# results directory at the same absolute path, runs the command the host put
+# there as root, writes its exit status next to it and powers the guest off.
+#
+# Kernel command line parameters (passed by vm.sh; the kernel hands unknown
+# name=value parameters to init as environment variables):
+#   tb_out=DIR   the results directory (9p tag "out"); DIR/.vm-run/ holds the
+#                command (cmd, NUL-separated), its working directory (cwd) and
+#                extra environment (env, NUL-separated NAME=VALUE)
+#   tb_variant=V tb_accel=A   exported as TB_KERNEL_VARIANT and TB_ACCEL
+set -euo pipefail
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8 TERM=dumb
+
+console() { printf '%s\n' "tb-guest: $*" >/dev/console 2>/dev/null || true; }
+
+# Whatever happens, never return: PID 1 exiting panics the kernel. With
+# panic=-1 and qemu -no-reboot that still ends the VM, but less clearly.
+finish() {
+	sync || true
+	reboot -f || true
+	echo o >/proc/sysrq-trigger 2>/dev/null || true
+	sleep 1000
+}
+trap finish EXIT
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+mount -t tmpfs -o mode=755 tmpfs /run
+mkdir -p /run/netns /run/lock /run/tb-overlay
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || true
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
+
+# /tmp and /var/tmp: the host's content stays visible (binaries built under
+# the host's /tmp run here) with a guest-private writable layer on top.
+writable_over_host() {
+	local dir=$1 name=$2
+	mkdir -p "/run/tb-overlay/$name/upper" "/run/tb-overlay/$name/work"
+	if ! mount -t overlay overlay \
+		-o "lowerdir=$dir,upperdir=/run/tb-overlay/$name/upper,workdir=/run/tb-overlay/$name/work" "$dir" 2>/dev/null; then
+		console "overlay on $dir failed; using an empty tmpfs"
+		mount -t tmpfs -o mode=1777 tmpfs "$dir"
+	fi
+}
+writable_over_host /tmp tmp
+writable_over_host /var/tmp vartmp
+# Daemons (iperf3, OpenVPN) may want these writable; a fresh tmpfs is enough.
+for d in /var/log /var/lib/tb; do
+	if [ -d "$d" ]; then mount -t tmpfs tmpfs "$d" || true; fi
+done
+
+hostname tb-guest 2>/dev/null || echo tb-guest >/proc/sys/kernel/hostname
+ip link set lo up 2>/dev/null || true
+
+out=${tb_out:-}
+[ -n "$out" ] || { console "no tb_out= on the kernel command line"; exit 1; }
+# The directory exists in the host's root; if a guest tmpfs hides it, create
+# the mount point there.
+mkdir -p "$out" 2>/dev/null || true
+# cache=mmap: shared writable mmap works (SQLite's WAL index needs it).
+mount -t 9p -o trans=virtio,version=9p2000.L,cache=mmap,msize=262144 out "$out" ||
+	{ console "cannot mount the results share at $out"; exit 1; }
+
+run="$out/.vm-run"
+mapfile -d '' -t cmd <"$run/cmd"
+if [ -s "$run/env" ]; then
+	mapfile -d '' -t extra_env <"$run/env"
+	for kv in "${extra_env[@]}"; do export "${kv?}"; done
+fi
+export TB_VM=1 TB_KERNEL_VARIANT="${tb_variant:-unknown}" TB_ACCEL="${tb_accel:-unknown}" TB_VM_OUT="$out"
+unset tb_out tb_variant tb_accel
+
+cwd=$(cat "$run/cwd")
+if ! cd "$cwd" 2>/dev/null; then
+	console "working directory $cwd does not exist in the guest; using /"
+	cd /
+fi
+
+# The host streams the console from this marker on.
+printf '%s\n' "tb-guest: running ${cmd[*]}" >/dev/console
+set +e
+"${cmd[@]}" </dev/null >/dev/console 2>&1
+status=$?
+set -e
+printf '%s\n' "$status" >"$out/vm.exit.tmp"
+mv "$out/vm.exit.tmp" "$out/vm.exit"
+printf '%s\n' "tb-guest: exit status $status" >/dev/console

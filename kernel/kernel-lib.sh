@@ -1,0 +1,84 @@
+# shellcheck shell=bash
+# Shared by kernel/build.sh and kernel/vm.sh: where the kernel source, build
+# tree and images live, and the cache keys that name them.
+#
+# Layout under $TB_CACHE/kernel/:
+#   tree-<treekey>/src/        one build tree per (source version, config fragment)
+#   tree-<treekey>/pristine/   untouched copies of the files a patch changed
+#   tree-<treekey>/applied     variant whose patches are in src/ now
+#   tree-<treekey>/build.log   make output of the last build
+#   images/<variant>-<key>/    bzImage, config, info (release, key, hashes)
+#   patchwork/                 scratch git repo used to (re)generate patches
+# <key> hashes the tree key plus the variant's patch files, so editing a patch,
+# the fragment or upgrading linux-source-6.12 selects a new image.
+
+# shellcheck source=scripts/lib.sh
+source "$TB_ROOT/scripts/lib.sh"
+
+TB_KERNEL_TARBALL=${TB_KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+TB_KERNEL_PKG=linux-source-6.12
+TB_KERNEL_DIR="$TB_ROOT/kernel"
+TB_KERNEL_CACHE="$TB_CACHE/kernel"
+TB_KERNEL_FRAGMENT="$TB_KERNEL_DIR/config/testbed.config"
+# Overridable for tests that need a broken variant.
+TB_KERNEL_PATCHES=${TB_KERNEL_PATCHES:-$TB_KERNEL_DIR/patches}
+# Bump when the way a tree is prepared changes (forces a fresh tree).
+TB_KERNEL_RECIPE=1
+
+tb_sha() { sha256sum | cut -c1-12; }
+
+# Version of the kernel source: the Debian package version when dpkg knows it,
+# else the tarball's size and mtime.
+tb_kernel_source_version() {
+	local v
+	v=$(dpkg-query -W -f='${Version}' "$TB_KERNEL_PKG" 2>/dev/null || true)
+	if [ -z "$v" ]; then
+		[ -f "$TB_KERNEL_TARBALL" ] || tb_die "kernel source $TB_KERNEL_TARBALL is missing (apt-get install $TB_KERNEL_PKG, or ./testbed setup)"
+		v=$(stat -c 'tar-%s-%Y' "$TB_KERNEL_TARBALL")
+	fi
+	printf '%s\n' "$v"
+}
+
+tb_kernel_tree_key() {
+	{
+		echo "recipe $TB_KERNEL_RECIPE"
+		echo "source $(tb_kernel_source_version)"
+		cat "$TB_KERNEL_FRAGMENT"
+	} | tb_sha
+}
+
+tb_kernel_tree() { printf '%s\n' "$TB_KERNEL_CACHE/tree-$(tb_kernel_tree_key)"; }
+
+# Variants are the directories under kernel/patches/.
+tb_kernel_variants() {
+	local d
+	for d in "$TB_KERNEL_PATCHES"/*/; do
+		[ -d "$d" ] && basename "$d"
+	done
+}
+
+tb_kernel_is_variant() {
+	[[ $1 =~ ^[a-z0-9][a-z0-9-]*$ ]] && [ -d "$TB_KERNEL_PATCHES/$1" ]
+}
+
+# The variant's patch files, in the order they apply.
+tb_kernel_patch_files() {
+	local f
+	for f in "$TB_KERNEL_PATCHES/$1"/*.patch; do
+		[ -f "$f" ] && printf '%s\n' "$f"
+	done
+}
+
+tb_kernel_image_key() {
+	local variant=$1 f
+	{
+		echo "tree $(tb_kernel_tree_key)"
+		echo "variant $variant"
+		while read -r f; do
+			echo "patch $(basename "$f")"
+			cat "$f"
+		done < <(tb_kernel_patch_files "$variant")
+	} | tb_sha
+}
+
+tb_kernel_image_dir() { printf '%s\n' "$TB_KERNEL_CACHE/images/$1-$(tb_kernel_image_key "$1")"; }

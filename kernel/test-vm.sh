@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# VM test: boot a kernel variant under QEMU via ./testbed vm and check what
+# the interface promises: 2 CPUs, the results share writable at the same path
+# (also under /tmp, which the guest overlays), the working directory, the
+# environment, exit status propagation, and a guest that runs past --timeout
+# killed with a clear error and no QEMU left behind.
+# usage: test-vm.sh [VARIANT] [--quick]   (--quick: boot + exit status only)
+set -euo pipefail
+TB_ROOT=${TB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+export TB_ROOT
+# shellcheck source=scripts/lib.sh
+source "$TB_ROOT/scripts/lib.sh"
+variant=${1:-stock}
+quick=${2:-}
+
+tmp=$(mktemp -d /tmp/tb-vmtest-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+pass() { echo "ok: $*"; }
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+# check DESCRIPTION COMMAND...: COMMAND's success is the check.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then pass "$desc"; else fail "$desc"; fi
+}
+vm() { bash "$TB_ROOT/testbed" vm --kernel "$variant" "$@"; }
+
+# 1. CPUs, release, environment, cwd, and the share at the same path.
+out="$tmp/out1"
+mkdir -p "$out" "$tmp/work"
+rc=0
+# shellcheck disable=SC2016 # expanded by the guest's shell
+(cd "$tmp/work" && vm --out "$out" --timeout 300 -- sh -c '
+	echo "nproc=$(nproc)"
+	echo "release=$(uname -r)"
+	echo "env=$TB_VM/$TB_KERNEL_VARIANT/$TB_ACCEL/$TB_VM_OUT"
+	echo "cwd=$(pwd)"
+	echo written-in-guest >"$TB_VM_OUT/from-guest.txt"
+	touch /tmp/guest-tmp-is-writable && echo tmp=ok
+	ip netns add tb-vmtest && ip netns del tb-vmtest && echo netns=ok
+') >"$tmp/stdout1" 2>"$tmp/stderr1" || rc=$?
+check "command exited 0 (got $rc)" [ "$rc" -eq 0 ]
+check_line() { check "guest printed '$1'" grep -qxF -- "$1" "$tmp/stdout1"; }
+check_line "nproc=2"
+check_line "env=1/$variant/$(sed -n 's/^accel=//p' "$out/vm.env")/$out"
+check_line "cwd=$tmp/work"
+check_line "tmp=ok"
+check_line "netns=ok"
+check "kernel release names $variant" grep -qx "release=.*-tb-$variant" "$tmp/stdout1"
+check "out share written at the same path" grep -qx written-in-guest "$out/from-guest.txt"
+check "vm.exit holds 0" grep -qx 0 "$out/vm.exit"
+for key in variant release image_sha256 accel boot_to_command_s; do
+	check "vm.env has $key" grep -q "^$key=." "$out/vm.env"
+done
+check "no boot messages on stdout" test "$(grep -c "Linux version\|^\[ " "$tmp/stdout1")" -eq 0
+check "guest /tmp is private" test ! -e /tmp/guest-tmp-is-writable
+if [ "$fails" -gt 0 ]; then
+	echo "--- stdout"; cat "$tmp/stdout1"; echo "--- stderr"; cat "$tmp/stderr1"
+fi
+
+# 2. Exit status propagation, default out dir.
+rc=0
+vm --timeout 300 -- sh -c 'echo seven; exit 7' >"$tmp/stdout2" 2>"$tmp/stderr2" || rc=$?
+check "exit 7 propagated (got $rc)" [ "$rc" -eq 7 ]
+check "stdout is exactly the command's output" [ "$(cat "$tmp/stdout2")" = seven ]
+
+if [ "$quick" != --quick ]; then
+	# 3. A guest that runs past --timeout: killed, clear error, no QEMU left.
+	out="$tmp/out3"
+	mkdir -p "$out"
+	rc=0
+	start=$(tb_now)
+	vm --out "$out" --timeout 25 -- sh -c 'echo sleeping; sleep 600' >"$tmp/stdout3" 2>"$tmp/stderr3" || rc=$?
+	took=$(tb_elapsed "$start")
+	check "timeout gives 124 (got $rc after $took s)" [ "$rc" -eq 124 ]
+	check "timeout error is clear" grep -qF "guest did not finish within 25 s" "$tmp/stderr3"
+	check "output streamed before the timeout" grep -qxF sleeping "$tmp/stdout3"
+	sleep 1
+	check "no QEMU left behind" test -z "$(pgrep -f -- "path=$out" || true)"
+	check "vm.env records the timeout" grep -qx "timed_out=1" "$out/vm.env"
+fi
+
+echo "$fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# ./testbed vm: boot a testbed kernel under QEMU and run one command in it.
+set -euo pipefail
+TB_ROOT=${TB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+# shellcheck source=kernel/kernel-lib.sh
+source "$TB_ROOT/kernel/kernel-lib.sh"
+
+usage() {
+	cat <<'TXT'
+usage: ./testbed vm [--kernel VARIANT] [--out DIR] [--timeout SEC] [--mem MB] -- COMMAND [ARG...]
+
+Boots the VARIANT kernel (default: stock; built first if needed) with 2 vCPUs
+and runs COMMAND as root in the guest, in the host's current directory. The
+host's / is the guest's root, read-only; /tmp and /var/tmp are writable
+guest-private layers over the host's; /run, /dev/shm, /var/log are tmpfs.
+DIR (default: a new directory under $TB_CACHE/vm-out/) is shared writable and
+mounted in the guest at the SAME absolute path. COMMAND's output is streamed
+to stdout; the kernel's boot messages are not. In the guest TB_VM=1,
+TB_KERNEL_VARIANT, TB_ACCEL and TB_VM_OUT=DIR are set, and the host's TB_*
+variables are passed through.
+
+Afterwards DIR holds vm.exit (COMMAND's exit status), vm.env (variant,
+kernel release, image hash, accel, boot time) and vm-console.log.
+
+Exit status: COMMAND's own; 124 when the guest ran past --timeout (default
+900 s, counted from QEMU's start; QEMU is killed); 125 when the VM failed
+otherwise (no status reported); 2 for bad usage.
+
+Acceleration: KVM only if a probe guest boots under it within 15 s (probed
+once per host boot, result cached); otherwise TCG. TB_VM_ACCEL=kvm|tcg
+forces one.
+TXT
+}
+
+variant=stock
+out=
+timeout_s=900
+mem_mb=1024
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel | --out | --timeout | --mem)
+		[ $# -ge 2 ] || tb_usage_die "vm: $1 needs an argument"
+		case "$1" in
+		--kernel) variant=$2 ;;
+		--out) out=$2 ;;
+		--timeout) timeout_s=$2 ;;
+		--mem) mem_mb=$2 ;;
+		esac
+		shift 2
+		;;
+	-h | --help) usage; exit 0 ;;
+	--) shift; break ;;
+	*) tb_usage_die "vm: unknown option '$1' (COMMAND goes after --)" ;;
+	esac
+done
+[ $# -gt 0 ] || tb_usage_die "vm: missing COMMAND (after --)"
+[[ $timeout_s =~ ^[1-9][0-9]*$ ]] || tb_usage_die "vm: --timeout wants a positive number of seconds, got '$timeout_s'"
+if ! [[ $mem_mb =~ ^[1-9][0-9]*$ ]] || [ "$mem_mb" -lt 256 ]; then
+	tb_usage_die "vm: --mem wants megabytes >= 256, got '$mem_mb'"
+fi
+tb_kernel_is_variant "$variant" || tb_usage_die "vm: unknown kernel variant '$variant' (known: $(tb_kernel_variants | tr '\n' ' '))"
+tb_have qemu-system-x86_64 || tb_die "qemu-system-x86_64 is missing (./testbed setup installs qemu-system-x86)"
+
+msg() { printf 'vm: %s\n' "$*" >&2; }
+
+bash "$TB_ROOT/kernel/build.sh" build "$variant" 2>&1 | grep -v ': cached (' >&2 || true
+imgdir=$(tb_kernel_image_dir "$variant")
+[ -f "$imgdir/bzImage" ] || { msg "error: no kernel image for $variant"; exit 125; }
+
+if [ -z "$out" ]; then
+	mkdir -p "$TB_CACHE/vm-out"
+	out=$(mktemp -d "$TB_CACHE/vm-out/$(date +%Y%m%d-%H%M%S)-$variant-XXXX")
+else
+	mkdir -p "$out"
+	out=$(cd "$out" && pwd -P)
+fi
+# The path goes on the kernel command line and into QEMU's option syntax.
+[[ $out =~ ^/[A-Za-z0-9._/+-]*$ ]] || tb_usage_die "vm: --out path may only hold letters, digits and ._/+- : '$out'"
+cwd=$(pwd -P)
+
+run="$out/.vm-run"
+rm -rf "$run"
+rm -f "$out/vm.exit" "$out/vm.env" "$out/vm-console.log" "$out/vm-console.log.qemu"
+mkdir -p "$run"
+printf '%s\0' "$@" >"$run/cmd"
+printf '%s\n' "$cwd" >"$run/cwd"
+env -0 | grep -zE '^TB_[A-Za-z0-9_]*=' | grep -zvE '^TB_(VM|VM_OUT|KERNEL_VARIANT|ACCEL)=' >"$run/env" || true
+log="$out/vm-console.log"
+
+qemu_pid=
+tail_pid=
+cleanup() {
+	if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
+		kill "$qemu_pid" 2>/dev/null || true
+		local i
+		for i in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$qemu_pid" 2>/dev/null || break
+			sleep 0.2
+			[ "$i" -eq 10 ] && kill -9 "$qemu_pid" 2>/dev/null
+		done
+		wait "$qemu_pid" 2>/dev/null || true
+	fi
+	if [ -n "$tail_pid" ]; then kill "$tail_pid" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+trap 'msg "interrupted"; exit 130' INT TERM HUP
+
+# Boots the image with the given accel; sets qemu_pid.
+start_qemu() {
+	local accel=$1 console=$2 cpu
+	if [ "$accel" = kvm ]; then cpu=host; else cpu=max; fi
+	qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -smp 2 -m "$mem_mb" \
+		-nodefaults -display none -monitor none -no-reboot -nic none \
+		-serial "file:$console" \
+		-kernel "$imgdir/bzImage" \
+		-append "console=ttyS0 root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro init=$TB_ROOT/kernel/guest-init.sh panic=-1 quiet tb_out=$out tb_variant=$variant tb_accel=$accel" \
+		-fsdev local,id=r,path=/,security_model=none,readonly=on,multidevs=remap \
+		-device virtio-9p-pci,fsdev=r,mount_tag=rootfs \
+		-fsdev "local,id=o,path=$out,security_model=none" \
+		-device virtio-9p-pci,fsdev=o,mount_tag=out \
+		-device virtio-rng-pci \
+		</dev/null >>"$console.qemu" 2>&1 &
+	qemu_pid=$!
+}
+
+# KVM hangs guests on some hosts (nested virtualisation): trust it only after
+# a probe guest reached its command within 15 s. Cached per host boot.
+choose_accel() {
+	if [ -n "${TB_VM_ACCEL:-}" ]; then
+		case "$TB_VM_ACCEL" in kvm | tcg) ;; *) tb_usage_die "vm: TB_VM_ACCEL must be kvm or tcg" ;; esac
+		accel=$TB_VM_ACCEL
+		accel_why="forced by TB_VM_ACCEL"
+		return 0
+	fi
+	local boot_id cache
+	boot_id=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)
+	cache="$TB_KERNEL_CACHE/accel-$boot_id"
+	if [ ! -s "$cache" ]; then
+		mkdir -p "$TB_KERNEL_CACHE"
+		exec 8>"$TB_KERNEL_CACHE/.accel-lock"
+		flock 8
+		if [ ! -s "$cache" ]; then
+			rm -f "$TB_KERNEL_CACHE"/accel-*
+			local result
+			if [ ! -w /dev/kvm ]; then
+				result="tcg no /dev/kvm"
+			else
+				msg "probing KVM (15 s at most, once per host boot)"
+				local probe_out
+				probe_out=$(mktemp -d "$TB_CACHE/vm-out/kvm-probe-XXXX")
+				if TB_VM_ACCEL=kvm bash "$TB_ROOT/kernel/vm.sh" --kernel "$variant" --out "$probe_out" \
+					--timeout 15 -- true >/dev/null 2>&1; then
+					result="kvm booted"
+				else
+					result="tcg hung"
+				fi
+				rm -rf "$probe_out"
+			fi
+			printf '%s\n' "$result" >"$cache"
+		fi
+		exec 8>&-
+	fi
+	read -r accel accel_why <"$cache"
+	accel_why="kvm probe: $accel_why"
+}
+
+accel=
+accel_why=
+mkdir -p "$TB_CACHE/vm-out"
+choose_accel
+msg "accel=$accel ($accel_why), kernel=$variant, out=$out"
+
+release=$(sed -n 's/^release=//p' "$imgdir/info")
+{
+	echo "variant=$variant"
+	echo "release=$release"
+	echo "image_key=$(sed -n 's/^key=//p' "$imgdir/info")"
+	echo "image_sha256=$(sed -n 's/^image_sha256=//p' "$imgdir/info")"
+	echo "accel=$accel"
+	echo "accel_reason=$accel_why"
+	echo "vcpus=2"
+	echo "mem_mb=$mem_mb"
+	echo "started=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+} >"$out/vm.env"
+
+marker='tb-guest: running '
+: >"$log"
+start=$(tb_now)
+start_qemu "$accel" "$log"
+
+# Stream the console from the marker on: COMMAND's output to stdout, the
+# guest init's own messages to stderr, the boot messages before it nowhere.
+tail -n +1 -F --pid="$qemu_pid" "$log" 2>/dev/null | awk -v marker="$marker" '
+	{ sub(/\r$/, "") }
+	!seen && index($0, marker) == 1 { seen = 1; next }
+	!seen && /^tb-guest: / { print > "/dev/stderr"; fflush("/dev/stderr"); next }
+	!seen { next }
+	done { next }
+	/^tb-guest: exit status [0-9]+$/ { done = 1; next }
+	{ print; fflush() }
+' &
+tail_pid=$!
+
+boot_s=
+timed_out=0
+while kill -0 "$qemu_pid" 2>/dev/null; do
+	elapsed=$(tb_elapsed "$start")
+	if [ -z "$boot_s" ] && grep -q "^$marker" "$log" 2>/dev/null; then
+		boot_s=$elapsed
+	fi
+	if awk -v e="$elapsed" -v t="$timeout_s" 'BEGIN { exit !(e >= t) }'; then
+		timed_out=1
+		break
+	fi
+	sleep 0.1
+done
+if [ "$timed_out" -eq 1 ]; then
+	cleanup
+	qemu_pid=
+fi
+wait "$tail_pid" 2>/dev/null || true
+tail_pid=
+wait "$qemu_pid" 2>/dev/null || true
+qemu_pid=
+total_s=$(tb_elapsed "$start")
+{
+	echo "boot_to_command_s=${boot_s:-none}"
+	echo "total_s=$total_s"
+	echo "timed_out=$timed_out"
+} >>"$out/vm.env"
+
+if [ "$timed_out" -eq 1 ]; then
+	msg "error: guest did not finish within $timeout_s s; QEMU killed. Last console lines ($log):"
+	tail -n 20 "$log" | tr -d '\r' | sed 's/^/  | /' >&2
+	echo "exit_status=timeout" >>"$out/vm.env"
+	exit 124
+fi
+if [ ! -s "$out/vm.exit" ]; then
+	msg "error: the guest stopped without reporting COMMAND's exit status. Last console lines ($log):"
+	tail -n 20 "$log" | tr -d '\r' | sed 's/^/  | /' >&2
+	if [ -s "$log.qemu" ]; then sed 's/^/  qemu: /' "$log.qemu" >&2; fi
+	echo "exit_status=none" >>"$out/vm.env"
+	exit 125
+fi
+status=$(cat "$out/vm.exit")
+echo "exit_status=$status" >>"$out/vm.env"
+[[ $status =~ ^[0-9]+$ ]] || { msg "error: bad exit status '$status' in $out/vm.exit"; exit 125; }
+exit "$status"
