@@ -49,7 +49,8 @@ static const char *const migrations[] = {
 	"  clip_frame INTEGER,"         /* index in the clip (frame_no modulo clip length) */
 	"  type TEXT, idr INTEGER,"     /* I/P/B of the first slice; 1 = IDR */
 	"  size_bytes INTEGER,"         /* Annex-B bytes of the access unit in the clip */
-	"  packets INTEGER, wire_bytes INTEGER," /* RTP packets and their bytes (UDP payload) */
+	"  packets INTEGER,"            /* RTP packets the frame was split into */
+	"  wire_bytes INTEGER,"         /* bytes of those send() accepted (UDP payload) */
 	"  first_seq INTEGER, rtp_ts INTEGER,"
 	"  capture_ns INTEGER,"        /* scheduled send time (clip timestamp on the run clock) */
 	"  send_start_ns INTEGER, send_end_ns INTEGER," /* before the first / after the last send() */

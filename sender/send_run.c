@@ -128,8 +128,8 @@ void send_run(int fd, const struct tb_clip *clip, const struct send_opts *o, siz
 				r->enobufs++;
 			else if (e == ECONNREFUSED)
 				r->econnrefused++; /* an ICMP port unreachable from an earlier packet */
-			else if (e != EINTR)
-				tb_warn("send: %s", strerror(e));
+			else if (e != EINTR && r->other_errors++ == 0)
+				tb_warn("send: %s (counted in send_errors; reported once)", strerror(e));
 		}
 		rec->send_end_ns = tb_real_ns();
 		r->end_mono_ns = tb_mono_ns();
