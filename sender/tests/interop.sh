@@ -35,7 +35,7 @@ v6) addr=::1; dest="[::1]:$port"
 esac
 
 caps="application/x-rtp,media=video,encoding-name=H264,clock-rate=90000,payload=96"
-ip netns exec "$ns" gst-launch-1.0 -e -q udpsrc address="$addr" port="$port" caps="$caps" \
+ip netns exec "$ns" gst-launch-1.0 -e -q udpsrc address="$addr" port="$port" caps="$caps" buffer-size=8388608 \
 	! rtpjitterbuffer latency=200 ! rtph264depay \
 	! video/x-h264,stream-format=byte-stream,alignment=au \
 	! filesink location="$work/got.h264" >"$work/gst.log" 2>&1 &
@@ -55,6 +55,7 @@ wait "$gst_pid" || { cat "$work/gst.log" >&2; echo "interop: gst-launch failed" 
 gst_pid=
 
 fail=0
+echo "receiving namespace: $(ip netns exec "$ns" nstat -az UdpRcvbufErrors UdpInErrors | grep -E '^Udp' | tr -s ' ' | tr '\n' ' ')"
 "$nal_cmp" 480p30 "$frames" "$work/got.h264" || fail=1
 # And libav decodes every frame of it.
 decoded=$(gst-launch-1.0 -v filesrc location="$work/got.h264" ! h264parse ! avdec_h264 \
