@@ -67,7 +67,11 @@ check "nonblocking: EAGAIN drops" "$(field eagain "$work/send.nonblocking")" '>'
 check "nonblocking: packets received = accepted by send()" "$(field packets "$work/sink.nonblocking")" == "$(field packets "$work/send.nonblocking")"
 check "nonblocking: frames with send errors in db" \
 	"$(sqlite3 "$work/r.db" "SELECT count(*) FROM frames_sent WHERE run_id = 2 AND send_errors > 0")" '>' 0
-check "nonblocking: max blocked ms" "$(field blocked_max_ms "$work/send.nonblocking")" '<' 50
+# Not a timing bound: a non-blocking send() never waits for buffer space, so
+# its total is a small fraction of the blocking run's (even on a busy machine).
+check "nonblocking: total time in send() (s) vs half the blocking run's" \
+	"$(sqlite3 "$work/r.db" "SELECT sum(blocked_ns) / 1e9 FROM frames_sent WHERE run_id = 2")" '<' \
+	"$(awk -v b="$blocked_s" 'BEGIN { print b / 2 }')"
 
 [ "$fail" -eq 0 ] || { echo "backpressure: FAILED" >&2; exit 1; }
 echo "backpressure: passed"
