@@ -12,8 +12,9 @@ const char flood_usage_text[] =
 	"Creates a TUN device in the current network namespace, floods it with\n"
 	"sequence-numbered UDP while a reader thread drains it, and prints one JSON\n"
 	"object: the knobs, then where every lost packet went (ring, qdisc, socket).\n"
-	"Run it in a namespace of its own (e.g. unshare -n): it reads the\n"
-	"namespace's UDP counters. Needs CAP_NET_ADMIN and tc (iproute2).\n"
+	"Run it in a network namespace of its own (--new-netns, or unshare -n):\n"
+	"it reads the namespace's UDP counters. Needs CAP_NET_ADMIN; qdiscs other\n"
+	"than noqueue, pfifo_fast, pfifo [limit N] and fq_codel need tc (iproute2).\n"
 	"\n"
 	"  --ring N            txqueuelen = TUN ring size, packets (default 500)\n"
 	"  --qdisc SPEC        root qdisc, given to 'tc qdisc replace': noqueue,\n"
@@ -35,6 +36,7 @@ const char flood_usage_text[] =
 	"  --send-timeout SEC  a send blocked this long means hung (default 2)\n"
 	"  --drain-idle MS     drained = reader idle this long and qdisc empty (default 300)\n"
 	"  --drain-timeout SEC give up draining after this long: hung (default 10)\n"
+	"  --new-netns         run in a new network namespace (gone when the tool exits)\n"
 	"  --help              this text\n"
 	"\n"
 	"Exit status: 0 JSON written (check \"hung\"), 1 setup failed, 2 bad options.\n";
@@ -145,6 +147,8 @@ int flood_parse_args(int argc, char **argv, struct flood_opts *o, char *err, siz
 		int flag_val = 1;
 		if (!strcmp(name, "--help"))
 			flag = &o->help;
+		else if (!strcmp(name, "--new-netns"))
+			flag = &o->new_netns;
 		else if (!strcmp(name, "--blocking"))
 			flag = &o->blocking;
 		else if (!strcmp(name, "--nonblocking"))

@@ -17,7 +17,7 @@
 
 extern char **environ;
 
-int qdisc_replace(const char *dev, char **words, int nwords, char *err, unsigned errlen)
+static int replace_with_tc(const char *dev, char **words, int nwords, char *err, unsigned errlen)
 {
 	char *argv[8 + 16];
 	int n = 0;
@@ -59,6 +59,95 @@ int qdisc_replace(const char *dev, char **words, int nwords, char *err, unsigned
 		return -1;
 	}
 	return 0;
+}
+
+static void add_attr(struct nlmsghdr *h, unsigned short type, const void *data, unsigned short len)
+{
+	struct rtattr *a = (struct rtattr *)((char *)h + NLMSG_ALIGN(h->nlmsg_len));
+	a->rta_type = type;
+	a->rta_len = (unsigned short)RTA_LENGTH(len);
+	if (len)
+		memcpy(RTA_DATA(a), data, len);
+	h->nlmsg_len = NLMSG_ALIGN(h->nlmsg_len) + RTA_ALIGN(a->rta_len);
+}
+
+/* 1 = handled (0 or -1 in *rc), 0 = not a spec handled here. */
+static int replace_native(int ifindex, char **words, int nwords, int *rc, char *err,
+			  unsigned errlen)
+{
+	const char *kind = words[0];
+	struct tc_fifo_qopt fifo = {0};
+	int with_fifo = 0, empty_nest = 0;
+	if (nwords == 1 && (!strcmp(kind, "noqueue") || !strcmp(kind, "pfifo_fast"))) {
+		/* no options */
+	} else if (nwords == 1 && !strcmp(kind, "fq_codel")) {
+		empty_nest = 1; /* defaults, as tc sends them */
+	} else if (!strcmp(kind, "pfifo") && (nwords == 1 || nwords == 3)) {
+		if (nwords == 3) {
+			char *end;
+			unsigned long v = strtoul(words[2], &end, 10);
+			if (strcmp(words[1], "limit") || *end || !*words[2] || v > 0xffffffffUL)
+				return 0;
+			fifo.limit = (__u32)v;
+			with_fifo = 1;
+		}
+	} else {
+		return 0;
+	}
+	/* One flat buffer: header, tcmsg, then the attributes appended. */
+	char msg[512] __attribute__((aligned(8)));
+	memset(msg, 0, sizeof msg);
+	struct nlmsghdr *hdr = (struct nlmsghdr *)msg;
+	struct tcmsg *t = NLMSG_DATA(hdr);
+	hdr->nlmsg_len = NLMSG_LENGTH(sizeof *t);
+	hdr->nlmsg_type = RTM_NEWQDISC;
+	hdr->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE;
+	hdr->nlmsg_seq = 1;
+	t->tcm_family = AF_UNSPEC;
+	t->tcm_ifindex = ifindex;
+	t->tcm_parent = TC_H_ROOT;
+	add_attr(hdr, TCA_KIND, kind, (unsigned short)(strlen(kind) + 1));
+	if (with_fifo)
+		add_attr(hdr, TCA_OPTIONS, &fifo, sizeof fifo);
+	else if (empty_nest)
+		add_attr(hdr, TCA_OPTIONS | NLA_F_NESTED, NULL, 0);
+	*rc = -1;
+	int s = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (s < 0) {
+		tb_errbuf(err, errlen, "netlink socket: %s", strerror(errno));
+		return 1;
+	}
+	char buf[4096] __attribute__((aligned(8)));
+	ssize_t n = -1;
+	if (send(s, msg, hdr->nlmsg_len, 0) >= 0) {
+		do
+			n = recv(s, buf, sizeof buf, 0);
+		while (n < 0 && errno == EINTR);
+	}
+	int e = errno;
+	close(s);
+	const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+	if (n < 0 || !NLMSG_OK(h, (int)n) || h->nlmsg_type != NLMSG_ERROR) {
+		tb_errbuf(err, errlen, "RTM_NEWQDISC %s: %s", kind, n < 0 ? strerror(e) : "no answer");
+		return 1;
+	}
+	int code = -((const struct nlmsgerr *)NLMSG_DATA(h))->error;
+	if (code) {
+		tb_errbuf(err, errlen, "cannot make %s the root qdisc: %s%s", kind, strerror(code),
+			  code == ENOENT ? " (this kernel has no such qdisc)" : "");
+		return 1;
+	}
+	*rc = 0;
+	return 1;
+}
+
+int qdisc_replace(const char *dev, int ifindex, char **words, int nwords, char *err,
+		  unsigned errlen)
+{
+	int rc;
+	if (replace_native(ifindex, words, nwords, &rc, err, errlen))
+		return rc;
+	return replace_with_tc(dev, words, nwords, err, errlen);
 }
 
 /* Limit (packets) from TCA_OPTIONS for the kinds whose limit is in packets. */

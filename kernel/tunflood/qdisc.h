@@ -13,9 +13,13 @@ struct qdisc_info {
 	long long overlimits;
 };
 
-/* Run `tc qdisc replace dev DEV root WORDS...` (tc from PATH). Returns 0, or
- * -1 with err naming the command and its exit status. */
-int qdisc_replace(const char *dev, char **words, int nwords, char *err, unsigned errlen);
+/* Replace the root qdisc with WORDS (a tc spec). The common specs (noqueue,
+ * pfifo_fast, pfifo [limit N], fq_codel) go straight over rtnetlink: in a
+ * TCG guest each exec of tc costs seconds. Anything else runs
+ * `tc qdisc replace dev DEV root WORDS...` (tc from PATH). Returns 0, or -1
+ * with err naming the spec and the reason. */
+int qdisc_replace(const char *dev, int ifindex, char **words, int nwords, char *err,
+		  unsigned errlen);
 
 /* Read the root qdisc of ifindex. pfifo_fast's limit is the device's
  * txqueuelen, which the caller fills in. Returns 0 or -1 with err. */

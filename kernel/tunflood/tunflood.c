@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -367,6 +368,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	if (o.new_netns && unshare(CLONE_NEWNET))
+		tb_die_errno("unshare(CLONE_NEWNET)");
+
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_wakeup_signal; /* no SA_RESTART: interrupts a blocking read */
@@ -380,14 +384,14 @@ int main(int argc, char **argv)
 	if (tun_set_txqueuelen(dev, (int)o.ring, err, sizeof err) ||
 	    tun_configure_up(dev, LOCAL_ADDR, 24, err, sizeof err))
 		tb_die("%s", err);
+	int ifindex = tun_ifindex(dev);
 	if (o.qdisc[0]) {
 		char buf[sizeof o.qdisc];
 		char *words[FLOOD_QDISC_MAX_WORDS];
 		int nw = flood_split_qdisc(o.qdisc, buf, sizeof buf, words, FLOOD_QDISC_MAX_WORDS);
-		if (qdisc_replace(dev, words, nw, err, sizeof err))
+		if (qdisc_replace(dev, ifindex, words, nw, err, sizeof err))
 			tb_die("%s", err);
 	}
-	int ifindex = tun_ifindex(dev);
 	long long sndbuf = 0;
 	int sock = open_sender_socket(&o, &sndbuf, err, sizeof err);
 	if (sock < 0)
@@ -534,6 +538,7 @@ int main(int argc, char **argv)
 	json_int(&j, "send_timeout_ns", o.send_timeout_ns);
 	json_int(&j, "drain_idle_ns", o.drain_idle_ns);
 	json_int(&j, "drain_timeout_ns", o.drain_timeout_ns);
+	json_bool(&j, "new_netns", o.new_netns);
 	json_obj_end(&j);
 	json_obj_begin(&j, "device");
 	json_int(&j, "txqueuelen_packets", txqlen);

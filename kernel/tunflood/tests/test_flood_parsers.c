@@ -33,6 +33,10 @@ static void test_defaults_and_values(void)
 	CHECK(!strcmp(o.qdisc, "pfifo limit 25000"));
 	CHECK_EQ_I64(o.blocking, 0);
 
+	CHECK_EQ_I64(o.new_netns, 0);
+	CHECK(parse(&o, err, sizeof err, "--new-netns", NULL, NULL, NULL) == 0);
+	CHECK_EQ_I64(o.new_netns, 1);
+
 	CHECK(parse(&o, err, sizeof err, "--duration", "1.5", "--reader", "poll") == 0);
 	CHECK_EQ_I64(o.duration_ns, 1500000000LL);
 	CHECK_EQ_I64(o.count, 0);
@@ -67,6 +71,7 @@ static void test_rejections(void)
 		{"--count", "5", "--duration", "1", "exclude each other"},
 		{"--frobnicate", NULL, NULL, NULL, "unknown option '--frobnicate'"},
 		{"--blocking=yes", NULL, NULL, NULL, "--blocking takes no value"},
+		{"--new-netns=1", NULL, NULL, NULL, "--new-netns takes no value"},
 		{"stray", NULL, NULL, NULL, "unexpected argument 'stray'"},
 	};
 	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
