@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# ./testbed sweep and run refuse bad configuration before anything boots,
+# with the file, line and reason; --dry-run lists what would run.
+set -euo pipefail
+root=${1:?usage: sweep_cli_test.sh REPO_ROOT}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+passed=0 failed=0
+check() { # check DESCRIPTION COMMAND...
+	local what=$1
+	shift
+	if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $what" >&2; fi
+}
+run_rc() { # run_rc OUTFILE CMD...: run, capture stdout+stderr, print the status
+	local f=$1
+	shift
+	set +e
+	"$@" >"$f" 2>&1
+	echo $?
+	set -e
+}
+
+printf '[matrix]\nkernel = stock, nodrop-v9\n' >"$dir/bad-kernel.sweep"
+rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/bad-kernel.sweep" --db "$dir/x.db")
+check "unknown variant fails" test "$rc" -eq 1
+check "unknown variant: file and line named" grep -q "bad-kernel.sweep:2: unknown kernel variant 'nodrop-v9'" "$dir/out"
+check "nothing booted" test "$(grep -c 'booting' "$dir/out")" -eq 0
+
+printf '[matrix]\nprofile = atlantis\n' >"$dir/bad-profile.sweep"
+rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/bad-profile.sweep" --db "$dir/x.db")
+check "unknown profile fails" test "$rc" -eq 1
+check "unknown profile named" grep -q "unknown netem profile 'atlantis'" "$dir/out"
+
+printf '[sweep]\nrepetitions = lots\n' >"$dir/bad-reps.sweep"
+rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/bad-reps.sweep" --db "$dir/x.db")
+check "malformed value fails" test "$rc" -eq 1
+check "malformed value explained" grep -q "bad-reps.sweep:2: repetitions must be in 1..1000" "$dir/out"
+
+rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/none.sweep")
+check "missing file fails" test "$rc" -eq 1
+rc=$(run_rc "$dir/out" "$root/testbed" sweep --frobnicate)
+check "bad option exits 2" test "$rc" -eq 2
+rc=$(run_rc "$dir/out" "$root/testbed" run --ring 0 --db "$dir/x.db")
+check "run: out-of-range ring fails" test "$rc" -eq 1
+check "run: ring explained" grep -q "ring must be a whole number of packets in 1..100000" "$dir/out"
+rc=$(run_rc "$dir/out" "$root/testbed" run --qdisc "pfifo limt 5" --db "$dir/x.db")
+check "run: bad qdisc fails" test "$rc" -eq 1
+check "run: bad qdisc explained" grep -q "qdisc pfifo has no parameter 'limt'" "$dir/out"
+
+rc=$(run_rc "$dir/out" "$root/testbed" sweep "$root/experiments/sweeps/ci-quick.sweep" --db "$dir/ci.db" --dry-run)
+check "dry run succeeds" test "$rc" -eq 0
+check "dry run lists 4 runs" test "$(grep -c '^stock\|^nodrop-v2' "$dir/out")" -eq 4
+check "dry run reports what is to do" grep -q "0 of 4 runs already in" "$dir/out"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The CI sweep in the kernels under test: stock and nodrop-v2, ring 25 and
+# 500, 5 s of video over OpenVPN. Checks that every run's attribution adds up
+# exactly, that stock loses packets in the ring at ring 25 while nodrop-v2
+# loses none there at any ring, and that a second call resumes (runs nothing).
+set -euo pipefail
+root=${1:?usage: sweep_vm_test.sh REPO_ROOT}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+db=$dir/ci.db
+tbdb=${TB_BUILD:-$root/build}/lib/tb-db
+q() { "$tbdb" query "$db" "$1" --views "$root/analysis/views.sql"; }
+passed=0 failed=0
+expect() { # expect DESCRIPTION ACTUAL WANTED
+	if [ "$2" = "$3" ]; then passed=$((passed + 1)); else
+		failed=$((failed + 1)); printf 'FAIL: %s: got [%s], want [%s]\n' "$1" "$2" "$3" >&2; fi
+}
+
+"$root/testbed" sweep "$root/experiments/sweeps/ci-quick.sweep" --db "$db"
+
+echo "run  kernel     ring  sent  received  ring_drops  qdisc  wan  vpn  unexplained  cpu%  valid"
+q "SELECT r.id, r.kernel_variant, r.ring, a.sent, a.received, a.ring, a.qdisc, a.wan, a.vpn, a.unexplained,
+	r.cpu_busy_pct, r.valid FROM runs r JOIN run_attribution a ON a.run_id = r.id ORDER BY r.id" | column -t
+
+expect "four finished runs" "$(q "SELECT count(*) FROM runs WHERE status='done'")" 4
+expect "runs are in the kernels asked for" "$(q "SELECT group_concat(DISTINCT kernel_variant) FROM (SELECT kernel_variant FROM runs ORDER BY 1)")" "nodrop-v2,stock"
+expect "accel recorded" "$(q "SELECT count(*) FROM runs WHERE accel IN ('tcg', 'kvm')")" 4
+expect "every run sent packets" "$(q "SELECT count(*) FROM run_attribution WHERE sent > 0")" 4
+expect "attribution adds up exactly in every run" "$(q "SELECT count(*) FROM run_attribution WHERE unexplained = 0")" 4
+expect "stock loses packets in the ring at ring 25" \
+	"$(q "SELECT a.ring > 0 FROM runs r JOIN run_attribution a ON a.run_id = r.id WHERE r.kernel_variant='stock' AND r.ring=25")" 1
+expect "nodrop-v2 loses nothing in the ring" \
+	"$(q "SELECT sum(a.ring) FROM runs r JOIN run_attribution a ON a.run_id = r.id WHERE r.kernel_variant='nodrop-v2'")" 0
+
+"$root/testbed" sweep "$root/experiments/sweeps/ci-quick.sweep" --db "$db" >"$dir/again" 2>&1
+expect "a second call resumes: nothing to do" "$(grep -c '4 of 4 runs already' "$dir/again")" 1
+expect "and boots nothing" "$(grep -c 'booting' "$dir/again" || true)" 0
+expect "still four runs" "$(q "SELECT count(*) FROM runs")" 4
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
