@@ -112,12 +112,14 @@ void send_run(int fd, const struct tb_clip *clip, const struct send_opts *o, siz
 		int64_t start_mono = tb_mono_ns();
 		rec->late_ns = o->flood ? 0 : start_mono - due; /* flood: no schedule to be late for */
 		rec->send_start_ns = tb_real_ns();
+		uint32_t sent_ok = 0;
 		for (int i = 0; i < n && !send_stop; i++) {
 			if (o->pace > 0 && i > 0)
 				tb_sleep_until_mono_ns(due + (int64_t)(o->pace * (double)interval * i / n));
 			tb_rtp_stamp_send_ns(pkts[i].data, tb_real_ns());
 			int e = send_packet(fd, pkts[i].data, pkts[i].len, &rec->blocked_ns);
 			if (e == 0) {
+				sent_ok++;
 				rec->wire_bytes += (uint32_t)pkts[i].len;
 				continue;
 			}
@@ -133,7 +135,7 @@ void send_run(int fd, const struct tb_clip *clip, const struct send_opts *o, siz
 		}
 		rec->send_end_ns = tb_real_ns();
 		r->end_mono_ns = tb_mono_ns();
-		r->packets += (uint64_t)n - rec->send_errors;
+		r->packets += sent_ok; /* fewer than n if refused, or stopped by a signal mid-frame */
 		r->wire_bytes += rec->wire_bytes;
 		r->send_errors += rec->send_errors;
 	}
