@@ -68,6 +68,19 @@ check "fast: nothing lost" test "$(get "$dir/fast.json" end.lost)" -eq 0
 check "fast: all 2000 received" test "$(get "$dir/fast.json" end.received)" -eq 2000
 check "fast: no gaps" test "$(get "$dir/fast.json" end.gaps)" -eq 0
 
+# A sender that cannot progress is reported, not waited for: a 8 kbit/s TBF
+# (set through tc) holds the packets, they stay charged to the socket, the
+# send buffer fills and the blocking send() times out.
+flood stalled --ring 25 --count 500 --qdisc "tbf rate 8kbit burst 1600 limit 1000000" \
+	--send-timeout 0.3 --drain-timeout 1
+f=$dir/stalled.json
+check "stalled: hung = 1" test "$(get "$f" end.hung)" -eq 1
+check "stalled: reason names the send timeout" test "$(get "$f" end.hung_reason)" = "a blocking send() made no progress within --send-timeout"
+check "stalled: the timed-out send is the one EAGAIN" test "$(get "$f" end.send_errors_eagain)" -eq 1
+check "stalled: the sender stopped early" test "$(get "$f" end.sent)" -lt 500
+check "stalled: packets still queued in the TBF" test "$(get "$f" end.stuck_in_qdisc)" -gt 0
+mv "$f" "$dir/stalled.out" # not a self-test point
+
 "$store" add --db "$dir/s.db" --campaign host --variant stock --accel host "$dir"/*.json >/dev/null
 check "the stock expectations hold for these floods" "$store" check --db "$dir/s.db" --campaign host
 
