@@ -1,10 +1,10 @@
 /* libavcodec H.264 decoding of reassembled access units, to cross-check the
  * reference chain rule with the decoder's own view: did it output a picture
  * for this access unit, and was that picture flagged (decode_error_flags,
- * AV_FRAME_FLAG_CORRUPT)? Access units are fed in frame order; the decoder
- * runs single-threaded with low delay so each access unit's picture comes out
- * before the next one goes in (streams with B-frames are then output in
- * decode order, which is what a per-frame verdict needs). */
+ * AV_FRAME_FLAG_CORRUPT)? Access units go in in frame (decode) order, each
+ * with an id; pictures come out in presentation order, possibly later (B
+ * frames), and are reported with the id of the access unit that carried
+ * them. Single-threaded, so verdicts do not depend on timing. */
 #ifndef TB_DECODE_H
 #define TB_DECODE_H
 
@@ -20,19 +20,32 @@ enum tb_decode_verdict {
 
 struct tb_decoded_pic {
 	int width, height;
-	const uint8_t *y;         /* luma plane (valid until the next call) */
+	const uint8_t *y;         /* luma plane (valid during the callback) */
 	int y_stride;
 };
 
-/* Returns NULL with a reason in err on failure. */
-struct tb_decoder *tb_decoder_new(char *err, size_t errlen);
+/* A picture came out for access unit `id`; ok = TB_DEC_OK or TB_DEC_ERROR. */
+typedef void (*tb_decode_out_cb)(void *ctx, int64_t id, int ok, const struct tb_decoded_pic *pic);
+
+/* Returns NULL with a reason in err on failure. cb may be NULL. */
+struct tb_decoder *tb_decoder_new(tb_decode_out_cb cb, void *ctx, char *err, size_t errlen);
 void tb_decoder_free(struct tb_decoder *d);
 
-/* Decode one access unit (Annex-B). Returns TB_DEC_OK or TB_DEC_ERROR; when
- * pic is not NULL and a picture came out it is described there. */
-int tb_decode_au(struct tb_decoder *d, const uint8_t *annexb, size_t len, struct tb_decoded_pic *pic);
+/* Feed one access unit (Annex-B); returns its id (0, 1, 2, ...). Pictures
+ * that come out are reported through the callback before it returns. An
+ * access unit the decoder rejects outright gets no picture. */
+int64_t tb_decode_submit(struct tb_decoder *d, const uint8_t *annexb, size_t len);
 
-/* Forget all state (at an SSRC change: a new stream starts). */
-void tb_decoder_reset(struct tb_decoder *d);
+/* The id the next tb_decode_submit will return. */
+int64_t tb_decode_next_id(const struct tb_decoder *d);
+
+/* Output every picture still held (end of stream, or before an SSRC change),
+ * then forget all state; ids continue. */
+void tb_decoder_drain(struct tb_decoder *d);
+
+/* Convenience for streams without frame reordering: submit and return the
+ * verdict for this very access unit (TB_DEC_ERROR when no picture came out
+ * for it right away). */
+int tb_decode_au(struct tb_decoder *d, const uint8_t *annexb, size_t len);
 
 #endif

@@ -61,6 +61,16 @@ static void usage(FILE *f)
 		"'latency_ms p50 X p95 X p99 X max X frames N' (or 'latency_ms unknown').\n");
 }
 
+/* Frames wait here for the decoder's verdict (pictures can come out a few
+ * access units later when the stream has B frames), then go to the store. */
+#define PENDING_MAX 32      /* > the 16-picture H.264 reorder limit */
+
+struct pending {
+	struct tb_frame_rec rec;  /* annexb not kept */
+	int64_t dec_id;           /* -1: not decoded */
+	int verdict;              /* -2 waiting, -1 not decoded, 0/1 decoder verdict */
+};
+
 struct app {
 	struct tb_reasm *reasm;
 	struct tb_decoder *dec;
@@ -72,21 +82,19 @@ struct app {
 	uint32_t cur_stream;
 	int store_failed;
 	struct tb_recv_counters c;
+	struct pending q[PENDING_MAX];
+	size_t q_head, q_len;
 };
 
 static volatile sig_atomic_t stop_flag;
 static void on_signal(int sig) { (void)sig; stop_flag = 1; }
 
-static void on_frame(void *ctx, const struct tb_frame_rec *f)
+/* The final verdict of a frame and its row. */
+static void finish_frame(struct app *a, const struct pending *p)
 {
-	struct app *a = ctx;
-	int dec_ok = -1;
-	if (a->dec && f->stream != a->cur_stream) {
-		tb_decoder_reset(a->dec);
-		a->cur_stream = f->stream;
-	}
-	if (a->dec && f->annexb_len) {
-		dec_ok = tb_decode_au(a->dec, f->annexb, f->annexb_len, NULL) == TB_DEC_OK;
+	const struct tb_frame_rec *f = &p->rec;
+	int dec_ok = p->verdict < 0 ? -1 : p->verdict;
+	if (dec_ok >= 0) {
 		a->stats.decoded++;
 		if (f->decodable && !dec_ok)
 			a->stats.decoder_flagged++;
@@ -101,6 +109,62 @@ static void on_frame(void *ctx, const struct tb_frame_rec *f)
 		tb_warn("writing frames_recv failed; no more rows will be written");
 		a->store_failed = 1;
 	}
+}
+
+/* Write out frames from the head of the queue that have their verdict (or
+ * all of them: a picture that has not come out by now never will). */
+static void pop_pending(struct app *a, int all)
+{
+	while (a->q_len) {
+		struct pending *p = &a->q[a->q_head];
+		if (p->verdict == -2) {
+			if (!all && a->q_len < PENDING_MAX)
+				break;
+			p->verdict = TB_DEC_ERROR;  /* no picture came out for it */
+		}
+		finish_frame(a, p);
+		a->q_head = (a->q_head + 1) % PENDING_MAX;
+		a->q_len--;
+	}
+}
+
+static void on_picture(void *ctx, int64_t id, int ok, const struct tb_decoded_pic *pic)
+{
+	struct app *a = ctx;
+	(void)pic;
+	for (size_t i = 0; i < a->q_len; i++) {
+		struct pending *p = &a->q[(a->q_head + i) % PENDING_MAX];
+		if (p->dec_id == id) {
+			p->verdict = ok;
+			return;
+		}
+	}
+}
+
+static void on_frame(void *ctx, const struct tb_frame_rec *f)
+{
+	struct app *a = ctx;
+	if (a->dec && f->stream != a->cur_stream) {
+		tb_decoder_drain(a->dec);   /* the old stream's last pictures */
+		a->cur_stream = f->stream;
+	}
+	if (a->q_len == PENDING_MAX)
+		pop_pending(a, 0);
+	struct pending *p = &a->q[(a->q_head + a->q_len) % PENDING_MAX];
+	a->q_len++;
+	p->rec = *f;
+	p->rec.annexb = NULL;
+	p->rec.annexb_len = 0;
+	p->dec_id = -1;
+	p->verdict = -1;
+	if (a->dec && f->annexb_len) {
+		p->verdict = -2;
+		/* The id is known before submitting: its picture may come out
+		 * during the call. */
+		p->dec_id = tb_decode_next_id(a->dec);
+		tb_decode_submit(a->dec, f->annexb, f->annexb_len);
+	}
+	pop_pending(a, 0);
 }
 
 static void on_packet(void *ctx, const struct tb_pkt_rec *p)
@@ -337,7 +401,7 @@ int main(int argc, char **argv)
 		if (!a.store)
 			tb_die("%s", err);
 	}
-	if (decode && !(a.dec = tb_decoder_new(err, sizeof err)))
+	if (decode && !(a.dec = tb_decoder_new(on_picture, &a, err, sizeof err)))
 		tb_die("%s", err);
 	struct tb_reasm_cfg cfg = { .hold_ns = hold_ms * TB_NS_PER_MSEC, .max_frames = (size_t)maxf,
 				    .max_bytes = (size_t)maxb << 20 };
@@ -369,6 +433,9 @@ int main(int argc, char **argv)
 
 	/* Finish cleanly: every frame in flight, every row committed. */
 	tb_reasm_flush(a.reasm);
+	if (a.dec)
+		tb_decoder_drain(a.dec);
+	pop_pending(&a, 1);
 	show_status(&a, 1);
 	tb_reasm_counters(a.reasm, &a.c);
 	if (a.store) {

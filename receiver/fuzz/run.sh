@@ -13,7 +13,7 @@ usage: receiver/fuzz/run.sh [--seconds N] [--update]
 Builds the fuzz target into $TB_BUILD/fuzz and fuzzes for N seconds (default
 60) starting from receiver/fuzz/corpus, on one core. Crashes are written to
 $TB_BUILD/fuzz/ (crash-*). --update merges what was found into the corpus,
-keeping only inputs that add coverage (the corpus stays a few dozen files).
+keeping at most 30 new coverage-adding inputs (the corpus stays small).
 TXT
 }
 
@@ -47,16 +47,18 @@ tb_log "fuzzing for ${seconds}s"
 (cd "$out" && "$bin" -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 "$work")
 
 if [ "$update" -eq 1 ]; then
+	# Merge (keeps the inputs that add coverage), then keep at most 30 new
+	# ones, the largest, next to the hand-made seeds: the corpus is a
+	# regression suite replayed by a unit test, it should stay small.
 	merged=$out/merged
 	rm -rf "$merged"
 	mkdir -p "$merged"
-	cp "$here"/corpus/*.bin "$merged"/
-	(cd "$out" && "$bin" -merge=1 "$merged" "$work" 2>/dev/null)
-	for f in "$merged"/*; do
-		case "$(basename "$f")" in
-		*.bin) ;;
-		*) cp "$f" "$here/corpus/fuzz-$(basename "$f").bin" ;;
-		esac
-	done
+	(cd "$out" && "$bin" -merge=1 "$merged" "$here/corpus" "$work" 2>/dev/null)
+	# Merged files are named by the SHA-1 of their content: skip what the
+	# corpus already has.
+	have=$(sha1sum "$here"/corpus/*.bin | awk '{ print $1 }')
+	find "$merged" -type f -printf '%s %f\n' | sort -rn | awk '{ print $2 }' |
+		grep -vxF -f <(printf '%s\n' "$have") | head -n 30 |
+		while read -r f; do cp "$merged/$f" "$here/corpus/fuzz-$f.bin"; done
 	tb_log "corpus now has $(find "$here/corpus" -name '*.bin' | wc -l) files"
 fi

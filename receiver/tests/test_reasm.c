@@ -359,7 +359,7 @@ static void test_bit_exact(const char *name, int decode)
 	struct tb_recv_counters cnt;
 	deliver(&s, o, (int)s.n, HOLD_LONG, &k, &cnt);
 	CHECK_EQ_I64(k.n, c.frame_count);
-	struct tb_decoder *d = decode ? tb_decoder_new(NULL, 0) : NULL;
+	struct tb_decoder *d = decode ? tb_decoder_new(NULL, NULL, NULL, 0) : NULL;
 	int exact = 0, dec_ok = 0;
 	for (size_t f = 0; f < k.n && f < c.frame_count; f++) {
 		const uint8_t *a = tb_clip_frame_data(&c, f), *b = k.f[f].annexb;
@@ -380,7 +380,7 @@ static void test_bit_exact(const char *name, int decode)
 		}
 		exact += same;
 		if (d)
-			dec_ok += tb_decode_au(d, b, k.f[f].rec.annexb_len, NULL) == TB_DEC_OK;
+			dec_ok += tb_decode_au(d, b, k.f[f].rec.annexb_len) == TB_DEC_OK;
 	}
 	CHECK_EQ_I64(exact, c.frame_count);
 	CHECK_EQ_I64(cnt.frames_decodable, c.frame_count);
