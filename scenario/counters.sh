@@ -48,14 +48,6 @@ _tb_scn_qdisc_stats() {
 		}'
 }
 
-# _tb_scn_snmp NS PROTO FIELD: a /proc/net/snmp counter in a netns.
-_tb_scn_snmp() {
-	# shellcheck disable=SC2016 # an awk program, not shell
-	ip netns exec "$1" awk -v proto="$2:" -v field="$3" '
-		$1 == proto && !hdr { for (i = 2; i <= NF; i++) col[$i] = i; hdr = 1; next }
-		$1 == proto && hdr { print (field in col) ? $(col[field]) : -1; exit }' /proc/net/snmp
-}
-
 # _tb_scn_ovpn_status FILE PREFIX: OpenVPN's statistics from its status file.
 _tb_scn_ovpn_status() {
 	[ -r "$1" ] || return 0
@@ -67,29 +59,52 @@ _tb_scn_ovpn_status() {
 		$1 == "Auth read bytes" { print p ".auth_read_bytes=" $2 }' "$1"
 }
 
+# _tb_scn_ns_read NS PREFIX DEV STAT...: PREFIX.STAT=value for device
+# statistics, then the netns's /proc/net/snmp as "snmp.Proto.Field=value"
+# lines, all from one process in the namespace (under QEMU TCG each exec is
+# expensive, so the counters are read with as few processes as possible).
+_tb_scn_ns_read() {
+	local ns=$1 prefix=$2 dev=$3
+	shift 3
+	# shellcheck disable=SC2016 # the script is for the inner shell
+	ip netns exec "$ns" sh -c '
+		prefix=$1 dev=$2; shift 2
+		for s in "$@"; do
+			v=-1
+			read -r v <"/sys/class/net/$dev/statistics/$s" 2>/dev/null || v=-1
+			echo "$prefix.$s=$v"
+		done
+		while read -r proto names; do
+			read -r _ values
+			set -- $values
+			for n in $names; do echo "snmp.${proto%:}.$n=$1"; shift; done
+		done </proc/net/snmp' sh "$prefix" "$dev" "$@"
+}
+
 # tb_scn_counters: every counter of the running topology, key=value, sorted.
 tb_scn_counters() {
-	local robot operator wan s
+	local robot operator wan raw
 	robot=$(_tb_scn_ns robot) wan=$(_tb_scn_ns wan) operator=$(_tb_scn_ns operator)
+	raw=$(
+		_tb_scn_ns_read "$robot" ring "$TB_SCN_ROBOT_TUN" tx_packets tx_bytes tx_dropped | sed 's/^snmp\./robot.snmp./'
+		_tb_scn_ns_read "$operator" vpn.operator_tun "$TB_SCN_OPERATOR_TUN" rx_packets rx_dropped | sed 's/^snmp\./operator.snmp./'
+		_tb_scn_ns_read "$wan" wan.up.veth "$TB_SCN_WAN_UP_DEV" tx_packets tx_dropped | grep -v '^snmp\.'
+		_tb_scn_ns_read "$wan" wan.down.veth "$TB_SCN_WAN_DOWN_DEV" tx_packets tx_dropped | grep -v '^snmp\.'
+	)
 	{
 		echo "time.real_ns=$(date +%s%N)"
-		for s in tx_packets tx_bytes tx_dropped; do
-			echo "ring.$s=$(_tb_scn_sys "$robot" "$TB_SCN_ROBOT_TUN" "$s")"
-		done
+		awk -F= '
+			/^robot\.snmp\.Udp\.SndbufErrors=/ { print "socket.udp_sndbuf_errors=" $2; next }
+			/^robot\.snmp\.Udp\.OutDatagrams=/ { print "socket.udp_out_datagrams=" $2; next }
+			/^operator\.snmp\.Udp\.RcvbufErrors=/ { print "recv.udp_rcvbuf_errors=" $2; next }
+			/^operator\.snmp\.Udp\.InErrors=/ { print "recv.udp_in_errors=" $2; next }
+			/^operator\.snmp\.Udp\.InDatagrams=/ { print "recv.udp_in_datagrams=" $2; next }
+			/snmp\./ { next }
+			{ sub(/^wan\.up\.veth\./, "wan.up.veth_"); sub(/^wan\.down\.veth\./, "wan.down.veth_")
+			  sub(/^vpn\.operator_tun\./, "vpn.operator_tun_"); print }' <<<"$raw"
 		_tb_scn_qdisc_stats "$robot" "$TB_SCN_ROBOT_TUN" qdisc
-		echo "socket.udp_sndbuf_errors=$(_tb_scn_snmp "$robot" Udp SndbufErrors)"
-		echo "socket.udp_out_datagrams=$(_tb_scn_snmp "$robot" Udp OutDatagrams)"
-		echo "recv.udp_rcvbuf_errors=$(_tb_scn_snmp "$operator" Udp RcvbufErrors)"
-		echo "recv.udp_in_errors=$(_tb_scn_snmp "$operator" Udp InErrors)"
-		echo "recv.udp_in_datagrams=$(_tb_scn_snmp "$operator" Udp InDatagrams)"
 		_tb_scn_qdisc_stats "$wan" "$TB_SCN_WAN_UP_DEV" wan.up
 		_tb_scn_qdisc_stats "$wan" "$TB_SCN_WAN_DOWN_DEV" wan.down
-		for s in tx_packets tx_dropped; do
-			echo "wan.up.veth_$s=$(_tb_scn_sys "$wan" "$TB_SCN_WAN_UP_DEV" "$s")"
-			echo "wan.down.veth_$s=$(_tb_scn_sys "$wan" "$TB_SCN_WAN_DOWN_DEV" "$s")"
-		done
-		echo "vpn.operator_tun_rx_packets=$(_tb_scn_sys "$operator" "$TB_SCN_OPERATOR_TUN" rx_packets)"
-		echo "vpn.operator_tun_rx_dropped=$(_tb_scn_sys "$operator" "$TB_SCN_OPERATOR_TUN" rx_dropped)"
 		_tb_scn_ovpn_status "$TB_SCN_STATE/openvpn-robot.status" vpn.robot
 		_tb_scn_ovpn_status "$TB_SCN_STATE/openvpn-operator.status" vpn.operator
 	} | LC_ALL=C sort

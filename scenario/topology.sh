@@ -47,7 +47,9 @@ TB_SCN_PROFILE=${TB_SCN_PROFILE:-lan}
 TB_SCN_RING=${TB_SCN_RING:-500}
 TB_SCN_QDISC=${TB_SCN_QDISC:-pfifo_fast}
 TB_SCN_CIPHER=${TB_SCN_CIPHER:-AES-256-GCM}
-TB_SCN_TIMEOUT=${TB_SCN_TIMEOUT:-30}
+# generous: a TCG guest on a loaded host needs minutes; a working tunnel
+# returns as soon as it is up
+TB_SCN_TIMEOUT=${TB_SCN_TIMEOUT:-300}
 TB_PROFILE_BIN=${TB_PROFILE_BIN:-$TB_BUILD/netem-profiles/tb-profile}
 
 # tb_scn_init: derive the state directory from prefix and campaign dir.
@@ -66,7 +68,7 @@ _tb_scn_in() { # _tb_scn_in ROLE CMD...: run CMD in a role's namespace
 	shift
 	ip netns exec "$ns" "$@"
 }
-_tb_scn_ns_exists() { ip netns list | awk '{ print $1 }' | grep -qx "$1"; }
+_tb_scn_ns_exists() { [ -e "/run/netns/$1" ]; } # where 'ip netns add' puts them
 
 # --- profiles and qdiscs ----------------------------------------------------
 
@@ -125,32 +127,45 @@ _tb_scn_check_qdisc_spec() {
 
 # --- the steps of 'up' --------------------------------------------------------
 
+# Few processes on purpose: under QEMU TCG every exec of a binary costs
+# tens to hundreds of milliseconds, so each namespace is set up by one
+# 'ip -batch' rather than a dozen 'ip' calls.
 _tb_scn_netns() {
-	local role ns
+	local role ns robot wan operator
+	robot=$(_tb_scn_ns robot) wan=$(_tb_scn_ns wan) operator=$(_tb_scn_ns operator)
+	for ns in "$robot" "$wan" "$operator"; do
+		! _tb_scn_ns_exists "$ns" || tb_die "namespace $ns exists already: './testbed scenario down --prefix $TB_SCN_PREFIX' first"
+	done
 	for role in robot wan operator; do
 		ns=$(_tb_scn_ns "$role")
-		_tb_scn_ns_exists "$ns" && tb_die "namespace $ns exists already: './testbed scenario down --prefix $TB_SCN_PREFIX' first"
 		ip netns add "$ns"
-		ip -n "$ns" link set lo up
-		# No IPv6: router solicitations and MLD reports would add packets
-		# of their own to the tun and veth counters.
-		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+		# No IPv6 (set before any veth arrives): router solicitations and
+		# MLD reports would add packets of their own to the counters.
+		# shellcheck disable=SC2016 # $1 belongs to the inner shell
+		ip netns exec "$ns" sh -c 'for f in all default; do echo 1 >/proc/sys/net/ipv6/conf/$f/disable_ipv6; done
+			[ "$1" = wan ] && echo 1 >/proc/sys/net/ipv4/ip_forward; exit 0' sh "$role"
 	done
-	local robot wan operator
-	robot=$(_tb_scn_ns robot) wan=$(_tb_scn_ns wan) operator=$(_tb_scn_ns operator)
-	ip -n "$robot" link add name veth-wan type veth peer name "$TB_SCN_WAN_DOWN_DEV" netns "$wan"
-	ip -n "$operator" link add name veth-wan type veth peer name "$TB_SCN_WAN_UP_DEV" netns "$wan"
-	ip -n "$robot" addr add "$TB_SCN_ROBOT_ADDR/24" dev veth-wan
-	ip -n "$wan" addr add "$TB_SCN_WAN_ROBOT_ADDR/24" dev "$TB_SCN_WAN_DOWN_DEV"
-	ip -n "$wan" addr add "$TB_SCN_WAN_OPERATOR_ADDR/24" dev "$TB_SCN_WAN_UP_DEV"
-	ip -n "$operator" addr add "$TB_SCN_OPERATOR_ADDR/24" dev veth-wan
-	ip -n "$robot" link set veth-wan up
-	ip -n "$operator" link set veth-wan up
-	ip -n "$wan" link set "$TB_SCN_WAN_DOWN_DEV" up
-	ip -n "$wan" link set "$TB_SCN_WAN_UP_DEV" up
-	ip -n "$robot" route add default via "$TB_SCN_WAN_ROBOT_ADDR"
-	ip -n "$operator" route add default via "$TB_SCN_WAN_OPERATOR_ADDR"
-	ip netns exec "$wan" sysctl -qw net.ipv4.ip_forward=1
+	ip -n "$robot" -batch - <<-EOF
+		link set lo up
+		link add name veth-wan type veth peer name $TB_SCN_WAN_DOWN_DEV netns $wan
+		addr add $TB_SCN_ROBOT_ADDR/24 dev veth-wan
+		link set veth-wan up
+		route add default via $TB_SCN_WAN_ROBOT_ADDR
+	EOF
+	ip -n "$operator" -batch - <<-EOF
+		link set lo up
+		link add name veth-wan type veth peer name $TB_SCN_WAN_UP_DEV netns $wan
+		addr add $TB_SCN_OPERATOR_ADDR/24 dev veth-wan
+		link set veth-wan up
+		route add default via $TB_SCN_WAN_OPERATOR_ADDR
+	EOF
+	ip -n "$wan" -batch - <<-EOF
+		link set lo up
+		addr add $TB_SCN_WAN_ROBOT_ADDR/24 dev $TB_SCN_WAN_DOWN_DEV
+		addr add $TB_SCN_WAN_OPERATOR_ADDR/24 dev $TB_SCN_WAN_UP_DEV
+		link set $TB_SCN_WAN_DOWN_DEV up
+		link set $TB_SCN_WAN_UP_DEV up
+	EOF
 }
 
 # _tb_scn_profile_lines FILE: "DIR DEV tc-args..." for each active direction.
@@ -226,8 +241,10 @@ _tb_scn_openvpn() { # _tb_scn_openvpn ROLE: start OpenVPN as a daemon in ROLE's 
 _tb_scn_pid() { # _tb_scn_pid ROLE: the pid of ROLE's OpenVPN if it runs
 	local f=$TB_SCN_STATE/openvpn-$1.pid pid
 	[ -s "$f" ] || return 1
-	pid=$(cat "$f")
-	[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = openvpn ] || return 1
+	local comm=
+	read -r pid <"$f" || return 1
+	{ read -r comm <"/proc/$pid/comm"; } 2>/dev/null || return 1
+	[ "$comm" = openvpn ] || return 1
 	echo "$pid"
 }
 
@@ -242,7 +259,7 @@ _tb_scn_log_tails() {
 # _tb_scn_wait_tunnel: poll until the robot reaches the operator through the
 # tunnel, or fail with both logs' tails after TB_SCN_TIMEOUT seconds.
 _tb_scn_wait_tunnel() {
-	local deadline=$((SECONDS + TB_SCN_TIMEOUT)) role
+	local deadline=$((SECONDS + TB_SCN_TIMEOUT)) role log=$TB_SCN_STATE/openvpn-robot.log
 	while [ "$SECONDS" -lt "$deadline" ]; do
 		for role in operator robot; do
 			if ! _tb_scn_pid "$role" >/dev/null; then
@@ -250,7 +267,8 @@ _tb_scn_wait_tunnel() {
 				tb_die "OpenVPN ($role) exited while the tunnel was coming up"
 			fi
 		done
-		if ip -n "$(_tb_scn_ns robot)" -4 addr show dev "$TB_SCN_ROBOT_TUN" 2>/dev/null | grep -q "inet $TB_SCN_ROBOT_TUN_ADDR" &&
+		# cheap check first (no process): the client's log says it is up
+		if [[ "$(<"$log")" == *"Initialization Sequence Completed"* ]] &&
 			_tb_scn_in robot ping -n -q -c 1 -W 1 "$TB_SCN_OPERATOR_TUN_ADDR" >/dev/null 2>&1; then
 			return 0
 		fi
@@ -319,6 +337,11 @@ _tb_scn_record_knobs() {
 	tb_scn_kv_to_json <"$TB_SCN_STATE/knobs.env" >"$TB_SCN_STATE/knobs.json"
 }
 
+# _tb_scn_step T0 WHAT: progress with elapsed seconds (TB_SCN_QUIET=1: none)
+_tb_scn_step() {
+	[ "${TB_SCN_QUIET:-0}" = 1 ] || tb_log "scenario: $2 ($(tb_elapsed "$1") s)"
+}
+
 # tb_scn_up: the whole topology; on failure or Ctrl-C everything is removed.
 tb_scn_up() {
 	local t0 rc=0
@@ -335,13 +358,18 @@ tb_scn_up() {
 		mkdir -p "$TB_SCN_STATE"
 		rm -f "$TB_SCN_STATE"/openvpn-*.{log,pid,status} "$TB_SCN_STATE"/knobs.*
 		_tb_scn_netns
+		_tb_scn_step "$t0" "namespaces and veths"
 		_tb_scn_qdisc_kind_ok robot "${TB_SCN_QDISC%% *}" ||
 			_tb_scn_lacks "${TB_SCN_QDISC%% *}" "qdisc '$TB_SCN_QDISC' on the tun"
 		_tb_scn_apply_profile
+		_tb_scn_step "$t0" "profile $TB_SCN_PROFILE"
 		tb_scn_pki "$TB_SCN_DIR"
+		_tb_scn_step "$t0" "PKI"
 		_tb_scn_openvpn operator
 		_tb_scn_openvpn robot
+		_tb_scn_step "$t0" "OpenVPN started"
 		_tb_scn_wait_tunnel
+		_tb_scn_step "$t0" "tunnel up"
 		TB_SCN_QDISC_REQ=$TB_SCN_QDISC tb_scn_set_tun "$TB_SCN_RING" "$TB_SCN_QDISC"
 	)
 	rc=$?
@@ -434,7 +462,7 @@ the wan veths and the run's ring and qdisc on tbtun0.
                    (default pfifo_fast)
   --cipher C       OpenVPN data cipher: AES-256-GCM (default), AES-128-GCM
                    or CHACHA20-POLY1305
-  --timeout S      seconds to wait for the tunnel (default 30)
+  --timeout S      seconds to wait for the tunnel (default 300)
   --json           counters as one JSON object instead of key=value lines
 
 'tun' changes ring and qdisc of a running topology (between runs, without

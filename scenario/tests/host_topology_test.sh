@@ -172,23 +172,24 @@ check "iperf3 UDP through the tunnel exits 0" test "$rc" -eq 0
 read -r lost total < <(awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\/[0-9]+$/) { split($i, a, "/"); print a[1], a[2] } }' "$out/iperf.txt")
 echo "iperf3: ${total:-?} datagrams sent, ${lost:-?} lost"
 check "datagrams arrived" test "${total:-0}" -gt 300
-check "none lost on the lan profile at 2 Mbit/s" test "${lost:-1}" -eq 0
 sleep 1.2 # OpenVPN's status file is rewritten every second
 scn c2 counters --prefix "$prefix" --dir "$dir"
 bash "$topo" counters-diff "$out/c1.out" "$out/c2.out" >"$out/delta"
 d() { sed -n "s/^$1=//p" "$out/delta"; }
-check "ring: no drops" test "$(d ring.tx_dropped)" = 0
-check "qdisc: no drops" test "$(d qdisc.dropped)" = 0
-check "socket: no sndbuf errors" test "$(d socket.udp_sndbuf_errors)" = 0
-check "wan: no drops" test "$(d wan.up.dropped)" = 0
-check "ring carried the datagrams" test "$(d ring.tx_packets)" -ge "$total"
+# Nothing is lost on an idle host, but a loaded one (other builds, VMs)
+# can stall OpenVPN long enough to fill the 64-packet ring: then the loss
+# must be explained by the counters, datagram for datagram.
+explained=$(($(d ring.tx_dropped) + $(d qdisc.dropped) + $(d socket.udp_sndbuf_errors) + $(d wan.up.dropped) + $(d recv.udp_rcvbuf_errors)))
+echo "drops: ring $(d ring.tx_dropped), qdisc $(d qdisc.dropped), socket $(d socket.udp_sndbuf_errors), wan $(d wan.up.dropped), receiver $(d recv.udp_rcvbuf_errors)"
+check "every lost datagram is counted at one place (lost $lost = $explained)" test "$lost" -eq "$explained"
+check "ring carried the datagrams" test "$(($(d ring.tx_packets) + $(d ring.tx_dropped)))" -ge "$total"
 check "vpn: operator tun got what the robot tun gave" test "$(d vpn.operator_tun_rx_packets)" = "$(d ring.tx_packets)"
 check "vpn: status bytes robot tun read = operator tun write" test "$(d vpn.robot.tun_read_bytes)" = "$(d vpn.operator.tun_write_bytes)"
 check "wan veth carried them" test "$(d wan.up.veth_tx_packets)" -ge "$total"
 check "counters list the five places" test "$(grep -cE '^(ring|qdisc|socket|wan|vpn)\.' "$out/c2.out")" -ge 20
 scn cj counters --json --prefix "$prefix" --dir "$dir"
 if command -v python3 >/dev/null; then
-	check "counters --json is valid JSON" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["ring.tx_dropped"] == 0 and d["qdisc.kind"] == "pfifo"' "$out/cj.out"
+	check "counters --json is valid JSON" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert isinstance(d["ring.tx_dropped"], int) and d["qdisc.kind"] == "pfifo"' "$out/cj.out"
 fi
 
 # --- changing the tun knobs between runs --------------------------------------
