@@ -395,8 +395,64 @@ static void test_bit_exact(const char *name, int decode)
 	tb_clip_free(&c);
 }
 
+/* Bounds: many frames that never complete (no marker, no extension, a new
+ * timestamp per packet) and one huge frame never hold more than the
+ * configured frames/bytes; the excess is forced out and counted. */
+static void check_in_flight(void *ctx, const struct tb_frame_rec *f)
+{
+	(void)f;
+	(*(int *)ctx)++;
+}
+
+static void test_bounds(void)
+{
+	uint8_t pkt[1012];
+	memset(pkt, 0x41, sizeof pkt);
+	pkt[0] = 0x80; pkt[1] = 96;
+	memset(pkt + 4, 0, 8);
+	pkt[12] = 0x41;
+	struct tb_reasm_cfg cfg = { .hold_ns = HOLD_LONG, .max_frames = 16, .max_bytes = 100000,
+				    .max_frame_pkts = 200 };
+	int emitted = 0;
+	struct tb_reasm *r = tb_reasm_new(&cfg, check_in_flight, NULL, &emitted);
+	size_t max_frames = 0, max_bytes = 0;
+	for (int i = 0; i < 5000; i++) {
+		pkt[2] = (uint8_t)(i >> 8); pkt[3] = (uint8_t)i;
+		uint32_t ts = (uint32_t)i * 3000u;
+		pkt[4] = (uint8_t)(ts >> 24); pkt[5] = (uint8_t)(ts >> 16); pkt[6] = (uint8_t)(ts >> 8); pkt[7] = (uint8_t)ts;
+		tb_reasm_packet(r, pkt, sizeof pkt, T0 + i);
+		if (tb_reasm_frames_in_flight(r) > max_frames)
+			max_frames = tb_reasm_frames_in_flight(r);
+		if (tb_reasm_bytes_in_flight(r) > max_bytes)
+			max_bytes = tb_reasm_bytes_in_flight(r);
+	}
+	/* One timestamp for 1000 packets: a frame bigger than the bounds. */
+	for (int i = 5000; i < 6000; i++) {
+		pkt[2] = (uint8_t)(i >> 8); pkt[3] = (uint8_t)i;
+		tb_reasm_packet(r, pkt, sizeof pkt, T0 + i);
+		if (tb_reasm_bytes_in_flight(r) > max_bytes)
+			max_bytes = tb_reasm_bytes_in_flight(r);
+	}
+	tb_reasm_flush(r);
+	struct tb_recv_counters c;
+	tb_reasm_counters(r, &c);
+	tb_reasm_free(r);
+	CHECK(max_frames <= 16);
+	CHECK(max_bytes <= 100000);
+	CHECK_EQ_I64(c.datagrams, 6000);
+	CHECK_EQ_I64(c.received + c.malformed, 6000);
+	CHECK(c.malformed_by[TB_MAL_FRAME_TOO_BIG] > 0);
+	CHECK_EQ_I64(c.frames, (uint64_t)emitted);
+	CHECK(c.frames_forced >= 5000 - 16);
+	CHECK_EQ_I64(c.frames_complete, 0);
+	printf("%-28s max %zu frames, %zu bytes in flight; forced %llu, too big %llu\n", "bounds", max_frames,
+	       max_bytes, (unsigned long long)c.frames_forced,
+	       (unsigned long long)c.malformed_by[TB_MAL_FRAME_TOO_BIG]);
+}
+
 int main(void)
 {
+	test_bounds();
 	if (sim_load_clip("480p30", &clip))
 		return 77;
 	CHECK(clip.frame_count >= 90);
