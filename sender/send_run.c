@@ -63,8 +63,11 @@ void send_run(int fd, const struct tb_clip *clip, const struct send_opts *o, siz
 	struct tb_packetizer pz;
 	tb_packetizer_init(&pz, o->ssrc, o->first_seq, max_packet);
 	const int64_t interval = (int64_t)(1e9 * clip->fps_den / clip->fps_num / o->speed);
-	const int64_t limit_ns = o->duration_s > 0 ? (int64_t)(o->duration_s * 1e9)
-				 : o->frames ? INT64_MAX : (int64_t)(clip->duration_ns / o->speed);
+	/* Stop at --duration (wall time) or --frames, whichever comes first;
+	 * with neither, after one pass of the clip. */
+	const int64_t limit_ns = o->duration_s > 0 ? (int64_t)(o->duration_s * 1e9) : INT64_MAX;
+	const uint64_t max_frames = o->frames ? (uint64_t)o->frames
+				    : o->duration_s > 0 ? UINT64_MAX : clip->frame_count;
 	/* The run clock: frame due times are offsets from mono0, and capture_ns
 	 * maps them onto CLOCK_REALTIME through real0 (read right after). */
 	const int64_t lead = o->flood ? 0 : TB_NS_PER_MSEC; /* the first frame is due 1 ms from now */
@@ -73,7 +76,7 @@ void send_run(int fd, const struct tb_clip *clip, const struct send_opts *o, siz
 	r->end_mono_ns = mono0;
 
 	for (uint64_t g = 0; !send_stop; g++) {
-		if (o->frames && g >= (uint64_t)o->frames)
+		if (g >= max_frames)
 			break;
 		size_t k = (size_t)(g % clip->frame_count);
 		uint64_t loop = g / clip->frame_count;
