@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "tb/clip.h"
+#include "tb/store.h"
 
 struct send_opts {
 	const char *clip;
@@ -77,9 +78,13 @@ extern volatile sig_atomic_t send_stop;
 void send_run(int fd, const struct tb_clip *clip, const struct send_opts *o, size_t max_packet,
 	      struct send_result *r);
 
-/* Write frames_sent rows (creating a runs row if o->run_id is 0). Returns the
- * run id, or dies with a message. */
-long long send_write_db(const struct send_opts *o, const struct tb_clip *clip, int sndbuf_eff,
+/* Open the results store (--db) before the run, so a bad path or --run-id
+ * fails before anything is sent; dies with a message. */
+tb_store *send_open_db(const struct send_opts *o);
+
+/* Write frames_sent rows (creating a runs row if o->run_id is 0) and close
+ * the store. Returns the run id, or dies with a message. */
+long long send_write_db(tb_store *st, const struct send_opts *o, const struct tb_clip *clip, int sndbuf_eff,
 			const struct send_result *r);
 
 #endif

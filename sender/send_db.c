@@ -42,23 +42,26 @@ static long long create_run(tb_store *st, const struct send_opts *o, const struc
 	return sqlite3_last_insert_rowid(db);
 }
 
-long long send_write_db(const struct send_opts *o, const struct tb_clip *clip, int sndbuf_eff,
-			const struct send_result *r)
+tb_store *send_open_db(const struct send_opts *o)
 {
 	tb_store *st;
 	char err[512];
 	if (tb_store_open(o->db, &st, err, sizeof err))
 		tb_die("%s", err);
-	long long run_id = o->run_id;
-	if (run_id) {
+	if (o->run_id) {
 		char q[96];
 		int ok;
-		snprintf(q, sizeof q, "SELECT count(*) FROM runs WHERE id = %lld", run_id);
+		snprintf(q, sizeof q, "SELECT count(*) FROM runs WHERE id = %lld", o->run_id);
 		if (tb_store_query_i64(st, q, &ok) != 1)
-			tb_die("--run-id %lld: no such run in %s", run_id, o->db);
-	} else {
-		run_id = create_run(st, o, clip, sndbuf_eff, r);
+			tb_die("--run-id %lld: no such run in %s", o->run_id, o->db);
 	}
+	return st;
+}
+
+long long send_write_db(tb_store *st, const struct send_opts *o, const struct tb_clip *clip, int sndbuf_eff,
+			const struct send_result *r)
+{
+	long long run_id = o->run_id ? o->run_id : create_run(st, o, clip, sndbuf_eff, r);
 	sqlite3_stmt *s;
 	check(st, sqlite3_prepare_v2(tb_store_db(st),
 				     "INSERT INTO frames_sent (run_id, frame_no, clip_frame, type, idr,"

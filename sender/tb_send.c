@@ -39,6 +39,7 @@ int main(int argc, char **argv)
 	if (tb_clip_load(o.clip, &clip, err, sizeof err))
 		tb_die("%s", err);
 
+	tb_store *db = o.db ? send_open_db(&o) : NULL;
 	int sndbuf_eff = 0;
 	int fd = send_open_socket(&dest, &o, &sndbuf_eff);
 
@@ -52,8 +53,8 @@ int main(int argc, char **argv)
 	close(fd);
 
 	long long run_id = 0;
-	if (o.db)
-		run_id = send_write_db(&o, &clip, sndbuf_eff, &r);
+	if (db)
+		run_id = send_write_db(db, &o, &clip, sndbuf_eff, &r);
 
 	if (!o.quiet) {
 		int64_t blocked_max = 0, blocked_sum = 0, late_max = 0;

@@ -39,5 +39,29 @@ expect 2 "needs a value" --clip 480p30 --dest
 expect 1 "nonexistent-tb-cache/clips/480p30.h264" --clip 480p30 --dest 127.0.0.1:5000
 expect 1 "cannot open clip /no/such.h264" --clip /no/such.h264 --dest 127.0.0.1:5000
 
+# The results store is checked before anything is sent. The clip loads
+# first, so these need the generated 480p30 (datasets/generate.sh).
+db_dir=$(mktemp -d)
+trap 'rm -rf "$db_dir"' EXIT
+clip_dir=${TB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tun-nodrop-testbed}/clips
+if [ -f "$clip_dir/480p30.h264" ]; then
+	expect_db() {
+		local msg=$1 out rc=0
+		shift
+		out=$("$tb_send" --clip "$clip_dir/480p30.h264" --dest 127.0.0.1:9 "$@" 2>&1) || rc=$?
+		if [ "$rc" -ne 1 ] || ! grep -qF -- "$msg" <<<"$out" || grep -q '^tb-send: clip=' <<<"$out"; then
+			echo "FAIL: tb-send $*: exit $rc (want 1, nothing sent), output: $out" >&2
+			fail=1
+		else
+			echo "ok: tb-send $* -> $rc"
+		fi
+	}
+	expect_db "--run-id 5: no such run" --db "$db_dir/r.db" --run-id 5
+	expect_db "$db_dir/no/such/dir/r.db" --db "$db_dir/no/such/dir/r.db"
+else
+	echo "FAIL: no clip 480p30 in $clip_dir (run datasets/generate.sh)" >&2
+	fail=1
+fi
+
 [ "$fail" -eq 0 ] || exit 1
 echo "cli: all passed"
