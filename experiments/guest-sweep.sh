@@ -11,6 +11,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 points=${1:?usage: guest-sweep.sh POINTS.tsv OUT_DIR}
 out=${2:?usage: guest-sweep.sh POINTS.tsv OUT_DIR}
 mkdir -p "$out/runs"
+# The topology's state (PKI made by the host, OpenVPN logs) lives on the
+# shared directory, so the host can read the logs after the guest is gone.
+export TB_RUN_SCN_DIR=$out/scenario TB_RUN_PREFIX=tbr-
 n=$(wc -l <"$points")
 i=0 failed=0
 start=$(date +%s)
@@ -29,7 +32,7 @@ while IFS=$'\t' read -r index kernel ring qdisc profile traffic clip sndbuf pace
 	if bash "$TB_ROOT/experiments/run-point.sh" --db "$db" --kernel "$kernel" --ring "$ring" \
 		--qdisc "$qdisc" --profile "$profile" --traffic "$traffic" --clip "$clip" \
 		--sndbuf "$sndbuf" --pace "$pace" --rep "$rep" --duration "$duration" --seed "$seed" \
-		--key "$key"; then
+		--key "$key" --reuse-topology; then
 		# Fold the WAL into the file, then publish it atomically.
 		sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 		cp "$db" "$out/runs/.$index.db.tmp"
@@ -40,6 +43,7 @@ while IFS=$'\t' read -r index kernel ring qdisc profile traffic clip sndbuf pace
 	fi
 	rm -f "$db" "$db-wal" "$db-shm"
 done <"$points"
+bash "$TB_ROOT/scenario/topology.sh" down --prefix "$TB_RUN_PREFIX" --dir "$TB_RUN_SCN_DIR" >/dev/null 2>&1 || true
 sync
 printf 'guest: %d of %d runs finished\n' $((n - failed)) "$n"
 [ "$failed" -eq 0 ]

@@ -20,15 +20,19 @@ usage() {
 	cat <<'TXT'
 usage: run-point.sh --db PATH --ring N --qdisc SPEC --profile NAME --traffic video|tcp|mixed
                     [--kernel NAME] [--clip NAME] [--sndbuf BYTES|default] [--pace F]
-                    [--duration S] [--seed N] [--rep N] [--key KEY]
+                    [--duration S] [--seed N] [--rep N] [--key KEY] [--reuse-topology]
 Runs one point and writes its runs row, counters, samples and traffic rows
 into the results store PATH. Normally called by ./testbed run or sweep.
+--reuse-topology keeps the namespaces and OpenVPN up after the run and, when
+they are up with the same profile, only sets the ring and qdisc (bringing the
+topology up costs most of a minute under TCG).
 TXT
 }
 
 db='' kernel=${TB_KERNEL_VARIANT:-host} ring='' qdisc='' profile='' traffic='' clip=720p30
-sndbuf=default pace=0 duration=10 seed=1 rep=1 key=''
+sndbuf=default pace=0 duration=10 seed=1 rep=1 key='' reuse=0
 while [ $# -gt 0 ]; do
+	if [ "$1" = --reuse-topology ]; then reuse=1; shift; continue; fi
 	[ $# -ge 2 ] || { [ "$1" = -h ] || [ "$1" = --help ]; } || tb_usage_die "run-point: $1 needs a value"
 	case "$1" in
 	--db) db=$2 ;;
@@ -68,22 +72,29 @@ TB_SCN_PROFILE=$profile TB_SCN_RING=$ring TB_SCN_QDISC=$qdisc
 tb_scn_init
 robot=$(_tb_scn_ns robot) operator=$(_tb_scn_ns operator)
 
+kv() { sed -n "s/^$1=//p" "$TB_SCN_STATE/knobs.env" 2>/dev/null | head -n1; }
 bg_pids=()
+finished=0
 cleanup() {
 	local p
 	for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
-	tb_scn_down >/dev/null 2>&1 || true
+	# A failed run leaves nothing behind for the next one to trip over.
+	if [ "$reuse" -eq 0 ] || [ "$finished" -eq 0 ]; then tb_scn_down >/dev/null 2>&1 || true; fi
 	rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-tb_scn_down >/dev/null 2>&1 || true
-tb_scn_up
+if [ "$reuse" -eq 1 ] && [ "$(kv profile)" = "$profile" ] && tb_scn_status >/dev/null 2>&1; then
+	TB_SCN_QDISC_REQ=$qdisc tb_scn_set_tun "$ring" "$qdisc"
+	tb_log "topology '$TB_SCN_PREFIX' reused: profile $profile, ring $ring, qdisc '$qdisc'"
+else
+	tb_scn_down >/dev/null 2>&1 || true
+	tb_scn_up
+fi
 
 # --- the runs row: every knob and the environment ---------------------------
-kv() { sed -n "s/^$1=//p" "$TB_SCN_STATE/knobs.env" | head -n1; }
 # The variant's patches, hashed (stock: no patch, the hash of nothing).
 patch_hash=''
 if [ -d "$TB_ROOT/kernel/patches/$kernel" ]; then
@@ -143,8 +154,14 @@ bg_pids+=("$SAMPLER_PID")
 
 recv_pid='' iperf_pid=''
 if [ "$traffic" != tcp ]; then
+	# Decoding 720p H.264 under TCG costs most of a vCPU and would make the
+	# receiver compete with OpenVPN: by default frames are judged by the
+	# reference-chain rule only (TB_RUN_DECODE=1 decodes with libavcodec too).
+	decode=(--no-decode)
+	[ "${TB_RUN_DECODE:-0}" = 1 ] && decode=()
 	ip netns exec "$operator" "$bin/receiver/tb-recv" --listen "$dst:$video_port" --db "$db" \
-		--run-id "$run_id" --idle 3 --duration $((duration + 30)) --quiet >"$work/recv.txt" 2>"$work/recv.err" &
+		--run-id "$run_id" --idle 3 --duration $((duration + 30)) --quiet "${decode[@]}" \
+		>"$work/recv.txt" 2>"$work/recv.err" &
 	recv_pid=$!
 	bg_pids+=("$recv_pid")
 	wait_listening "$operator" udp "$video_port"
@@ -195,7 +212,7 @@ if [ "$traffic" != video ]; then
 fi
 
 # --- validity -------------------------------------------------------------------
-read -r cpu_mean vpn_cpu < <(sampler_summary "$work/samples.txt")
+read -r cpu_mean vpn_cpu <<<"$(sampler_summary "$work/samples.txt")"
 valid=1 reason=''
 if awk -v c="$cpu_mean" -v l="$cpu_limit" 'BEGIN { exit !(c >= l) }'; then
 	valid=0 reason="guest CPU saturated: mean ${cpu_mean}% of all CPUs >= ${cpu_limit}%"
@@ -204,6 +221,7 @@ elif [ "$bottleneck" != vpn ] && awk -v c="$vpn_cpu" -v l="$cpu_limit" 'BEGIN { 
 fi
 "$tbdb" run-set "$db" "$run_id" ended_ns="$(date +%s%N)" cpu_busy_pct="$cpu_mean" \
 	valid="$valid" invalid_reason="$reason" status=done
+finished=1
 
 # --- one line for the log -------------------------------------------------------------
 summary=$("$tbdb" query "$db" "SELECT printf('sent %d received %d | ring %d qdisc %d socket %d wan %d vpn %d receiver %d | unexplained %d',

@@ -23,14 +23,14 @@ vpn_ticks() { # utime + stime of the VPN process, 0 once it is gone
 }
 now_ns() { local t=${EPOCHREALTIME/./}; echo "${t}000"; }
 
-read -r busy0 total0 < <(cpu_ticks)
+read -r busy0 total0 <<<"$(cpu_ticks)"
 vpn0=$(vpn_ticks)
 bytes0=$(cat "$stat/tx_bytes")
 drop0=$(cat "$stat/tx_dropped")
 t0=$(now_ns)
 : >"$out"
 while sleep "$interval"; do
-	read -r busy total < <(cpu_ticks)
+	read -r busy total <<<"$(cpu_ticks)"
 	vpn=$(vpn_ticks)
 	bytes=$(cat "$stat/tx_bytes")
 	drop=$(cat "$stat/tx_dropped")

@@ -10,6 +10,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+# shellcheck source=scenario/pki.sh
+source "$TB_ROOT/scenario/pki.sh"
 
 usage() {
 	cat <<'TXT'
@@ -102,8 +104,10 @@ while read -r kernel; do
 	awk -F'\t' -v k="$kernel" '$2 == k' "$pending" >"$out/points.tsv"
 	n=$(wc -l <"$out/points.tsv")
 	duration=$(head -n1 "$out/points.tsv" | cut -f11)
-	tb_log "kernel $kernel: $n run(s); booting"
 	bash "$TB_ROOT/kernel/build.sh" build "$kernel"
+	# Key generation is slow under TCG: the host makes the PKI the guest uses.
+	tb_scn_pki "$out/scenario"
+	tb_log "kernel $kernel: $n run(s); booting"
 	# Generous: TCG runs are slow; a hung guest is still killed in the end.
 	timeout_s=$((n * (duration + overhead) * 3 + 300))
 	set +e
