@@ -28,43 +28,29 @@ finish() {
 }
 trap finish EXIT
 
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
-mkdir -p /dev/pts /dev/shm
-mount -t devpts devpts /dev/pts
-mount -t tmpfs -o mode=1777 tmpfs /dev/shm
-mount -t tmpfs -o mode=755 tmpfs /run
-mkdir -p /run/netns /run/lock /run/tb-overlay
-mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || true
-mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null || true
+# Few execs: each one loads its libraries over 9p, slow under TCG.
+here=${BASH_SOURCE[0]%/*}
+mount -a -T "$here/guest-fstab.early" || console "some early mounts failed"
+# devtmpfs has no /dev/fd; bash's process substitution <(...) needs it.
+ln -sfn /proc/self/fd /dev/fd
+mkdir -p /run/netns /run/lock /run/tb-overlay/tmp/upper /run/tb-overlay/tmp/work \
+	/run/tb-overlay/vartmp/upper /run/tb-overlay/vartmp/work
+if ! mount -a -T "$here/guest-fstab.late"; then
+	# No overlay: an empty private tmpfs is the fallback.
+	for d in /tmp /var/tmp; do
+		mountpoint -q "$d" || mount -t tmpfs -o mode=1777 tmpfs "$d"
+	done
+	console "overlay on /tmp failed; using an empty tmpfs"
+fi
 
-# /tmp and /var/tmp: the host's content stays visible (binaries built under
-# the host's /tmp run here) with a guest-private writable layer on top.
-writable_over_host() {
-	local dir=$1 name=$2
-	mkdir -p "/run/tb-overlay/$name/upper" "/run/tb-overlay/$name/work"
-	if ! mount -t overlay overlay \
-		-o "lowerdir=$dir,upperdir=/run/tb-overlay/$name/upper,workdir=/run/tb-overlay/$name/work" "$dir" 2>/dev/null; then
-		console "overlay on $dir failed; using an empty tmpfs"
-		mount -t tmpfs -o mode=1777 tmpfs "$dir"
-	fi
-}
-writable_over_host /tmp tmp
-writable_over_host /var/tmp vartmp
-# Daemons (iperf3, OpenVPN) may want these writable; a fresh tmpfs is enough.
-for d in /var/log /var/lib/tb; do
-	if [ -d "$d" ]; then mount -t tmpfs tmpfs "$d" || true; fi
-done
-
-hostname tb-guest 2>/dev/null || echo tb-guest >/proc/sys/kernel/hostname
-ip link set lo up 2>/dev/null || true
+echo tb-guest >/proc/sys/kernel/hostname
+ip link set lo up || console "cannot bring lo up"
 
 out=${tb_out:-}
 [ -n "$out" ] || { console "no tb_out= on the kernel command line"; exit 1; }
 # The directory exists in the host's root; if a guest tmpfs hides it, create
 # the mount point there.
-mkdir -p "$out" 2>/dev/null || true
+[ -d "$out" ] || mkdir -p "$out" || true
 # cache=mmap: shared writable mmap works (SQLite's WAL index needs it).
 mount -t 9p -o trans=virtio,version=9p2000.L,cache=mmap,msize=262144 out "$out" ||
 	{ console "cannot mount the results share at $out"; exit 1; }
@@ -78,7 +64,7 @@ fi
 export TB_VM=1 TB_KERNEL_VARIANT="${tb_variant:-unknown}" TB_ACCEL="${tb_accel:-unknown}" TB_VM_OUT="$out"
 unset tb_out tb_variant tb_accel
 
-cwd=$(cat "$run/cwd")
+read -r cwd <"$run/cwd"
 if ! cd "$cwd" 2>/dev/null; then
 	console "working directory $cwd does not exist in the guest; using /"
 	cd /

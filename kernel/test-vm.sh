@@ -79,6 +79,9 @@ if [ "$quick" != --quick ]; then
 	sleep 1
 	check "no QEMU left behind" test -z "$(pgrep -f -- "path=$out" || true)"
 	check "vm.env records the timeout" grep -qx "timed_out=1" "$out/vm.env"
+	if [ "$fails" -gt 0 ]; then
+		echo "--- stdout"; cat "$tmp/stdout3"; echo "--- stderr"; cat "$tmp/stderr3"
+	fi
 fi
 
 echo "$fails failed"

@@ -26,6 +26,8 @@ Exit status: COMMAND's own; 124 when the guest ran past --timeout (default
 900 s, counted from QEMU's start; QEMU is killed); 125 when the VM failed
 otherwise (no status reported); 2 for bad usage.
 
+TB_VM_BOOTLOG=1 shows the kernel's boot messages (with timestamps) on stderr.
+
 Acceleration: KVM only if a probe guest boots under it within 15 s (probed
 once per host boot, result cached); otherwise TCG. TB_VM_ACCEL=kvm|tcg
 forces one.
@@ -89,7 +91,7 @@ log="$out/vm-console.log"
 
 qemu_pid=
 tail_pid=
-cleanup() {
+stop_qemu() {
 	if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
 		kill "$qemu_pid" 2>/dev/null || true
 		local i
@@ -100,11 +102,20 @@ cleanup() {
 		done
 		wait "$qemu_pid" 2>/dev/null || true
 	fi
+}
+# shellcheck disable=SC2317 # called from the EXIT trap
+cleanup() {
+	stop_qemu
 	if [ -n "$tail_pid" ]; then kill "$tail_pid" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 trap 'msg "interrupted"; exit 130' INT TERM HUP
 
+# no_timer_check: under TCG on a loaded host the IO-APIC timer check can
+# miss its ticks and panic ("IO-APIC + timer doesn't work!"); KVM guests skip
+# it for the same reason.
+verbosity=quiet
+[ "${TB_VM_BOOTLOG:-0}" = 1 ] && verbosity="printk.time=1"
 # Boots the image with the given accel; sets qemu_pid.
 start_qemu() {
 	local accel=$1 console=$2 cpu
@@ -113,7 +124,7 @@ start_qemu() {
 		-nodefaults -display none -monitor none -no-reboot -nic none \
 		-serial "file:$console" \
 		-kernel "$imgdir/bzImage" \
-		-append "console=ttyS0 root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144 ro init=$TB_ROOT/kernel/guest-init.sh panic=-1 quiet tb_out=$out tb_variant=$variant tb_accel=$accel" \
+		-append "console=ttyS0 root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro init=$TB_ROOT/kernel/guest-init.sh panic=-1 no_timer_check $verbosity tb_out=$out tb_variant=$variant tb_accel=$accel" \
 		-fsdev local,id=r,path=/,security_model=none,readonly=on,multidevs=remap \
 		-device virtio-9p-pci,fsdev=r,mount_tag=rootfs \
 		-fsdev "local,id=o,path=$out,security_model=none" \
@@ -190,10 +201,10 @@ start_qemu "$accel" "$log"
 
 # Stream the console from the marker on: COMMAND's output to stdout, the
 # guest init's own messages to stderr, the boot messages before it nowhere.
-tail -n +1 -F --pid="$qemu_pid" "$log" 2>/dev/null | awk -v marker="$marker" '
+tail -n +1 -F --pid="$qemu_pid" "$log" 2>/dev/null | awk -v marker="$marker" -v bootlog="${TB_VM_BOOTLOG:-0}" '
 	{ sub(/\r$/, "") }
 	!seen && index($0, marker) == 1 { seen = 1; next }
-	!seen && /^tb-guest: / { print > "/dev/stderr"; fflush("/dev/stderr"); next }
+	!seen && (bootlog || /^tb-guest: /) { print > "/dev/stderr"; fflush("/dev/stderr"); next }
 	!seen { next }
 	done { next }
 	/^tb-guest: exit status [0-9]+$/ { done = 1; next }
@@ -214,10 +225,9 @@ while kill -0 "$qemu_pid" 2>/dev/null; do
 	fi
 	sleep 0.1
 done
-if [ "$timed_out" -eq 1 ]; then
-	cleanup
-	qemu_pid=
-fi
+# After a timeout the console stream still drains: tail --pid ends by itself
+# once QEMU is gone.
+if [ "$timed_out" -eq 1 ]; then stop_qemu; fi
 wait "$tail_pid" 2>/dev/null || true
 tail_pid=
 wait "$qemu_pid" 2>/dev/null || true
