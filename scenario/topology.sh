@@ -249,10 +249,15 @@ _tb_scn_pid() { # _tb_scn_pid ROLE: the pid of ROLE's OpenVPN if it runs
 }
 
 _tb_scn_log_tails() {
-	local role
+	local role log
 	for role in operator robot; do
-		echo "--- last lines of $TB_SCN_STATE/openvpn-$role.log:" >&2
-		tail -n 15 "$TB_SCN_STATE/openvpn-$role.log" >&2 2>/dev/null || echo "(no log)" >&2
+		log=$TB_SCN_STATE/openvpn-$role.log
+		[ -s "$log" ] || { echo "--- $log: empty or missing" >&2; continue; }
+		# the first complaint explains more than the retries after it
+		echo "--- first errors in $log:" >&2
+		grep -iE 'verify|error|fatal|exiting|failed|refused' "$log" | head -n 5 >&2 || echo "(none)" >&2
+		echo "--- last lines of $log:" >&2
+		tail -n 10 "$log" >&2
 	done
 }
 
@@ -305,29 +310,38 @@ tb_parse_ring() {
 
 # _tb_scn_record_knobs: what is really set, read back from the kernel.
 _tb_scn_record_knobs() {
-	local robot qline ring kind limit cipher tls
+	local robot link qline ring='' kind limit='' params cipher='' tls='' version='' log release
 	robot=$(_tb_scn_ns robot)
-	ring=$(_tb_scn_sys "$robot" "$TB_SCN_ROBOT_TUN" ../tx_queue_len)
-	qline=$(tc -n "$robot" qdisc show dev "$TB_SCN_ROBOT_TUN" | head -n 1)
-	kind=$(awk '{ print $2 }' <<<"$qline")
-	limit=$(sed -n 's/.* limit \([0-9][0-9]*\)p\{0,1\}\( .*\)\{0,1\}$/\1/p' <<<"$qline")
+	# two processes; everything else is parsed by bash (cheap in a TCG guest)
+	link=$(ip -n "$robot" -o link show dev "$TB_SCN_ROBOT_TUN")
+	qline=$(tc -n "$robot" qdisc show dev "$TB_SCN_ROBOT_TUN")
+	qline=${qline%%$'\n'*}
+	[[ $link =~ \ qlen\ ([0-9]+) ]] && ring=${BASH_REMATCH[1]}
+	read -r _ kind _ <<<"$qline"
+	[[ $qline =~ \ limit\ ([0-9]+)p?( |$) ]] && limit=${BASH_REMATCH[1]}
 	case "$kind" in
 	pfifo_fast) limit=$ring ;; # its three bands share txqueuelen
 	noqueue) limit=0 ;;
 	esac
-	cipher=$(sed -n "s/.*Data Channel: cipher '\([^']*\)'.*/\1/p" "$TB_SCN_STATE/openvpn-robot.log" | tail -n 1)
-	tls=$(sed -n 's/.*Control Channel: \(TLSv[0-9.]*\).*/\1/p' "$TB_SCN_STATE/openvpn-robot.log" | tail -n 1)
+	# the parameters as tc shows them, without "qdisc KIND HANDLE: root refcnt N"
+	params=$qline
+	[[ $qline =~ ^qdisc\ [^\ ]+\ [^\ ]+\ root\ refcnt\ [0-9]+\ *(.*)$ ]] && params=${BASH_REMATCH[1]}
+	params=${params%"${params##*[! ]}"}
+	log=$(<"$TB_SCN_STATE/openvpn-robot.log")
+	[[ $log =~ Data\ Channel:\ cipher\ \'([^\']+)\' ]] && cipher=${BASH_REMATCH[1]}
+	[[ $log =~ Control\ Channel:\ (TLSv[0-9.]+) ]] && tls=${BASH_REMATCH[1]}
+	[[ $log =~ OpenVPN\ ([0-9][0-9.]*)\  ]] && version=${BASH_REMATCH[1]}
+	release=$(</proc/sys/kernel/osrelease)
 	{
 		echo "prefix=$TB_SCN_PREFIX"
-		echo "kernel_release=$(uname -r)"
+		echo "kernel_release=$release"
 		echo "profile=$TB_SCN_PROFILE"
 		echo "ring=$ring"
 		echo "qdisc=$kind"
 		echo "qdisc_limit=$limit"
-		# the parameters as tc shows them, without "qdisc KIND HANDLE: root refcnt N"
-		echo "qdisc_spec=$(sed -E 's/^qdisc [^ ]+ [^ ]+ root refcnt [0-9]+ *//; s/ +$//' <<<"$qline")"
+		echo "qdisc_spec=$params"
 		echo "qdisc_requested=${TB_SCN_QDISC_REQ:-}"
-		echo "vpn=openvpn $(openvpn --version | awk 'NR == 1 { print $2 }')"
+		echo "vpn=openvpn $version"
 		echo "vpn_cipher=$cipher"
 		echo "vpn_tls=$tls"
 		echo "vpn_tun_mtu=$TB_SCN_TUN_MTU"
@@ -381,7 +395,7 @@ tb_scn_up() {
 		return "$rc"
 	fi
 	trap - INT TERM
-	tb_log "topology '$TB_SCN_PREFIX' up in $(tb_elapsed "$t0") s: profile $TB_SCN_PROFILE, ring $TB_SCN_RING, qdisc '$TB_SCN_QDISC', $(grep '^vpn_cipher=' "$TB_SCN_STATE/knobs.env" | cut -d= -f2)"
+	tb_log "topology '$TB_SCN_PREFIX' up in $(tb_elapsed "$t0") s: profile $TB_SCN_PROFILE, ring $TB_SCN_RING, qdisc '$TB_SCN_QDISC'"
 }
 
 # tb_scn_down: stop our OpenVPN processes, end whatever else still runs in

@@ -185,7 +185,7 @@ check "every lost datagram is counted at one place (lost $lost = $explained)" te
 check "ring carried the datagrams" test "$(($(d ring.tx_packets) + $(d ring.tx_dropped)))" -ge "$total"
 check "vpn: operator tun got what the robot tun gave" test "$(d vpn.operator_tun_rx_packets)" = "$(d ring.tx_packets)"
 check "vpn: status bytes robot tun read = operator tun write" test "$(d vpn.robot.tun_read_bytes)" = "$(d vpn.operator.tun_write_bytes)"
-check "wan veth carried them" test "$(d wan.up.veth_tx_packets)" -ge "$total"
+check "wan veth carried what arrived" test "$(d wan.up.veth_tx_packets)" -ge "$((total - lost))"
 check "counters list the five places" test "$(grep -cE '^(ring|qdisc|socket|wan|vpn)\.' "$out/c2.out")" -ge 20
 scn cj counters --json --prefix "$prefix" --dir "$dir"
 if command -v python3 >/dev/null; then
@@ -226,6 +226,19 @@ check "interrupted up: message" grep -qF "interrupted: tearing down" "$out/int.e
 check "interrupted up leaves no namespace" no_namespaces "$prefix2"
 check "interrupted up leaves no openvpn" test -z "$(procs_mentioning "$dir/topo-${prefix2%-}/")"
 check "first topology still up" ip netns exec "${prefix}robot" ping -n -q -c 1 -W 2 198.18.100.1
+
+# --- a tunnel that cannot come up: the server presents the client's certificate
+mkdir -p "$dir/bad/pki"
+cp -p "$dir/pki/"* "$dir/bad/pki/"
+cp -p "$dir/pki/client.crt" "$dir/bad/pki/server.crt"
+cp -p "$dir/pki/client.key" "$dir/bad/pki/server.key"
+scn bad up --prefix "$prefix2" --dir "$dir/bad" --timeout 3
+check "tunnel failure exits 1" rc_is bad 1
+check "tunnel failure: clear message" grep -qF "the tunnel did not come up within 3s" "$out/bad.err"
+check "tunnel failure: OpenVPN log tails shown" grep -qF -- "--- last lines of $dir/bad/topo-${prefix2%-}/openvpn-robot.log" "$out/bad.err"
+check "tunnel failure: the first error is shown (wrong certificate purpose)" grep -qF "VERIFY ERROR: depth=0, error=unsuitable certificate purpose: CN=tb-client" "$out/bad.err"
+check "tunnel failure leaves no namespace" no_namespaces "$prefix2"
+check "tunnel failure leaves no openvpn" test -z "$(procs_mentioning "$dir/bad/topo-")"
 
 # --- down leaves nothing -------------------------------------------------------------
 scn down down --prefix "$prefix" --dir "$dir"
