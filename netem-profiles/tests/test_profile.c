@@ -260,6 +260,37 @@ static void test_good_inline(void)
 	CHECK(strcmp(err, "/nonexistent/x.profile: No such file or directory") == 0);
 }
 
+/* Every prefix of a real profile (cut mid-key, mid-value, mid-section) is
+ * either accepted or rejected with a FILE:LINE or FILE: message; under ASan
+ * this also shows the parser never reads out of bounds. */
+static void test_truncations(void)
+{
+	char path[1200];
+	snprintf(path, sizeof path, "%s/leo-satellite.profile", dir);
+	FILE *f = fopen(path, "r");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	static char text[8192];
+	size_t n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	int bad_messages = 0, accepted = 0;
+	for (size_t cut = 0; cut <= n; cut++) {
+		char *t = malloc(cut + 1);
+		memcpy(t, text, cut);
+		t[cut] = '\0';
+		struct profile p;
+		char err[600] = "";
+		if (profile_parse(t, "t.profile", &p, err, sizeof err) == 0)
+			accepted++;
+		else if (strncmp(err, "t.profile:", 10) != 0)
+			bad_messages++;
+		free(t);
+	}
+	CHECK_EQ_I64(bad_messages, 0);
+	CHECK(accepted >= 1); /* the whole file, at least */
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -272,5 +303,6 @@ int main(int argc, char **argv)
 	test_json();
 	test_bad_inputs();
 	test_good_inline();
+	test_truncations();
 	return TB_CHECK_SUMMARY();
 }
