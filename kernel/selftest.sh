@@ -114,8 +114,19 @@ for v in "${chosen[@]}"; do
 	results=("$out"/points/*.json)
 	shopt -u nullglob
 	if [ "${#results[@]}" -gt 0 ]; then
+		# The VM's facts (image, CPUs, boot time) go into each run's env_json;
+		# patch_hash is the hash of the variant's patch files.
+		env_args=()
+		for key in image_key image_sha256 vcpus mem_mb boot_to_command_s accel_reason; do
+			val=$(sed -n "s/^$key=//p" "$out/vm.env" 2>/dev/null | head -n1)
+			[ -z "$val" ] || env_args+=(--env "$key=$val")
+		done
+		shopt -s nullglob
+		patches=("$TB_ROOT/kernel/patches/$v"/*.patch)
+		shopt -u nullglob
+		patch_hash=$(cat /dev/null "${patches[@]}" | sha256sum | cut -c1-12)
 		"$store" add --db "$db" --campaign "$campaign" --variant "$v" --accel "${accel:-unknown}" \
-			--git-rev "$git_rev" "${results[@]}" >/dev/null
+			--git-rev "$git_rev" --patch-hash "$patch_hash" "${env_args[@]}" "${results[@]}" >/dev/null
 	fi
 	[ "${#results[@]}" -eq 12 ] || problems+=("$v: ${#results[@]} of 12 points produced a result")
 done

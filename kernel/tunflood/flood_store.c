@@ -15,12 +15,14 @@
 
 static const char usage_text[] =
 	"usage: tb-tunflood-store add --db PATH --campaign C --variant V --accel A\n"
-	"                             [--git-rev REV] FILE...\n"
+	"                             [--git-rev REV] [--patch-hash H] [--env KEY=VALUE]...\n"
+	"                             FILE...\n"
 	"       tb-tunflood-store table --db PATH --campaign C\n"
 	"       tb-tunflood-store check --db PATH --campaign C\n"
 	"\n"
 	"add    store each FILE (one tb-tunflood JSON object) as a runs row\n"
-	"       (kind 'selftest') with its tun_flood row and counters\n"
+	"       (kind 'selftest') with its tun_flood row and counters; --env adds\n"
+	"       KEY=VALUE to the row's env_json (e.g. the VM image hash)\n"
 	"table  print the campaign's floods, counts in packets\n"
 	"check  exit 1 unless every flood meets the self-test expectations;\n"
 	"       each violation is printed with the expectation and the row\n";
@@ -73,12 +75,12 @@ static void step_done(tb_store *st, sqlite3_stmt *s, const char *what)
 }
 
 static const char sql_run[] =
-	"INSERT INTO runs(campaign, point_key, kind, kernel_variant, kernel_release, accel,"
+	"INSERT INTO runs(campaign, point_key, kind, kernel_variant, kernel_release, patch_hash, accel,"
 	" ring, qdisc, qdisc_limit, qdisc_params, sndbuf, traffic, git_rev, knobs_json, env_json,"
 	" started_ns, ended_ns, status, valid)"
 	" SELECT ?2, printf('%s/ring=%d/qdisc=%s', ?3, json_extract(j, '$.start.knobs.ring_packets'),"
 	"   json_extract(j, '$.start.knobs.qdisc_spec')),"
-	" 'selftest', ?3, json_extract(j, '$.start.kernel_release'), ?4,"
+	" 'selftest', ?3, json_extract(j, '$.start.kernel_release'), nullif(?7, ''), ?4,"
 	" json_extract(j, '$.start.knobs.ring_packets'), json_extract(j, '$.start.device.qdisc_kind'),"
 	" json_extract(j, '$.start.device.qdisc_limit_packets'), json_extract(j, '$.start.knobs.qdisc_spec'),"
 	" json_extract(j, '$.start.device.sndbuf_bytes'),"
@@ -88,8 +90,9 @@ static const char sql_run[] =
 	"   json_extract(j, '$.start.knobs.reader'),"
 	"   iif(json_extract(j, '$.start.knobs.blocking'), 'blocking', 'nonblocking')),"
 	" ?5, json_extract(j, '$.start.knobs'),"
-	" json_object('variant', ?3, 'accel', ?4, 'kernel_release', json_extract(j, '$.start.kernel_release'),"
-	"   'dev', json_extract(j, '$.start.dev'), 'tool', json_extract(j, '$.start.tool')),"
+	" json_patch(json_object('variant', ?3, 'accel', ?4,"
+	"   'kernel_release', json_extract(j, '$.start.kernel_release'),"
+	"   'dev', json_extract(j, '$.start.dev'), 'tool', json_extract(j, '$.start.tool')), ?6),"
 	" json_extract(j, '$.start.timestamp_ns'),"
 	" json_extract(j, '$.start.timestamp_ns') + json_extract(j, '$.end.duration_ns'),"
 	" 'done', 1"
@@ -124,9 +127,34 @@ static const char sql_counters[] =
 	" json_extract(value, '$.before'), json_extract(value, '$.after')"
 	" FROM json_each(?1, '$.end.counters')";
 
-static int cmd_add(tb_store *st, const char *campaign, const char *variant, const char *accel,
-		   const char *git_rev, char **files, int nfiles)
+/* --env KEY=VALUE pairs (KEY checked to be [A-Za-z0-9_]+) as one JSON
+ * object, built by SQLite, which quotes the values. */
+static char *env_object(tb_store *st, char **env, int nenv)
 {
+	sqlite3_stmt *s = prepare(st, "SELECT json_set(?1, '$.' || ?2, ?3)");
+	char *obj = strdup("{}");
+	for (int i = 0; i < nenv && obj; i++) {
+		const char *eq = strchr(env[i], '=');
+		sqlite3_bind_text(s, 1, obj, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 2, env[i], (int)(eq - env[i]), SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 3, eq + 1, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(s) != SQLITE_ROW)
+			tb_die("cannot build env_json: %s", tb_store_errmsg(st));
+		free(obj);
+		obj = strdup((const char *)sqlite3_column_text(s, 0));
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	if (!obj)
+		tb_die("out of memory");
+	return obj;
+}
+
+static int cmd_add(tb_store *st, const char *campaign, const char *variant, const char *accel,
+		   const char *git_rev, const char *patch_hash, char **env, int nenv, char **files,
+		   int nfiles)
+{
+	char *env_json = env_object(st, env, nenv);
 	sqlite3_stmt *valid = prepare(st, "SELECT json_valid(?1) AND json_type(?1, '$.end.sent') = 'integer'");
 	sqlite3_stmt *run = prepare(st, sql_run);
 	sqlite3_stmt *flood = prepare(st, sql_flood);
@@ -147,6 +175,8 @@ static int cmd_add(tb_store *st, const char *campaign, const char *variant, cons
 		sqlite3_bind_text(run, 3, variant, -1, SQLITE_STATIC);
 		sqlite3_bind_text(run, 4, accel, -1, SQLITE_STATIC);
 		sqlite3_bind_text(run, 5, git_rev, -1, SQLITE_STATIC);
+		sqlite3_bind_text(run, 6, env_json, -1, SQLITE_STATIC);
+		sqlite3_bind_text(run, 7, patch_hash, -1, SQLITE_STATIC);
 		step_done(st, run, files[i]);
 		sqlite3_int64 id = sqlite3_last_insert_rowid(tb_store_db(st));
 		sqlite3_bind_text(flood, 1, json, -1, SQLITE_STATIC);
@@ -163,6 +193,7 @@ static int cmd_add(tb_store *st, const char *campaign, const char *variant, cons
 	sqlite3_finalize(run);
 	sqlite3_finalize(flood);
 	sqlite3_finalize(ctr);
+	free(env_json);
 	printf("stored %d flood(s) of %s in campaign %s\n", nfiles, variant, campaign);
 	return 0;
 }
@@ -270,16 +301,30 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "add") && strcmp(cmd, "table") && strcmp(cmd, "check"))
 		usage_error("unknown command '%s'", cmd);
 	const char *db = NULL, *campaign = NULL, *variant = NULL, *accel = NULL, *git_rev = "";
+	const char *patch_hash = "";
+	char *env[64];
+	int nenv = 0;
 	int i = 2;
 	for (; i < argc && !strncmp(argv[i], "--", 2); i += 2) {
 		const char *opt = argv[i];
 		if (i + 1 >= argc)
 			usage_error("option %s needs a value", opt);
+		if (!strcmp(opt, "--env")) {
+			const char *kv = argv[i + 1];
+			size_t klen = strspn(kv, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+			if (klen == 0 || kv[klen] != '=')
+				usage_error("option --env wants KEY=VALUE (KEY of letters, digits, _), got '%s'", kv);
+			if (nenv == (int)(sizeof env / sizeof env[0]))
+				usage_error("too many --env options%s", "");
+			env[nenv++] = argv[i + 1];
+			continue;
+		}
 		const char **dst = !strcmp(opt, "--db")         ? &db
 				   : !strcmp(opt, "--campaign") ? &campaign
 				   : !strcmp(opt, "--variant")  ? &variant
 				   : !strcmp(opt, "--accel")    ? &accel
 				   : !strcmp(opt, "--git-rev")  ? &git_rev
+				   : !strcmp(opt, "--patch-hash") ? &patch_hash
 								: NULL;
 		if (!dst)
 			usage_error("unknown option '%s'", opt);
@@ -304,7 +349,8 @@ int main(int argc, char **argv)
 	if (rc)
 		tb_die("%s", err);
 	if (is_add)
-		rc = cmd_add(st, campaign, variant, accel, git_rev, argv + i, argc - i);
+		rc = cmd_add(st, campaign, variant, accel, git_rev, patch_hash, env, nenv, argv + i,
+			     argc - i);
 	else if (!strcmp(cmd, "table"))
 		rc = cmd_table(st, campaign);
 	else

@@ -58,7 +58,8 @@ JSON
 result "$dir/a.json" 25 "pfifo limit 25000" pfifo 25000 2000 216 1784 0
 result "$dir/b.json" 1 "pfifo limit 25000" pfifo 25000 2000 1993 0 7
 db=$dir/s.db
-"$store" add --db "$db" --campaign c1 --variant stock --accel tcg "$dir/a.json" >/dev/null
+"$store" add --db "$db" --campaign c1 --variant stock --accel tcg --patch-hash abc123 \
+	--env image_key=7e01b584307b --env 'note=a "quoted" value' "$dir/a.json" >/dev/null
 "$store" add --db "$db" --campaign c1 --variant nodrop-v2 --accel tcg "$dir/b.json" >/dev/null
 "$store" table --db "$db" --campaign c1 >"$dir/table"
 check "table has the stock row" grep -qE '^stock +25 pfifo limit 25000 +2000 +216 +1784 ' "$dir/table"
@@ -71,6 +72,11 @@ check "check counts" grep -qF '1 of 2 floods meet' "$dir/check"
 check "runs row: kind, variant, accel, release, ring, limit" test \
 	"$(sqlite3 "$db" "SELECT kind, kernel_variant, accel, kernel_release, ring, qdisc, qdisc_limit FROM runs WHERE id = 1")" \
 	= "selftest|stock|tcg|6.12.0-tb|25|pfifo|25000"
+check "runs row: patch hash" test "$(sqlite3 "$db" "SELECT patch_hash FROM runs WHERE id = 1")" = abc123
+check "runs row: env_json merges --env" test \
+	"$(sqlite3 "$db" "SELECT json_extract(env_json, '\$.variant'), json_extract(env_json, '\$.image_key'), json_extract(env_json, '\$.note') FROM runs WHERE id = 1")" \
+	= 'stock|7e01b584307b|a "quoted" value'
+check "runs row 2: no patch hash is NULL" test "$(sqlite3 "$db" "SELECT patch_hash IS NULL FROM runs WHERE id = 2")" = 1
 check "counters rows" test "$(sqlite3 "$db" "SELECT place, name, before, after FROM counters WHERE run_id = 1 ORDER BY place")" \
 	= "ring|tx_dropped|3|1787
 socket|UdpSndbufErrors|0|0"
@@ -85,6 +91,10 @@ check "nothing stored from a refused add" test "$(sqlite3 "$db" "SELECT count(*)
 rc=0
 "$store" add --db "$db" --campaign c2 "$dir/a.json" 2>"$dir/err" || rc=$?
 check "add without --variant exits 2" test "$rc" -eq 2
+rc=0
+"$store" add --db "$db" --campaign c2 --variant stock --accel tcg --env 'bad key=1' "$dir/a.json" 2>"$dir/err" || rc=$?
+check "--env without = exits 2" test "$rc" -eq 2
+check "--env error names the option" grep -qF -- "--env wants KEY=VALUE" "$dir/err"
 rc=0
 "$store" frobnicate 2>/dev/null || rc=$?
 check "unknown store command exits 2" test "$rc" -eq 2
