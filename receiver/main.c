@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -84,6 +85,8 @@ struct app {
 	struct tb_recv_counters c;
 	struct pending q[PENDING_MAX];
 	size_t q_head, q_len;
+	int64_t first_rx_ns, last_rx_ns;  /* arrival times of the first and last datagram */
+	uint64_t rx;
 };
 
 static volatile sig_atomic_t stop_flag;
@@ -210,6 +213,9 @@ static void on_datagram(void *ctx, const uint8_t *p, size_t n, int64_t ts)
 {
 	struct app *a = ctx;
 	a->last_rx_mono = tb_mono_ns();
+	if (!a->rx++)
+		a->first_rx_ns = ts;
+	a->last_rx_ns = ts;
 	tb_reasm_packet(a->reasm, p, n, ts);
 }
 
@@ -447,8 +453,16 @@ int main(int argc, char **argv)
 		if (!quiet)
 			printf("run_id %lld\n", id);
 	}
-	if (!quiet)
+	if (!quiet) {
 		tb_recv_print_summary(stdout, &a.c, &a.stats, listen ? NULL : &cap, decode);
+		double span = (double)(a.last_rx_ns - a.first_rx_ns) / 1e9;
+		struct rusage ru;
+		getrusage(RUSAGE_SELF, &ru);
+		double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+			     ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / 1e6;
+		printf("arrivals datagrams %llu seconds %.3f per_second %.0f cpu_seconds %.3f\n",
+		       (unsigned long long)a.rx, span, span > 0 ? (double)(a.rx - 1) / span : 0.0, cpu);
+	}
 	tb_reasm_free(a.reasm);
 	tb_decoder_free(a.dec);
 	tb_recv_stats_free(&a.stats);
