@@ -33,7 +33,7 @@ summary() { # RUN LABEL FILE
 		$1 == "packets" { for (i = 2; i < NF; i++) v[$i] = $(i + 1) }
 		$1 == "arrivals" { rate = $7; secs = $5; cpu = $9 }
 		END { printf "%s run %d: %s packets in %.3f s = %.0f packets/s (%.0f per tb-recv CPU-second), lost %s (%s%%)\n",
-		      what, run, v["received"], secs, rate, cpu > 0 ? v["received"] / cpu : 0, v["lost"], v["loss_pct"] }' "$3"
+		      what, run, v["received"], secs, rate, (cpu > 0 ? v["received"] / cpu : 0), v["lost"], v["loss_pct"] }' "$3"
 }
 recv() { # start tb-recv in the namespace (SQLite on, no decoding)
 	ip netns exec "$ns" "$build/receiver/tb-recv" --listen 127.0.0.1:5700 --no-decode --db "$work/b.db" \
