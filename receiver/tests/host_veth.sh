@@ -3,7 +3,8 @@
 #  1. IPv4, no loss: every packet and frame arrives, complete and decodable,
 #     latency consistent with the sender's send times; a live capture (--iface) and an offline one
 #     (tcpdump file, --pcap) of the same stream give the same counts.
-#  2. IPv6 (fd00::), no loss.
+#  2. IPv6 (fd00::), no loss, ended by SIGTERM with every row committed;
+#     --frames N ends a run after N frames.
 #  3. Known loss: an nftables rule drops the packets whose RTP sequence
 #     number modulo 64 is 50, 51 or 52; per-frame received counts, completeness and the
 #     reference chain rule are checked against the drop pattern, computed
@@ -114,17 +115,36 @@ for f in iface pcap; do
 	lt "$f latency p99 ms - socket p99" "$(awk -v a="$(val latency_ms p99 "$work/$f.txt")" -v b="$(val latency_ms p99 "$work/v4.txt")" 'BEGIN { d = a - b; print (d < 0 ? -d : d) }')" 5
 done
 
-# --- 2. IPv6 -----------------------------------------------------------------
-ip netns exec "$b" "$tb_recv" --listen '[fd00:1::2]:5602' --idle 3 --hold-ms 3000 >"$work/v6.txt" 2>"$work/v6.err" &
+# --- 2. IPv6; ended by SIGTERM (finishes cleanly: flush, commit, summary) --
+run=$(new_run "$db" veth-v6)
+ip netns exec "$b" "$tb_recv" --listen '[fd00:1::2]:5602' --hold-ms 3000 --db "$db" --run-id "$run" \
+	>"$work/v6.txt" 2>"$work/v6.err" &
 recv_pid=$!
 pids+=("$recv_pid")
 sleep 0.5
 ip netns exec "$a" "$tb_send" --clip 480p30 --dest '[fd00:1::2]:5602' --duration 2 >"$work/send6.txt"
-wait "$recv_pid" || bad "tb-recv (v6) exited with $?"
+sleep 0.5
+kill -TERM "$recv_pid"
+rc=0
+wait "$recv_pid" || rc=$?
+eq "v6 exit status after SIGTERM" "$rc" 0
 cat "$work/v6.txt"
 eq "v6 packets received" "$(val packets received "$work/v6.txt")" "$(sendval packets "$work/send6.txt")"
 eq "v6 lost" "$(val packets lost "$work/v6.txt")" 0
 eq "v6 complete" "$(val frames complete "$work/v6.txt")" "$(sendval frames "$work/send6.txt")"
+eq "v6 rows committed" "$(sqlite3 "$db" "SELECT count(*) FROM frames_recv WHERE run_id=$run")" "$(sendval frames "$work/send6.txt")"
+
+# --- 2b. --frames N ends the run after N frames -------------------------------
+ip netns exec "$b" "$tb_recv" --listen 198.18.1.2:5603 --frames 30 --no-decode >"$work/nf.txt" 2>&1 &
+recv_pid=$!
+pids+=("$recv_pid")
+sleep 0.5
+ip netns exec "$a" "$tb_send" --clip 480p30 --dest 198.18.1.2:5603 --duration 2 --quiet || true
+rc=0
+wait "$recv_pid" || rc=$?
+eq "--frames 30: exit status" "$rc" 0
+nf=$(val frames total "$work/nf.txt")
+if [ -n "$nf" ] && [ "$nf" -ge 30 ] && [ "$nf" -le 32 ]; then ok "--frames 30: stopped after $nf frames"; else bad "--frames 30: $nf frames"; fi
 
 # --- 3. packets with seq % 64 in 50..52 dropped by nftables ------------------
 # The rule matches the RTP sequence number in the packet (bytes 2-3 after the
