@@ -9,9 +9,19 @@ int flood_reader_slower(const struct flood_row *r)
 	return r->reader_rate_pps > 0 && (r->rate_pps == 0 || r->reader_rate_pps < r->rate_pps);
 }
 
-static int is_nodrop(const char *variant)
+/* Which behaviour the row's kernel and TUN should show: the backpressure
+ * variant is nodrop-qdisc for a TUN created with IFF_BACKPRESSURE and stock
+ * otherwise (opt-in). */
+static const char *behaviour(const struct flood_row *r)
 {
-	return !strncmp(variant, "nodrop-", 7);
+	if (!strcmp(r->variant, "backpressure"))
+		return r->iff_backpressure ? "nodrop-qdisc" : "stock";
+	return r->variant;
+}
+
+static int is_nodrop(const char *b)
+{
+	return !strncmp(b, "nodrop-", 7);
 }
 
 static int has_qdisc(const struct flood_row *r)
@@ -50,31 +60,36 @@ int flood_expect_check(const struct flood_row *r, char *msg, size_t len)
 	int n = 0;
 	if (len)
 		msg[0] = 0;
+	const char *b = behaviour(r);
+	const char *who = r->variant;
+	if (strcmp(b, r->variant))
+		who = r->iff_backpressure ? "backpressure with IFF_BACKPRESSURE"
+					  : "backpressure without IFF_BACKPRESSURE";
 	if (!r->hung && r->unexplained != 0)
 		add(msg, len, &n,
 		    "accounting: every lost packet is counted somewhere (lost %lld = ring %lld + dev %lld + qdisc %lld + socket %lld + stuck %lld, unexplained %lld)",
 		    r->lost, r->ring_drops, r->dev_drops, r->qdisc_drops, r->socket_drops, r->stuck,
 		    r->unexplained);
-	if (!strcmp(r->variant, "stock") && flood_reader_slower(r) && r->ring_drops <= 0)
+	if (!strcmp(b, "stock") && flood_reader_slower(r) && r->ring_drops <= 0)
 		add(msg, len, &n,
-		    "stock loses packets in the ring when the reader is slower than the sender (ring drops %lld)",
-		    r->ring_drops);
-	if (is_nodrop(r->variant)) {
+		    "%s loses packets in the ring when the reader is slower than the sender (ring drops %lld)",
+		    who, r->ring_drops);
+	if (is_nodrop(b)) {
 		if (has_qdisc(r) && r->ring_drops != 0)
 			add(msg, len, &n,
 			    "%s never drops in the ring when a qdisc is attached (ring drops %lld)",
-			    r->variant, r->ring_drops);
+			    who, r->ring_drops);
 		if (is_big_pfifo(r) && r->blocking && r->lost != 0)
 			add(msg, len, &n,
 			    "%s with pfifo limit >= 25000 and a blocking sender loses no packet (lost %lld)",
-			    r->variant, r->lost);
+			    who, r->lost);
 		if (r->hung)
-			add(msg, len, &n, "%s never hangs (hung)", r->variant);
+			add(msg, len, &n, "%s never hangs (hung)", who);
 	}
-	if (!strcmp(r->variant, "nodrop-qdisc") && !has_qdisc(r) && flood_reader_slower(r) &&
+	if (!strcmp(b, "nodrop-qdisc") && !has_qdisc(r) && flood_reader_slower(r) &&
 	    r->ring_drops <= 0)
 		add(msg, len, &n,
-		    "nodrop-qdisc with noqueue keeps the tail drop: the ring drops when the reader is slower (ring drops %lld)",
-		    r->ring_drops);
+		    "%s with noqueue keeps the tail drop: the ring drops when the reader is slower (ring drops %lld)",
+		    who, r->ring_drops);
 	return n;
 }

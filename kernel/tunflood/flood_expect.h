@@ -12,6 +12,7 @@ struct flood_row {
 	char qdisc_spec[64];  /* as requested: "pfifo limit 25000" */
 	long long qdisc_limit;/* packets; -1 unknown */
 	int blocking;
+	int iff_backpressure; /* TUN created with IFF_BACKPRESSURE */
 	long long rate_pps, burst, reader_rate_pps;
 	long long sent, received, lost;
 	long long ring_drops, dev_drops, qdisc_drops, socket_drops, stuck, unexplained;

@@ -37,6 +37,8 @@ const char flood_usage_text[] =
 	"  --drain-idle MS     drained = reader idle this long and qdisc empty (default 300)\n"
 	"  --drain-timeout SEC give up draining after this long: hung (default 10)\n"
 	"  --new-netns         run in a new network namespace (gone when the tool exits)\n"
+	"  --iff-backpressure  create the TUN with IFF_BACKPRESSURE (0x0080), the opt-in\n"
+	"                      of the backpressure kernel variant\n"
 	"  --help              this text\n"
 	"\n"
 	"Exit status: 0 JSON written (check \"hung\"), 1 setup failed, 2 bad options.\n";
@@ -147,6 +149,8 @@ int flood_parse_args(int argc, char **argv, struct flood_opts *o, char *err, siz
 		int flag_val = 1;
 		if (!strcmp(name, "--help"))
 			flag = &o->help;
+		else if (!strcmp(name, "--iff-backpressure"))
+			flag = &o->iff_backpressure;
 		else if (!strcmp(name, "--new-netns"))
 			flag = &o->new_netns;
 		else if (!strcmp(name, "--blocking"))

@@ -32,6 +32,7 @@ struct flood_opts {
 	int64_t send_timeout_ns;   /* SO_SNDTIMEO: a send blocked longer = hung */
 	int64_t drain_idle_ns;     /* reader idle this long (and qdisc empty) = drained */
 	int64_t drain_timeout_ns;  /* give up draining after this long = hung */
+	int iff_backpressure;      /* create the TUN with IFF_BACKPRESSURE (0x0080) */
 	int new_netns;             /* unshare(CLONE_NEWNET) before anything else */
 	int help;
 };

@@ -203,7 +203,8 @@ static const char sql_rows[] =
 	" coalesce(r.qdisc_limit, -1), f.blocking, f.rate_pps, f.burst_packets, f.reader_rate_pps,"
 	" f.sent, f.received, f.lost, f.ring_drops, f.dev_drops, f.qdisc_drops, f.socket_drops,"
 	" f.stuck_in_qdisc, f.unexplained, f.hung, f.blocked_ns, f.duration_ns, f.latency_max_ns,"
-	" coalesce(r.kernel_release, ''), coalesce(r.accel, '')"
+	" coalesce(r.kernel_release, ''), coalesce(r.accel, ''),"
+	" coalesce(json_extract(r.knobs_json, '$.iff_backpressure'), 0)"
 	" FROM runs r JOIN tun_flood f ON f.run_id = r.id"
 	" WHERE r.campaign = ?1 AND r.kind = 'selftest' ORDER BY r.id";
 
@@ -229,6 +230,7 @@ static void row_from(sqlite3_stmt *s, struct flood_row *r)
 	r->stuck = sqlite3_column_int64(s, 16);
 	r->unexplained = sqlite3_column_int64(s, 17);
 	r->hung = sqlite3_column_int(s, 18);
+	r->iff_backpressure = sqlite3_column_int(s, 24);
 }
 
 static const char *qdisc_label(const struct flood_row *r)
@@ -240,18 +242,20 @@ static int cmd_table(tb_store *st, const char *campaign)
 {
 	sqlite3_stmt *s = prepare(st, sql_rows);
 	sqlite3_bind_text(s, 1, campaign, -1, SQLITE_STATIC);
-	printf("%-13s %5s %-18s %6s %8s %6s %6s %6s %6s %6s %6s %4s %8s %8s %8s\n", "variant", "ring",
+	printf("%-16s %5s %-18s %6s %8s %6s %6s %6s %6s %6s %6s %4s %8s %8s %8s\n", "variant", "ring",
 	       "qdisc", "sent", "received", "ring", "dev", "qdisc", "socket", "stuck", "unexpl",
 	       "hung", "blocked", "latmax", "duration");
-	printf("%-13s %5s %-18s %6s %8s %6s %6s %6s %6s %6s %6s %4s %8s %8s %8s\n", "", "[pkt]",
+	printf("%-16s %5s %-18s %6s %8s %6s %6s %6s %6s %6s %6s %4s %8s %8s %8s\n", "", "[pkt]",
 	       "", "[pkt]", "[pkt]", "drops", "drops", "drops", "drops", "[pkt]", "[pkt]", "", "[ms]",
 	       "[ms]", "[ms]");
 	int rows = 0;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		struct flood_row r;
 		row_from(s, &r);
-		printf("%-13s %5lld %-18s %6lld %8lld %6lld %6lld %6lld %6lld %6lld %6lld %4d %8.1f %8.1f %8.1f\n",
-		       r.variant, r.ring, qdisc_label(&r), r.sent, r.received, r.ring_drops,
+		char label[48];
+		snprintf(label, sizeof label, "%s%s", r.variant, r.iff_backpressure ? "+IFF" : "");
+		printf("%-16s %5lld %-18s %6lld %8lld %6lld %6lld %6lld %6lld %6lld %6lld %4d %8.1f %8.1f %8.1f\n",
+		       label, r.ring, qdisc_label(&r), r.sent, r.received, r.ring_drops,
 		       r.dev_drops, r.qdisc_drops, r.socket_drops, r.stuck, r.unexplained, r.hung,
 		       (double)sqlite3_column_int64(s, 19) / 1e6,
 		       (double)sqlite3_column_int64(s, 21) / 1e6,
@@ -278,8 +282,8 @@ static int cmd_check(tb_store *st, const char *campaign)
 			continue;
 		failed++;
 		for (char *line = strtok(msg, "\n"); line; line = strtok(NULL, "\n"))
-			printf("FAIL %s ring=%lld qdisc=%s: %s\n", r.variant, r.ring, qdisc_label(&r),
-			       line);
+			printf("FAIL %s%s ring=%lld qdisc=%s: %s\n", r.variant,
+			       r.iff_backpressure ? "+IFF" : "", r.ring, qdisc_label(&r), line);
 	}
 	sqlite3_finalize(s);
 	if (!rows)

@@ -29,31 +29,40 @@ params=(--count "$count" --burst 100 --rate 10000 --reader-rate 1000 --size 1200
 	--blocking --reader blocking --send-timeout 5 --drain-idle 300 --drain-timeout 10)
 rings=(1 25 500)
 qdiscs=(noqueue pfifo_fast "pfifo limit 25000" fq_codel)
+# The backpressure variant is opt-in: the grid runs without and with
+# IFF_BACKPRESSURE on the TUN.
+tun_flag_sets=("")
+[ "${TB_KERNEL_VARIANT:-}" = backpressure ] && tun_flag_sets=("" --iff-backpressure)
 
 mkdir -p "$out/points"
 rm -f "$out/points"/*
 printf '%s\n' "${params[*]}" >"$out/points/params"
+echo $((${#rings[@]} * ${#qdiscs[@]} * ${#tun_flag_sets[@]})) >"$out/points/expected"
 uname -r >"$out/points/kernel-release"
 
 failed=0
 n=0
-for ring in "${rings[@]}"; do
-	for q in "${qdiscs[@]}"; do
-		n=$((n + 1))
-		name=$(printf '%02d-ring-%s-%s' "$n" "$ring" "${q// /-}")
-		set +e
-		"$tool" --new-netns --ring "$ring" --qdisc "$q" "${params[@]}" \
-			>"$out/points/$name.json" 2>"$out/points/$name.err"
-		rc=$?
-		set -e
-		echo "$rc" >"$out/points/$name.rc"
-		if [ "$rc" -ne 0 ]; then
-			failed=$((failed + 1))
-			echo "guest-flood: ring=$ring qdisc='$q': tb-tunflood exit $rc: $(head -c 300 "$out/points/$name.err")"
-			rm -f "$out/points/$name.json"
-		else
-			echo "guest-flood: ring=$ring qdisc='$q' done"
-		fi
+for flag in "${tun_flag_sets[@]}"; do
+	extra=()
+	[ -z "$flag" ] || extra=("$flag")
+	for ring in "${rings[@]}"; do
+		for q in "${qdiscs[@]}"; do
+			n=$((n + 1))
+			name=$(printf '%02d-ring-%s-%s%s' "$n" "$ring" "${q// /-}" "$flag")
+			set +e
+			"$tool" --new-netns --ring "$ring" --qdisc "$q" "${params[@]}" "${extra[@]}" \
+				>"$out/points/$name.json" 2>"$out/points/$name.err"
+			rc=$?
+			set -e
+			echo "$rc" >"$out/points/$name.rc"
+			if [ "$rc" -ne 0 ]; then
+				failed=$((failed + 1))
+				echo "guest-flood: ring=$ring qdisc='$q' $flag: tb-tunflood exit $rc: $(head -c 300 "$out/points/$name.err")"
+				rm -f "$out/points/$name.json"
+			else
+				echo "guest-flood: ring=$ring qdisc='$q' $flag done"
+			fi
+		done
 	done
 done
 sync

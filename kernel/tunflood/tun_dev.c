@@ -17,7 +17,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-int tun_create(const char *pattern, int nonblock, char *name_out, char *err, unsigned errlen)
+int tun_create(const char *pattern, int extra_flags, int nonblock, char *name_out, char *err,
+	       unsigned errlen)
 {
 	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | (nonblock ? O_NONBLOCK : 0));
 	if (fd < 0) {
@@ -26,10 +27,20 @@ int tun_create(const char *pattern, int nonblock, char *name_out, char *err, uns
 	}
 	struct ifreq ifr;
 	memset(&ifr, 0, sizeof ifr);
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	ifr.ifr_flags = (short)(IFF_TUN | IFF_NO_PI | extra_flags);
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", pattern);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		tb_errbuf(err, errlen, "TUNSETIFF %s: %s", pattern, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	/* TUNSETIFF silently drops flags the kernel does not know: read back. */
+	struct ifreq got;
+	memset(&got, 0, sizeof got);
+	if (ioctl(fd, TUNGETIFF, &got) < 0 || (got.ifr_flags & extra_flags) != extra_flags) {
+		tb_errbuf(err, errlen, "TUN flags 0x%x not taken by this kernel (got 0x%x)%s",
+			  (unsigned)extra_flags, (unsigned)(unsigned short)got.ifr_flags,
+			  (extra_flags & TB_IFF_BACKPRESSURE) ? ": no IFF_BACKPRESSURE support" : "");
 		close(fd);
 		return -1;
 	}

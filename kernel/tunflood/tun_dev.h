@@ -5,10 +5,16 @@
 
 #include <stdint.h>
 
-/* Create an IFF_TUN|IFF_NO_PI device from a name or pattern ("tbflood%d").
- * Returns the fd (O_NONBLOCK if nonblock) and the kernel's name in name_out
- * (16 bytes), or -1 with err filled. */
-int tun_create(const char *pattern, int nonblock, char *name_out, char *err, unsigned errlen);
+/* IFF_BACKPRESSURE: the opt-in flag of the backpressure variant (the form
+ * accepted for Linux 7.3). Kernels without it ignore the bit in TUNSETIFF;
+ * tun_create reads the flags back and fails then. */
+#define TB_IFF_BACKPRESSURE 0x0080
+
+/* Create an IFF_TUN|IFF_NO_PI device (plus extra_flags) from a name or
+ * pattern ("tbflood%d"). Returns the fd (O_NONBLOCK if nonblock) and the
+ * kernel's name in name_out (16 bytes), or -1 with err filled. */
+int tun_create(const char *pattern, int extra_flags, int nonblock, char *name_out, char *err,
+	       unsigned errlen);
 
 /* txqueuelen = ring size (the TUN resizes its ptr_ring on this change). */
 int tun_set_txqueuelen(const char *name, int len, char *err, unsigned errlen);

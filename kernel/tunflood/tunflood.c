@@ -378,7 +378,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	char dev[16];
-	int tun = tun_create(o.dev, o.reader == FLOOD_READER_POLL, dev, err, sizeof err);
+	int tun = tun_create(o.dev, o.iff_backpressure ? TB_IFF_BACKPRESSURE : 0,
+			     o.reader == FLOOD_READER_POLL, dev, err, sizeof err);
 	if (tun < 0)
 		tb_die("%s", err);
 	if (tun_set_txqueuelen(dev, (int)o.ring, err, sizeof err) ||
@@ -539,6 +540,7 @@ int main(int argc, char **argv)
 	json_int(&j, "drain_idle_ns", o.drain_idle_ns);
 	json_int(&j, "drain_timeout_ns", o.drain_timeout_ns);
 	json_bool(&j, "new_netns", o.new_netns);
+	json_bool(&j, "iff_backpressure", o.iff_backpressure);
 	json_obj_end(&j);
 	json_obj_begin(&j, "device");
 	json_int(&j, "txqueuelen_packets", txqlen);

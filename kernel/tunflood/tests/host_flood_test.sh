@@ -81,6 +81,15 @@ check "stalled: the sender stopped early" test "$(get "$f" end.sent)" -lt 500
 check "stalled: packets still queued in the TBF" test "$(get "$f" end.stuck_in_qdisc)" -gt 0
 mv "$f" "$dir/stalled.out" # not a self-test point
 
+# The host runs a stock kernel: it ignores IFF_BACKPRESSURE in TUNSETIFF,
+# and the tool must notice rather than measure stock behaviour as opted-in.
+rc=0
+"$tool" --new-netns --iff-backpressure --count 10 >"$dir/iff.out" 2>"$dir/iff.err" || rc=$?
+check "--iff-backpressure on a kernel without it exits 1 (got $rc)" test "$rc" -eq 1
+check "--iff-backpressure refusal says why" grep -qF "no IFF_BACKPRESSURE support" "$dir/iff.err"
+check "--iff-backpressure refusal prints no JSON" test ! -s "$dir/iff.out"
+rm -f "$dir/iff.out"
+
 "$store" add --db "$dir/s.db" --campaign host --variant stock --accel host "$dir"/*.json >/dev/null
 check "the stock expectations hold for these floods" "$store" check --db "$dir/s.db" --campaign host
 

@@ -101,6 +101,22 @@ static void test_expectations(void)
 	r.received = 216, r.lost = 1784, r.ring_drops = 1784;
 	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 0);
 
+	/* backpressure: stock unless the TUN opted in with IFF_BACKPRESSURE. */
+	r = row("backpressure", 25, "pfifo", 25000);
+	r.received = 216, r.lost = 1784, r.ring_drops = 1784;
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 0);
+	r.iff_backpressure = 1;
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 2);
+	CHECK(strstr(msg, "backpressure with IFF_BACKPRESSURE never drops in the ring") != NULL);
+	CHECK(strstr(msg, "backpressure with IFF_BACKPRESSURE with pfifo limit >= 25000") != NULL);
+	r = row("backpressure", 25, "noqueue", -1);
+	r.iff_backpressure = 1;
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 1);
+	CHECK(strstr(msg, "with noqueue keeps the tail drop") != NULL);
+	r.iff_backpressure = 0;
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 1);
+	CHECK(strstr(msg, "backpressure without IFF_BACKPRESSURE loses packets in the ring") != NULL);
+
 	r = row("nodrop-qdisc", 500, "fq_codel", 10240);
 	r.received = 1700, r.lost = 300, r.qdisc_drops = 300; /* CoDel drops are allowed */
 	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 0);

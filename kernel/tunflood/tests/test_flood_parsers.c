@@ -34,8 +34,10 @@ static void test_defaults_and_values(void)
 	CHECK_EQ_I64(o.blocking, 0);
 
 	CHECK_EQ_I64(o.new_netns, 0);
-	CHECK(parse(&o, err, sizeof err, "--new-netns", NULL, NULL, NULL) == 0);
+	CHECK_EQ_I64(o.iff_backpressure, 0);
+	CHECK(parse(&o, err, sizeof err, "--new-netns", "--iff-backpressure", NULL, NULL) == 0);
 	CHECK_EQ_I64(o.new_netns, 1);
+	CHECK_EQ_I64(o.iff_backpressure, 1);
 
 	CHECK(parse(&o, err, sizeof err, "--duration", "1.5", "--reader", "poll") == 0);
 	CHECK_EQ_I64(o.duration_ns, 1500000000LL);
