@@ -10,15 +10,35 @@ TB_SCN_LEAF_DAYS=7  # short-lived: a campaign takes hours, not years
 _tb_scn_pki_files=(ca.crt ca.key server.crt server.key client.crt client.key tls-crypt.key)
 
 # Usable as is? All files present and no certificate expiring within a day.
+# A stamp (.valid-until: the earliest expiry, epoch seconds) written after a
+# full check lets later calls decide without starting openssl, which costs
+# seconds inside a TCG guest.
 _tb_scn_pki_valid() {
-	local pki=$1 f
+	local pki=$1 f until now
 	for f in "${_tb_scn_pki_files[@]}"; do
 		[ -s "$pki/$f" ] || return 1
 	done
+	printf -v now '%(%s)T' -1
+	if [ -s "$pki/.valid-until" ] && read -r until <"$pki/.valid-until" && [[ $until =~ ^[0-9]+$ ]]; then
+		local fresh=1
+		for f in "${_tb_scn_pki_files[@]}"; do
+			[ "$pki/.valid-until" -nt "$pki/$f" ] || fresh=0
+		done
+		if [ "$fresh" -eq 1 ]; then
+			[ $((now + 86400)) -lt "$until" ]
+			return
+		fi
+	fi
 	for f in ca server client; do
 		openssl x509 -in "$pki/$f.crt" -noout -checkend 86400 >/dev/null 2>&1 || return 1
 	done
-	openssl verify -CAfile "$pki/ca.crt" "$pki/server.crt" "$pki/client.crt" >/dev/null 2>&1
+	openssl verify -CAfile "$pki/ca.crt" "$pki/server.crt" "$pki/client.crt" >/dev/null 2>&1 || return 1
+	# every leaf is signed after its CA and expires first: the leaves' end
+	# dates bound the validity
+	until=$(for f in server client; do
+		date -d "$(openssl x509 -in "$pki/$f.crt" -noout -enddate | cut -d= -f2)" +%s
+	done | sort -n | head -n 1)
+	echo "$until" >"$pki/.valid-until" 2>/dev/null || true
 }
 
 # _tb_scn_pki_leaf PKI ROLE EKU: key + certificate signed by the CA.
@@ -47,7 +67,7 @@ tb_scn_pki() {
 			exit 0
 		fi
 		umask 077
-		rm -f "${_tb_scn_pki_files[@]/#/$pki/}"
+		rm -f "${_tb_scn_pki_files[@]/#/$pki/}" "$pki/.valid-until"
 		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
 			-keyout "$pki/ca.key" -out "$pki/ca.crt" -days "$TB_SCN_CA_DAYS" -sha256 \
 			-subj "/CN=tb-campaign-ca" \

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# VM test of scenario/topology.sh: inside the testbed guest (kernel with
+# netem, fq_codel, cake) bring the topology up with a rate-limited netem
+# profile, check that tc shows exactly what tb-profile prints, push UDP
+# faster than the emulated uplink, and check that every lost datagram is
+# counted at one place (ring, qdisc, socket, WAN, receiver). Then 'down'
+# must leave nothing.
+#
+#   vm_topology_test.sh REPO_ROOT            (host: boots the VM, exit 77 = skipped)
+#   vm_topology_test.sh REPO_ROOT --guest    (what runs inside the VM)
+set -euo pipefail
+root=${1:?usage: vm_topology_test.sh REPO_ROOT [--guest]}
+[ -x "${TB_PROFILE_BIN:-}" ] || { echo "vm_topology_test: set TB_PROFILE_BIN to a built tb-profile" >&2; exit 1; }
+
+if [ "${2:-}" != --guest ]; then
+	if [ ! -f "$root/kernel/vm.sh" ]; then
+		echo "vm_topology_test: kernel/vm.sh is not there: skipped"
+		exit 77
+	fi
+	pki=$(mktemp -d)
+	trap 'rm -rf "$pki"' EXIT
+	# certificates made here: generating them in the guest costs seconds
+	bash "$root/scenario/topology.sh" pki --dir "$pki" >/dev/null
+	TB_SCN_TEST_PKI=$pki exec bash "$root/kernel/vm.sh" --timeout 1200 -- \
+		bash "$root/scenario/tests/vm_topology_test.sh" "$root" --guest
+fi
+
+# --- in the guest ---------------------------------------------------------------
+topo=$root/scenario/topology.sh
+prefix=tbvm-
+dir=$(mktemp -d)
+cp -a "${TB_SCN_TEST_PKI:?}/pki" "$dir/" # -a: keeps the validity stamp fresh
+trap 'bash "$topo" down --prefix "$prefix" --dir "$dir" >/dev/null 2>&1 || true' EXIT
+passed=0 failed=0
+check() {
+	local what=$1
+	shift
+	if "$@" >/dev/null; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $what" >&2; fi
+}
+echo "guest kernel $(uname -r)"
+profile=$root/netem-profiles/lte-uplink.profile
+
+start=$(date +%s%N)
+bash "$topo" up --prefix "$prefix" --dir "$dir" --profile lte-uplink --ring 100 --qdisc 'pfifo limit 200'
+echo "up took $((($(date +%s%N) - start) / 1000000)) ms"
+
+# tc shows netem with the profile's numbers on both wan veths
+for d in up down; do
+	dev=veth-op
+	[ "$d" = down ] && dev=veth-rb
+	want=$("$TB_PROFILE_BIN" tc "$profile" --dir "$d" --dev "$dev")
+	shown=$(tc -n "${prefix}wan" qdisc show dev "$dev")
+	echo "$d: $shown"
+	limit=$(sed -n 's/.* netem limit \([0-9]*\) .*/\1/p' <<<"$want")
+	check "$d: netem is the root qdisc" grep -q "^qdisc netem 1: root" <<<"$shown"
+	check "$d: netem limit $limit" grep -q " limit $limit " <<<"$shown"
+	check "$d: delay 20ms" grep -q "delay 20ms" <<<"$shown"
+	check "$d: loss 0.1%" grep -q "loss 0.1%" <<<"$shown"
+done
+check "up: rate 5Mbit" grep -q "rate 5Mbit" <(tc -n "${prefix}wan" qdisc show dev veth-op)
+check "down: rate 15Mbit" grep -q "rate 15Mbit" <(tc -n "${prefix}wan" qdisc show dev veth-rb)
+
+# the emulated RTT: 40 ms base (20 + 20) plus jitter, never below ~25 ms
+rtt=$(ip netns exec "${prefix}robot" ping -n -q -c 5 -i 0.3 198.18.100.1 | sed -n 's|.* = \([0-9.]*\)/.*|\1|p')
+echo "tunnel min RTT ${rtt:-?} ms"
+check "min RTT at least 25 ms" awk -v r="${rtt:-0}" 'BEGIN { exit !(r >= 25) }'
+
+# 8 Mbit/s of UDP into the 5 Mbit/s uplink
+bash "$topo" counters --prefix "$prefix" --dir "$dir" >"$dir/c1"
+ip netns exec "${prefix}operator" iperf3 -s -1 -B 198.18.100.1 -D
+sleep 0.5
+ip netns exec "${prefix}robot" iperf3 -u -c 198.18.100.1 -b 8M -t 4 -l 1300 >"$dir/iperf.txt"
+sleep 1.5
+bash "$topo" counters --prefix "$prefix" --dir "$dir" >"$dir/c2"
+bash "$topo" counters-diff "$dir/c1" "$dir/c2" >"$dir/delta"
+d() { sed -n "s/^$1=//p" "$dir/delta"; }
+read -r lost total < <(awk '/receiver/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\/[0-9]+$/) { split($i, a, "/"); print a[1], a[2] } }' "$dir/iperf.txt")
+echo "iperf3: $total sent, $lost lost; ring $(d ring.tx_dropped), qdisc $(d qdisc.dropped), socket $(d socket.udp_sndbuf_errors), wan $(d wan.up.dropped), receiver $(d recv.udp_rcvbuf_errors)"
+explained=$(($(d ring.tx_dropped) + $(d qdisc.dropped) + $(d socket.udp_sndbuf_errors) + $(d wan.up.dropped) + $(d recv.udp_rcvbuf_errors)))
+check "the 5 Mbit/s link loses packets (8 Mbit/s offered)" test "$lost" -gt 0
+check "the WAN dropped some of them" test "$(d wan.up.dropped)" -gt 0
+check "every lost datagram is counted at one place ($lost = $explained)" test "$lost" -eq "$explained"
+# what OpenVPN read on the robot and did not write on the operator was
+# dropped by netem or by the operator's receive buffers (OpenVPN's own UDP
+# socket there counts in the same RcvbufErrors as iperf3's)
+vpn_gap=$(($(d ring.tx_packets) - $(d wan.up.dropped) - $(d vpn.operator_tun_rx_packets)))
+check "vpn: nothing vanished between the tuns (gap $vpn_gap)" test "$vpn_gap" -ge 0 -a "$vpn_gap" -le "$(d recv.udp_rcvbuf_errors)"
+
+bash "$topo" down --prefix "$prefix" --dir "$dir"
+check "down: no namespace left" bash -c "! ip netns list | grep -q '^$prefix'"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
