@@ -365,6 +365,9 @@ tb_scn_up() {
 	tb_parse_ring "$TB_SCN_RING"
 	_tb_scn_check_qdisc_spec "$TB_SCN_QDISC"
 	tb_have openvpn || tb_die "openvpn is not installed (./testbed setup)"
+	# the caller's own INT/TERM handlers come back afterwards
+	local saved_traps
+	saved_traps=$(trap -p INT TERM)
 	trap 'tb_log "interrupted: tearing down"; tb_scn_down; exit 130' INT TERM
 	set +e
 	(
@@ -392,9 +395,11 @@ tb_scn_up() {
 		tb_log "bringing the topology up failed: tearing down"
 		tb_scn_down
 		trap - INT TERM
+		eval "$saved_traps"
 		return "$rc"
 	fi
 	trap - INT TERM
+	eval "$saved_traps"
 	tb_log "topology '$TB_SCN_PREFIX' up in $(tb_elapsed "$t0") s: profile $TB_SCN_PROFILE, ring $TB_SCN_RING, qdisc '$TB_SCN_QDISC'"
 }
 
