@@ -20,15 +20,19 @@ SELECT r.id AS run_id,
   (SELECT coalesce(sum(delta), 0) FROM counter_delta WHERE run_id = r.id AND place = 'wan'
      AND name IN ('up.dropped', 'up.veth_tx_dropped')) AS wan,
   (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'vpn' AND name = 'operator_tun_rx_packets') AS vpn_delivered,
-  (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'recv' AND name = 'udp_rcvbuf_errors') AS receiver
+  (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'recv' AND name = 'udp_rcvbuf_errors')
+  - coalesce((SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'vpn'
+              AND name = 'operator_socket_drops'), 0) AS receiver
 FROM runs r WHERE r.kind = 'video';
 
 -- Where every lost video packet went:
 --   sent = received + socket + ring + qdisc + wan + vpn + receiver + unexplained
 -- socket: refused by send(); ring: the tun's tail drop; qdisc: the tun's
 -- qdisc; wan: the emulated link; vpn: read by OpenVPN but neither dropped on
--- the WAN nor delivered to the operator's tun; receiver: the receiving
--- socket's buffer. unexplained is what no counter accounts for.
+-- the WAN nor delivered to the operator's tun (its outer UDP socket
+-- overflowing, for one: counted in vpn.operator_socket_drops); receiver:
+-- tb-recv's socket buffer (the namespace's RcvbufErrors less OpenVPN's
+-- socket). unexplained is what no counter accounts for.
 CREATE TEMP VIEW IF NOT EXISTS run_attribution AS
 SELECT run_id, sent, received, socket, ring, qdisc, wan,
   vpn_read - wan - vpn_delivered AS vpn, receiver,

@@ -147,7 +147,20 @@ wait_listening() { # wait_listening NS PROTO PORT
 	tb_die "nothing listens on $2 port $3 in $1"
 }
 
-tb_counters_snapshot() { tb_scn_counters >"$work/$1.kv"; }
+# Drops of the UDP sockets bound to a local port in a namespace (the last
+# column of /proc/net/udp{,6}). The operator namespace's Udp RcvbufErrors
+# lumps tb-recv's socket together with OpenVPN's outer socket; OpenVPN's
+# socket lives across runs, so its own count separates the two.
+socket_drops() { # socket_drops NS PORT
+	ip netns exec "$1" cat /proc/net/udp /proc/net/udp6 2>/dev/null |
+		awk -v port="$(printf ':%04X' "$2")" '$2 ~ port"$" { d += $NF } END { print d + 0 }'
+}
+tb_counters_snapshot() {
+	{
+		tb_scn_counters
+		echo "vpn.operator_socket_drops=$(socket_drops "$operator" "$TB_SCN_VPN_PORT")"
+	} | LC_ALL=C sort >"$work/$1.kv"
+}
 tb_counters_snapshot before
 sampler_start "$work/samples.txt" "$robot" "$TB_SCN_ROBOT_TUN" "$(_tb_scn_pid robot)"
 bg_pids+=("$SAMPLER_PID")

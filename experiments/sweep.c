@@ -219,11 +219,8 @@ int sweep_parse(const char *text, const char *filename, const struct sweep_known
 	s->repetitions = 1;
 	s->duration_s = 10;
 	s->seed = 1;
-	for (int a = 0; a < AXIS_COUNT; a++) {
-		s->axis[a].count = 1;
-		strcpy(s->axis[a].values[0], axis_defaults[a]);
-	}
 	enum { NONE, SWEEP, MATRIX } section = NONE;
+	struct sweep_matrix *m = NULL;
 	int seen_sweep_key[4] = {0};
 	static const char *const sweep_keys[4] = {"name", "repetitions", "duration", "seed"};
 	char why[256];
@@ -250,9 +247,20 @@ int sweep_parse(const char *text, const char *filename, const struct sweep_known
 		if (*l == '[') {
 			if (strcmp(l, "[sweep]") == 0)
 				section = SWEEP;
-			else if (strcmp(l, "[matrix]") == 0)
+			else if (strcmp(l, "[matrix]") == 0) {
+				if (s->nmatrix == SWEEP_MAX_MATRICES) {
+					tb_errbuf(err, errlen, "%s:%d: more than %d [matrix] sections", filename,
+						  lineno, SWEEP_MAX_MATRICES);
+					return -1;
+				}
 				section = MATRIX;
-			else {
+				m = &s->matrix[s->nmatrix++];
+				m->line = lineno;
+				for (int a = 0; a < AXIS_COUNT; a++) {
+					m->axis[a].count = 1;
+					strcpy(m->axis[a].values[0], axis_defaults[a]);
+				}
+			} else {
 				tb_errbuf(err, errlen, "%s:%d: unknown section %s (known: [sweep], [matrix])",
 					  filename, lineno, l);
 				return -1;
@@ -294,24 +302,30 @@ int sweep_parse(const char *text, const char *filename, const struct sweep_known
 				  filename, lineno, key);
 			return -1;
 		}
-		if (s->axis[a].line) {
+		if (m->axis[a].line) {
 			tb_errbuf(err, errlen, "%s:%d: '%s' set twice (first on line %d)", filename, lineno,
-				  key, s->axis[a].line);
+				  key, m->axis[a].line);
 			return -1;
 		}
-		if (set_axis(&s->axis[a], (enum sweep_axis)a, val, lineno, known, why, sizeof why)) {
+		if (set_axis(&m->axis[a], (enum sweep_axis)a, val, lineno, known, why, sizeof why)) {
 			tb_errbuf(err, errlen, "%s:%d: %s", filename, lineno, why);
 			return -1;
 		}
 	}
+	if (!s->nmatrix) {
+		tb_errbuf(err, errlen, "%s: no [matrix] section: nothing to run", filename);
+		return -1;
+	}
 	/* Defaults must also exist where names are checked (e.g. no clip 720p30). */
-	for (int a = 0; a < AXIS_COUNT; a++)
-		if (!s->axis[a].line &&
-		    check_value((enum sweep_axis)a, s->axis[a].values[0], known, why, sizeof why)) {
-			tb_errbuf(err, errlen, "%s: default %s: %s; set '%s' in [matrix]", filename,
-				  axis_names[a], why, axis_names[a]);
-			return -1;
-		}
+	for (int i = 0; i < s->nmatrix; i++)
+		for (int a = 0; a < AXIS_COUNT; a++)
+			if (!s->matrix[i].axis[a].line &&
+			    check_value((enum sweep_axis)a, s->matrix[i].axis[a].values[0], known, why,
+					sizeof why)) {
+				tb_errbuf(err, errlen, "%s:%d: default %s: %s; set '%s' in this [matrix]",
+					  filename, s->matrix[i].line, axis_names[a], why, axis_names[a]);
+				return -1;
+			}
 	if (!s->name[0]) {
 		const char *base = strrchr(filename, '/');
 		base = base ? base + 1 : filename;
@@ -365,36 +379,55 @@ int sweep_parse_file(const char *path, const struct sweep_known *known, struct s
 	return rc;
 }
 
-long long sweep_point_count(const struct sweep *s)
+static long long matrix_points(const struct sweep_matrix *m)
 {
-	long long n = s->repetitions;
+	long long n = 1;
 	for (int a = 0; a < AXIS_COUNT; a++)
-		n *= s->axis[a].count;
+		n *= m->axis[a].count;
 	return n;
 }
 
-/* Order: kernel outermost (one boot per kernel), then repetition (so the
- * repetitions of a point are spread over the sweep's time), then the other
- * axes with pace innermost. */
-void sweep_point(const struct sweep *s, long long i, int idx[AXIS_COUNT], int *rep)
+long long sweep_point_count(const struct sweep *s)
 {
-	for (int a = AXIS_COUNT - 1; a >= 1; a--) {
-		idx[a] = (int)(i % s->axis[a].count);
-		i /= s->axis[a].count;
-	}
-	*rep = (int)(i % s->repetitions) + 1;
-	i /= s->repetitions;
-	idx[AXIS_KERNEL] = (int)i;
+	long long n = 0;
+	for (int i = 0; i < s->nmatrix; i++)
+		n += matrix_points(&s->matrix[i]);
+	return n * s->repetitions;
 }
 
-void sweep_point_key(const struct sweep *s, const int idx[AXIS_COUNT], int rep, char *buf,
-		     size_t len)
+/* Within a matrix: kernel outermost (one boot per kernel), then repetition
+ * (so the repetitions of a point are spread over the sweep's time), then the
+ * other axes with pace innermost. */
+void sweep_point(const struct sweep *s, long long i, struct sweep_point *pt)
+{
+	int mi = 0;
+	while (mi < s->nmatrix - 1 && i >= matrix_points(&s->matrix[mi]) * s->repetitions) {
+		i -= matrix_points(&s->matrix[mi]) * s->repetitions;
+		mi++;
+	}
+	const struct sweep_matrix *m = &s->matrix[mi];
+	pt->matrix = mi;
+	for (int a = AXIS_COUNT - 1; a >= 1; a--) {
+		pt->idx[a] = (int)(i % m->axis[a].count);
+		i /= m->axis[a].count;
+	}
+	pt->rep = (int)(i % s->repetitions) + 1;
+	i /= s->repetitions;
+	pt->idx[AXIS_KERNEL] = (int)i;
+}
+
+const char *sweep_value(const struct sweep *s, const struct sweep_point *pt, enum sweep_axis a)
+{
+	return s->matrix[pt->matrix].axis[a].values[pt->idx[a]];
+}
+
+void sweep_point_key(const struct sweep *s, const struct sweep_point *pt, char *buf, size_t len)
 {
 	size_t off = 0;
 	for (int a = 0; a < AXIS_COUNT && off < len; a++)
 		off += (size_t)snprintf(buf + off, len - off, "%s=%s;", axis_names[a],
-					s->axis[a].values[idx[a]]);
+					sweep_value(s, pt, (enum sweep_axis)a));
 	if (off < len)
 		snprintf(buf + off, len - off, "duration=%ds;seed=%lld;rep=%d", s->duration_s, s->seed,
-			 rep);
+			 pt->rep);
 }

@@ -14,16 +14,18 @@
  *   profile = lan
  *   traffic = video
  *
- * Every [matrix] key is an axis; the sweep is their cartesian product times
- * the repetitions. Axes left out take the defaults below. Values are checked
- * here (ranges, qdisc syntax, known names), so a bad file stops before any
- * guest boots. */
+ * Every [matrix] key is an axis; a matrix is the cartesian product of its
+ * axes. A file may hold several [matrix] sections: the sweep is their union
+ * (a point in two of them runs once), times the repetitions, so one file can
+ * gather what several figures need and boot each kernel only once. Axes left
+ * out take the defaults below. Values are checked here (ranges, qdisc
+ * syntax, known names), so a bad file stops before any guest boots. */
 #ifndef TB_SWEEP_H
 #define TB_SWEEP_H
 
 #include <stddef.h>
 
-enum { SWEEP_MAX_VALUES = 64, SWEEP_VALUE_LEN = 128, SWEEP_NAME_LEN = 64 };
+enum { SWEEP_MAX_VALUES = 64, SWEEP_VALUE_LEN = 128, SWEEP_NAME_LEN = 64, SWEEP_MAX_MATRICES = 16 };
 
 enum sweep_axis {
 	AXIS_KERNEL,
@@ -43,12 +45,25 @@ struct sweep_axis_values {
 	int line; /* where it was set, for messages; 0 = default */
 };
 
+struct sweep_matrix {
+	struct sweep_axis_values axis[AXIS_COUNT];
+	int line; /* of its [matrix] header */
+};
+
 struct sweep {
 	char name[SWEEP_NAME_LEN];
 	int repetitions;
 	int duration_s;
 	long long seed;
-	struct sweep_axis_values axis[AXIS_COUNT];
+	int nmatrix;
+	struct sweep_matrix matrix[SWEEP_MAX_MATRICES];
+};
+
+/* One run of the sweep: a value index per axis of one matrix. */
+struct sweep_point {
+	int matrix;
+	int idx[AXIS_COUNT];
+	int rep; /* 1-based */
 };
 
 /* Names checked against what exists: NULL lists skip the check. */
@@ -66,18 +81,21 @@ int sweep_parse(const char *text, const char *filename, const struct sweep_known
 int sweep_parse_file(const char *path, const struct sweep_known *known, struct sweep *out,
 		     char *err, size_t errlen);
 
-/* Number of runs: product of axis sizes times repetitions. */
+/* Runs before removing points that two matrices share: the sum over the
+ * matrices of the product of their axis sizes, times repetitions. */
 long long sweep_point_count(const struct sweep *s);
 
-/* The i-th point (0 <= i < count), kernel-major so one guest boot serves a
- * kernel's consecutive points. idx[a] is the value index on each axis;
- * *rep is the repetition (1-based). */
-void sweep_point(const struct sweep *s, long long i, int idx[AXIS_COUNT], int *rep);
+/* The i-th point (0 <= i < count): matrix by matrix, kernel-major within
+ * one, then repetition, then the other axes. */
+void sweep_point(const struct sweep *s, long long i, struct sweep_point *pt);
 
-/* A canonical, stable identity for a point: "kernel=stock ring=25 ... rep=1".
- * Used to skip finished runs when a sweep is resumed. */
-void sweep_point_key(const struct sweep *s, const int idx[AXIS_COUNT], int rep, char *buf,
-		     size_t len);
+/* The value of an axis at a point. */
+const char *sweep_value(const struct sweep *s, const struct sweep_point *pt, enum sweep_axis a);
+
+/* A canonical, stable identity for a point: "kernel=stock;ring=25;...;rep=1".
+ * Equal keys are the same run; used to skip points two matrices share and
+ * finished runs when a sweep is resumed. */
+void sweep_point_key(const struct sweep *s, const struct sweep_point *pt, char *buf, size_t len);
 
 /* Validate a qdisc spec such as "pfifo limit 25000" or "fq_codel target 5ms".
  * Returns 0, or -1 with a reason in err. */

@@ -5,11 +5,66 @@
 #include "tb/err.h"
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum { MAX_NAMES = 128 };
+
+/* A set of point keys (open addressing, FNV-1a), to drop points that two
+ * matrices share. */
+struct keyset {
+	char **slot;
+	size_t cap, used;
+};
+
+static uint64_t fnv1a(const char *k)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot where key is, or the empty slot where it would go. */
+static char **keyset_slot(const struct keyset *ks, const char *key)
+{
+	size_t i = fnv1a(key) & (ks->cap - 1);
+	while (ks->slot[i] && strcmp(ks->slot[i], key))
+		i = (i + 1) & (ks->cap - 1);
+	return &ks->slot[i];
+}
+
+/* Returns 1 if key was new (and is now in the set), 0 if it was there. */
+static int keyset_add(struct keyset *ks, const char *key)
+{
+	if (2 * (ks->used + 1) > ks->cap) { /* grow: move the keys over */
+		struct keyset bigger = {calloc(ks->cap ? ks->cap * 2 : 1024, sizeof(char *)),
+					ks->cap ? ks->cap * 2 : 1024, ks->used};
+		if (!bigger.slot)
+			tb_die("out of memory");
+		for (size_t i = 0; i < ks->cap; i++)
+			if (ks->slot[i])
+				*keyset_slot(&bigger, ks->slot[i]) = ks->slot[i];
+		free(ks->slot);
+		*ks = bigger;
+	}
+	char **slot = keyset_slot(ks, key);
+	if (*slot)
+		return 0;
+	if (!(*slot = strdup(key)))
+		tb_die("out of memory");
+	ks->used++;
+	return 1;
+}
+
+static void keyset_free(struct keyset *ks)
+{
+	for (size_t i = 0; i < ks->cap; i++)
+		free(ks->slot[i]);
+	free(ks->slot);
+}
 
 static void usage(FILE *f)
 {
@@ -71,28 +126,46 @@ int main(int argc, char **argv)
 	if (sweep_parse_file(path, &known, &s, err, sizeof err))
 		tb_die("%s", err);
 
+	/* Unique points in order: matrices may overlap. */
 	long long total = sweep_point_count(&s);
-	if (strcmp(verb, "check") == 0) {
-		printf("sweep %s: %lld runs (%d repetition%s of %lld points), %d s each\n", s.name,
-		       total, s.repetitions, s.repetitions == 1 ? "" : "s", total / s.repetitions,
-		       s.duration_s);
-		long long per_kernel = total / s.axis[AXIS_KERNEL].count;
-		for (int k = 0; k < s.axis[AXIS_KERNEL].count; k++)
-			printf("  kernel %-14s %lld runs\n", s.axis[AXIS_KERNEL].values[k], per_kernel);
-		long long secs = total * (s.duration_s + overhead);
-		printf("expected time: about %lld min (%lld s per run incl. setup), plus one boot per kernel\n",
-		       (secs + 59) / 60, s.duration_s + overhead);
-		return 0;
-	}
+	struct keyset seen = {0};
+	long long unique = 0;
+	long long per_kernel[SWEEP_MAX_VALUES * SWEEP_MAX_MATRICES] = {0};
+	const char *kernel_names[SWEEP_MAX_VALUES * SWEEP_MAX_MATRICES];
+	int nkernels = 0;
+	int expand = strcmp(verb, "expand") == 0;
 	for (long long i = 0; i < total; i++) {
-		int idx[AXIS_COUNT], rep;
+		struct sweep_point pt;
 		char key[2048];
-		sweep_point(&s, i, idx, &rep);
-		sweep_point_key(&s, idx, rep, key, sizeof key);
+		sweep_point(&s, i, &pt);
+		sweep_point_key(&s, &pt, key, sizeof key);
+		if (!keyset_add(&seen, key))
+			continue;
+		unique++;
+		const char *k = sweep_value(&s, &pt, AXIS_KERNEL);
+		int ki = 0;
+		while (ki < nkernels && strcmp(kernel_names[ki], k))
+			ki++;
+		if (ki == nkernels)
+			kernel_names[nkernels++] = k;
+		per_kernel[ki]++;
+		if (!expand)
+			continue;
 		printf("%lld", i);
 		for (int a = 0; a < AXIS_COUNT; a++)
-			printf("\t%s", s.axis[a].values[idx[a]]);
-		printf("\t%d\t%d\t%lld\t%s\n", rep, s.duration_s, s.seed, key);
+			printf("\t%s", sweep_value(&s, &pt, (enum sweep_axis)a));
+		printf("\t%d\t%d\t%lld\t%s\n", pt.rep, s.duration_s, s.seed, key);
 	}
+	keyset_free(&seen);
+	if (expand)
+		return 0;
+	printf("sweep %s: %lld runs (%d repetition%s of %lld points in %d matri%s), %d s each\n", s.name,
+	       unique, s.repetitions, s.repetitions == 1 ? "" : "s", unique / s.repetitions, s.nmatrix,
+	       s.nmatrix == 1 ? "x" : "ces", s.duration_s);
+	for (int k = 0; k < nkernels; k++)
+		printf("  kernel %-14s %lld runs\n", kernel_names[k], per_kernel[k]);
+	long long secs = unique * (s.duration_s + overhead);
+	printf("expected time: about %lld min (%lld s per run incl. setup), plus one boot per kernel\n",
+	       (secs + 59) / 60, s.duration_s + overhead);
 	return 0;
 }

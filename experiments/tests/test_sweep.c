@@ -33,28 +33,63 @@ static void test_expand(void)
 	CHECK_EQ_I64(s.duration_s, 8);
 	CHECK_EQ_I64(sweep_point_count(&s), 2 * 2 * 2 * 2);
 	/* Defaults fill the axes not given. */
-	CHECK(strcmp(s.axis[AXIS_PROFILE].values[0], "lan") == 0);
-	CHECK(strcmp(s.axis[AXIS_TRAFFIC].values[0], "video") == 0);
+	CHECK(strcmp(s.matrix[0].axis[AXIS_PROFILE].values[0], "lan") == 0);
+	CHECK(strcmp(s.matrix[0].axis[AXIS_TRAFFIC].values[0], "video") == 0);
 
 	/* Kernel-major: the first half is all stock, repetitions next. */
-	int idx[AXIS_COUNT], rep;
+	struct sweep_point pt;
 	for (long long i = 0; i < 16; i++) {
-		sweep_point(&s, i, idx, &rep);
-		CHECK_EQ_I64(idx[AXIS_KERNEL], i / 8);
-		CHECK_EQ_I64(rep, (i / 4) % 2 + 1);
-		CHECK_EQ_I64(idx[AXIS_RING], (i / 2) % 2);
-		CHECK_EQ_I64(idx[AXIS_QDISC], i % 2);
+		sweep_point(&s, i, &pt);
+		CHECK_EQ_I64(pt.matrix, 0);
+		CHECK_EQ_I64(pt.idx[AXIS_KERNEL], i / 8);
+		CHECK_EQ_I64(pt.rep, (i / 4) % 2 + 1);
+		CHECK_EQ_I64(pt.idx[AXIS_RING], (i / 2) % 2);
+		CHECK_EQ_I64(pt.idx[AXIS_QDISC], i % 2);
 	}
 	/* Keys are unique across the sweep and stable. */
 	char keys[16][1024];
 	for (long long i = 0; i < 16; i++) {
-		sweep_point(&s, i, idx, &rep);
-		sweep_point_key(&s, idx, rep, keys[i], sizeof keys[i]);
+		sweep_point(&s, i, &pt);
+		sweep_point_key(&s, &pt, keys[i], sizeof keys[i]);
 		for (long long j = 0; j < i; j++)
 			CHECK(strcmp(keys[i], keys[j]) != 0);
 	}
 	CHECK(strcmp(keys[0], "kernel=stock;ring=25;qdisc=pfifo limit 25000;profile=lan;"
 			      "traffic=video;clip=720p30;sndbuf=default;pace=0;duration=8s;seed=1;rep=1") == 0);
+}
+
+/* Several [matrix] sections: a union, each with its own defaults. */
+static void test_union(void)
+{
+	const char *text = "[sweep]\nrepetitions = 2\n"
+			   "[matrix]   # video\nkernel = stock, nodrop-v2\nring = 1, 25\n"
+			   "[matrix]   # tcp at 120 ms\nkernel = nodrop-v2\ntraffic = tcp\nprofile = de-us\n";
+	char err[256] = "";
+	CHECK(sweep_parse(text, "u.sweep", &known, &s, err, sizeof err) == 0);
+	CHECK_EQ_I64(s.nmatrix, 2);
+	CHECK_EQ_I64(sweep_point_count(&s), (2 * 2 + 1) * 2);
+	struct sweep_point pt;
+	sweep_point(&s, 7, &pt);
+	CHECK_EQ_I64(pt.matrix, 0);
+	CHECK(strcmp(sweep_value(&s, &pt, AXIS_KERNEL), "nodrop-v2") == 0);
+	CHECK(strcmp(sweep_value(&s, &pt, AXIS_RING), "25") == 0);
+	CHECK_EQ_I64(pt.rep, 2);
+	sweep_point(&s, 8, &pt);
+	CHECK_EQ_I64(pt.matrix, 1);
+	CHECK(strcmp(sweep_value(&s, &pt, AXIS_TRAFFIC), "tcp") == 0);
+	CHECK(strcmp(sweep_value(&s, &pt, AXIS_RING), "500") == 0); /* its own default */
+	CHECK_EQ_I64(pt.rep, 1);
+	sweep_point(&s, 9, &pt);
+	CHECK_EQ_I64(pt.rep, 2);
+	/* The same point in two matrices has the same key. */
+	CHECK(sweep_parse("[matrix]\nring = 1, 5\n[matrix]\nring = 5\n", "d.sweep", &known, &s, err,
+			  sizeof err) == 0);
+	char k1[1024], k2[1024];
+	sweep_point(&s, 1, &pt);
+	sweep_point_key(&s, &pt, k1, sizeof k1);
+	sweep_point(&s, 2, &pt);
+	sweep_point_key(&s, &pt, k2, sizeof k2);
+	CHECK(strcmp(k1, k2) == 0);
 }
 
 static void test_name_from_file(void)
@@ -99,6 +134,7 @@ static void test_bad_input(void)
 		{"[matrix\n", "unknown section [matrix"},
 		{"[matrix]\njust words\n", "t.sweep:2: expected 'key = value'"},
 		{"[matrix]\nring =\n", "'ring' has no value"},
+		{"[sweep]\nname = x\n", "no [matrix] section"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char err[512] = "";
@@ -114,7 +150,7 @@ static void test_bad_input(void)
 	struct sweep_known k2 = {kernels, profiles, only_480};
 	char err[512] = "";
 	CHECK(sweep_parse("[matrix]\nring = 5\n", "t.sweep", &k2, &s, err, sizeof err) == -1);
-	CHECK(strstr(err, "default clip") != NULL);
+	CHECK(strstr(err, "t.sweep:1: default clip") != NULL);
 }
 
 static void test_qdisc_specs(void)
@@ -139,6 +175,7 @@ static void test_qdisc_specs(void)
 int main(void)
 {
 	test_expand();
+	test_union();
 	test_name_from_file();
 	test_bad_input();
 	test_qdisc_specs();
