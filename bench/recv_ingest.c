@@ -29,7 +29,7 @@ static void on_frame(void *ctx, const struct tb_frame_rec *f)
 	struct sink *s = ctx;
 	s->frames++;
 	if (s->st)
-		tb_recv_store_frame(s->st, f, -1, f->decodable);
+		tb_recv_store_frame(s->st, f, -1, f->decodable, -1);
 }
 
 static void on_pkt(void *ctx, const struct tb_pkt_rec *k)

@@ -3,6 +3,7 @@
  * the results store. See usage() and reasm.h. */
 #include "capture.h"
 #include "decode.h"
+#include "psnr.h"
 #include "reasm.h"
 #include "recv_store.h"
 #include "recv_summary.h"
@@ -52,6 +53,9 @@ static void usage(FILE *f)
 		"  --max-frames N        frames in flight at most (256)\n"
 		"  --max-buffer-mb MB    payload bytes buffered at most (64)\n"
 		"  --no-decode           skip libavcodec decoding (reference chain rule only)\n"
+		"  --psnr CLIP           luma PSNR of each decoded frame against the clip the\n"
+		"                        sender replays (frame N = clip frame N mod length;\n"
+		"                        needs the extension; %.0f dB = identical)\n"
 		"  --rcvbuf BYTES        socket receive buffer (default 8388608)\n"
 		"output:\n"
 		"  --status              one-line live status on stderr (default when a tty)\n"
@@ -59,7 +63,8 @@ static void usage(FILE *f)
 		"\n"
 		"The summary on stdout has stable lines: 'frames total N complete N\n"
 		"decodable N ...', 'packets expected N received N lost N loss_pct X ...',\n"
-		"'latency_ms p50 X p95 X p99 X max X frames N' (or 'latency_ms unknown').\n");
+		"'latency_ms p50 X p95 X p99 X max X frames N' (or 'latency_ms unknown').\n",
+		TB_PSNR_IDENTICAL);
 }
 
 /* Frames wait here for the decoder's verdict (pictures can come out a few
@@ -70,11 +75,13 @@ struct pending {
 	struct tb_frame_rec rec;  /* annexb not kept */
 	int64_t dec_id;           /* -1: not decoded */
 	int verdict;              /* -2 waiting, -1 not decoded, 0/1 decoder verdict */
+	double psnr;              /* dB, -1 unknown */
 };
 
 struct app {
 	struct tb_reasm *reasm;
 	struct tb_decoder *dec;
+	struct tb_psnr_ref *psnr;
 	struct tb_recv_store *store;
 	struct tb_recv_stats stats;
 	int packets_log, status, quiet;
@@ -108,7 +115,13 @@ static void finish_frame(struct app *a, const struct pending *p)
 	a->stats.frames_decodable += (uint64_t)decodable;
 	if (f->has_ext && f->pkts_received > 0)
 		tb_recv_stats_add_latency(&a->stats, f->latency_ns);
-	if (a->store && !a->store_failed && tb_recv_store_frame(a->store, f, dec_ok, decodable)) {
+	if (p->psnr >= 0) {
+		a->stats.psnr_sum += p->psnr;
+		a->stats.psnr_frames++;
+		if (a->stats.psnr_frames == 1 || p->psnr < a->stats.psnr_min)
+			a->stats.psnr_min = p->psnr;
+	}
+	if (a->store && !a->store_failed && tb_recv_store_frame(a->store, f, dec_ok, decodable, p->psnr)) {
 		tb_warn("writing frames_recv failed; no more rows will be written");
 		a->store_failed = 1;
 	}
@@ -134,11 +147,12 @@ static void pop_pending(struct app *a, int all)
 static void on_picture(void *ctx, int64_t id, int ok, const struct tb_decoded_pic *pic)
 {
 	struct app *a = ctx;
-	(void)pic;
 	for (size_t i = 0; i < a->q_len; i++) {
 		struct pending *p = &a->q[(a->q_head + i) % PENDING_MAX];
 		if (p->dec_id == id) {
 			p->verdict = ok;
+			if (a->psnr && p->rec.has_ext)
+				p->psnr = tb_psnr_frame(a->psnr, p->rec.frame_no, pic);
 			return;
 		}
 	}
@@ -160,6 +174,7 @@ static void on_frame(void *ctx, const struct tb_frame_rec *f)
 	p->rec.annexb_len = 0;
 	p->dec_id = -1;
 	p->verdict = -1;
+	p->psnr = -1;
 	if (a->dec && f->annexb_len) {
 		p->verdict = -2;
 		/* The id is known before submitting: its picture may come out
@@ -317,18 +332,18 @@ int main(int argc, char **argv)
 {
 	tb_set_progname(argv[0]);
 	enum { O_LISTEN = 256, O_PCAP, O_IFACE, O_PORT, O_DB, O_RUN, O_PACKETS, O_BATCH, O_DURATION,
-	       O_FRAMES, O_IDLE, O_HOLD, O_MAXF, O_MAXB, O_NODEC, O_RCVBUF, O_STATUS, O_QUIET, O_HELP };
+	       O_FRAMES, O_IDLE, O_HOLD, O_MAXF, O_MAXB, O_NODEC, O_PSNR, O_RCVBUF, O_STATUS, O_QUIET, O_HELP };
 	static const struct option opts[] = {
 		{ "listen", 1, 0, O_LISTEN }, { "pcap", 1, 0, O_PCAP }, { "iface", 1, 0, O_IFACE },
 		{ "port", 1, 0, O_PORT }, { "db", 1, 0, O_DB }, { "run-id", 1, 0, O_RUN },
 		{ "packets", 0, 0, O_PACKETS }, { "batch", 1, 0, O_BATCH },
 		{ "duration", 1, 0, O_DURATION }, { "frames", 1, 0, O_FRAMES }, { "idle", 1, 0, O_IDLE },
 		{ "hold-ms", 1, 0, O_HOLD }, { "max-frames", 1, 0, O_MAXF },
-		{ "max-buffer-mb", 1, 0, O_MAXB }, { "no-decode", 0, 0, O_NODEC },
+		{ "max-buffer-mb", 1, 0, O_MAXB }, { "no-decode", 0, 0, O_NODEC }, { "psnr", 1, 0, O_PSNR },
 		{ "rcvbuf", 1, 0, O_RCVBUF }, { "status", 0, 0, O_STATUS }, { "quiet", 0, 0, O_QUIET },
 		{ "help", 0, 0, O_HELP }, { 0, 0, 0, 0 },
 	};
-	const char *listen = NULL, *pcap_file = NULL, *iface = NULL, *db = NULL;
+	const char *listen = NULL, *pcap_file = NULL, *iface = NULL, *db = NULL, *psnr_clip = NULL;
 	long long port = 0, run_id = 0, batch = 2000, frames = 0, hold_ms = 500, maxf = 256, maxb = 64,
 		  rcvbuf = 8 << 20;
 	double duration = 0, idle = 0;
@@ -377,6 +392,7 @@ int main(int argc, char **argv)
 				tb_usage_die("--max-buffer-mb: '%s' is not in 1..16384", optarg);
 			break;
 		case O_NODEC: decode = 0; break;
+		case O_PSNR: psnr_clip = optarg; break;
 		case O_RCVBUF:
 			if (tb_parse_i64(optarg, 4096, 1 << 30, &rcvbuf))
 				tb_usage_die("--rcvbuf: '%s' is not in 4096..2^30", optarg);
@@ -394,6 +410,8 @@ int main(int argc, char **argv)
 		tb_usage_die("give exactly one of --listen, --pcap, --iface (see --help)");
 	if ((run_id || packets) && !db)
 		tb_usage_die("--run-id and --packets need --db");
+	if (psnr_clip && !decode)
+		tb_usage_die("--psnr needs decoding (drop --no-decode)");
 	if (port && listen)
 		tb_usage_die("--port is for --pcap/--iface; --listen takes [ADDR]:PORT");
 
@@ -409,6 +427,8 @@ int main(int argc, char **argv)
 	}
 	if (decode && !(a.dec = tb_decoder_new(on_picture, &a, err, sizeof err)))
 		tb_die("%s", err);
+	if (psnr_clip && !(a.psnr = tb_psnr_ref_new(psnr_clip, err, sizeof err)))
+		tb_die("--psnr: %s", err);
 	struct tb_reasm_cfg cfg = { .hold_ns = hold_ms * TB_NS_PER_MSEC, .max_frames = (size_t)maxf,
 				    .max_bytes = (size_t)maxb << 20 };
 	a.reasm = tb_reasm_new(&cfg, on_frame, packets ? on_packet : NULL, &a);
@@ -465,6 +485,7 @@ int main(int argc, char **argv)
 	}
 	tb_reasm_free(a.reasm);
 	tb_decoder_free(a.dec);
+	tb_psnr_ref_free(a.psnr);
 	tb_recv_stats_free(&a.stats);
 	return rc || a.store_failed ? 1 : 0;
 }

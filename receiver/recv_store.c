@@ -18,8 +18,8 @@ struct tb_recv_store {
 static const char ins_frame_sql[] =
 	"INSERT OR REPLACE INTO frames_recv(run_id, stream, frame_no, ssrc, rtp_ts, first_seq, type,"
 	" size_bytes, pkts_expected, pkts_received, complete, decodable, chain_decodable, decoder_ok,"
-	" capture_ns, send_ns, first_arrival_ns, last_arrival_ns, latency_ns)"
-	" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)";
+	" capture_ns, send_ns, first_arrival_ns, last_arrival_ns, latency_ns, psnr_db)"
+	" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)";
 static const char ins_pkt_sql[] =
 	"INSERT INTO packets(run_id, stream, ext_seq, frame_no, size_bytes, send_ns, arrival_ns, status)"
 	" VALUES(?1,?2,?3,?4,?5,?6,?7,?8)";
@@ -98,7 +98,7 @@ static int step(sqlite3_stmt *q)
 }
 
 int tb_recv_store_frame(struct tb_recv_store *s, const struct tb_frame_rec *f, int decoder_ok,
-			int decodable)
+			int decodable, double psnr_db)
 {
 	if (tb_store_batch_row(s->st, s->batch))
 		return -1;
@@ -126,6 +126,10 @@ int tb_recv_store_frame(struct tb_recv_store *s, const struct tb_frame_rec *f, i
 	bind_opt(q, 17, f->first_arrival_ns, f->first_arrival_ns >= 0);
 	bind_opt(q, 18, f->last_arrival_ns, f->last_arrival_ns >= 0);
 	bind_opt(q, 19, f->latency_ns, f->capture_ns >= 0 && !lost);
+	if (psnr_db >= 0)
+		sqlite3_bind_double(q, 20, psnr_db);
+	else
+		sqlite3_bind_null(q, 20);
 	return step(q);
 }
 

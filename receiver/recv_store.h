@@ -16,9 +16,10 @@ struct tb_recv_store *tb_recv_store_open(const char *path, long long run_id, con
 					 int batch, char *err, size_t errlen);
 long long tb_recv_store_run_id(const struct tb_recv_store *s);
 
-/* decoder_ok: 1/0, or -1 when not decoded (NULL). decodable: the final verdict. */
+/* decoder_ok: 1/0, or -1 when not decoded (NULL). decodable: the final
+ * verdict. psnr_db < 0: NULL. */
 int tb_recv_store_frame(struct tb_recv_store *s, const struct tb_frame_rec *f, int decoder_ok,
-			int decodable);
+			int decodable, double psnr_db);
 int tb_recv_store_packet(struct tb_recv_store *s, const struct tb_pkt_rec *p);
 
 /* Commit what is pending (e.g. periodically when idle). */

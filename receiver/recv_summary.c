@@ -90,6 +90,9 @@ void tb_recv_print_summary(FILE *out, const struct tb_recv_counters *c, struct t
 		fprintf(out, "decoder decoded %llu flagged %llu concealed %llu\n",
 			(unsigned long long)s->decoded, (unsigned long long)s->decoder_flagged,
 			(unsigned long long)s->decoder_concealed);
+	if (s->psnr_frames)
+		fprintf(out, "psnr_db mean %.2f min %.2f frames %llu\n", s->psnr_sum / (double)s->psnr_frames,
+			s->psnr_min, (unsigned long long)s->psnr_frames);
 	if (cap)
 		fprintf(out, "capture frames %llu rtp_port %llu other_port %llu not_udp %llu fragments %llu truncated %llu kernel_drops %llu\n",
 			(unsigned long long)cap->frames, (unsigned long long)cap->by_result[TB_CAP_UDP],

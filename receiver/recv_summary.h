@@ -15,6 +15,8 @@ struct tb_recv_stats {
 	uint64_t frames_decodable;   /* final verdict (chain rule and decoder) */
 	uint64_t decoded, decoder_flagged, decoder_concealed;
 	uint64_t frames_no_ext;
+	double psnr_sum, psnr_min;   /* over frames with a PSNR */
+	uint64_t psnr_frames;
 };
 
 void tb_recv_stats_add_latency(struct tb_recv_stats *s, int64_t ns);
