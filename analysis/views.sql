@@ -38,3 +38,90 @@ SELECT run_id, sent, received, socket, ring, qdisc, wan,
   vpn_read - wan - vpn_delivered AS vpn, receiver,
   sent - received - socket - ring - qdisc - wan - (vpn_read - wan - vpn_delivered) - receiver AS unexplained
 FROM run_video_packets;
+
+-- Per run, per frame the sender sent: did it arrive whole, and could it be
+-- shown without artifacts? A frame that never arrived counts as lost.
+CREATE TEMP VIEW IF NOT EXISTS run_frames AS
+SELECT s.run_id,
+  count(*) AS frames_sent,
+  sum(CASE WHEN r.complete = 1 THEN 0 ELSE 1 END) AS frames_lost,
+  sum(CASE WHEN r.decodable = 1 THEN 0 ELSE 1 END) AS frames_artifacts,
+  sum(s.blocked_ns) / 1e6 AS blocked_ms,
+  max(s.blocked_ns) / 1e6 AS max_blocked_ms
+FROM frames_sent s
+LEFT JOIN frames_recv r ON r.run_id = s.run_id AND r.stream = 0 AND r.frame_no = s.frame_no
+GROUP BY s.run_id;
+
+-- Nearest-rank percentiles of the one-way latency of complete frames
+-- (capture time to last packet's arrival), in ms.
+CREATE TEMP VIEW IF NOT EXISTS run_latency AS
+WITH ranked AS (
+  SELECT run_id, latency_ns,
+    row_number() OVER (PARTITION BY run_id ORDER BY latency_ns) AS rn,
+    count(*) OVER (PARTITION BY run_id) AS n
+  FROM frames_recv WHERE complete = 1 AND latency_ns IS NOT NULL)
+SELECT run_id,
+  min(CASE WHEN rn >= 0.50 * n THEN latency_ns END) / 1e6 AS p50_ms,
+  min(CASE WHEN rn >= 0.95 * n THEN latency_ns END) / 1e6 AS p95_ms,
+  min(CASE WHEN rn >= 0.99 * n THEN latency_ns END) / 1e6 AS p99_ms,
+  max(latency_ns) / 1e6 AS max_ms
+FROM ranked GROUP BY run_id;
+
+-- Everything a report shows about one run. Loss percentages are of what
+-- the sender sent; throughput is iperf3's receiver side.
+CREATE TEMP VIEW IF NOT EXISTS run_summary AS
+SELECT r.id AS run_id, r.campaign, r.kernel_variant AS kernel, r.ring, r.qdisc, r.qdisc_limit,
+  coalesce(json_extract(r.knobs_json, '$.qdisc'), r.qdisc) AS qdisc_spec, r.profile, r.traffic, r.clip, r.sndbuf,
+  json_extract(r.knobs_json, '$.pace') AS pace, r.repetition, r.accel, r.valid, r.invalid_reason,
+  r.cpu_busy_pct,
+  a.sent AS pkts_sent, a.received AS pkts_received,
+  CASE WHEN a.sent > 0 THEN 100.0 * (a.sent - a.received) / a.sent END AS pkt_loss_pct,
+  a.ring AS ring_drops, a.qdisc AS qdisc_drops, a.socket AS socket_drops, a.wan AS wan_drops,
+  a.vpn AS vpn_drops, a.receiver AS receiver_drops, a.unexplained,
+  f.frames_sent,
+  CASE WHEN f.frames_sent > 0 THEN 100.0 * f.frames_lost / f.frames_sent END AS frame_loss_pct,
+  CASE WHEN f.frames_sent > 0 THEN 100.0 * f.frames_artifacts / f.frames_sent END AS artifact_pct,
+  l.p50_ms, l.p95_ms, l.p99_ms, l.max_ms,
+  f.blocked_ms, f.max_blocked_ms,
+  t.receiver_bps / 1e6 AS tcp_mbit_s, t.retransmits AS tcp_retransmits
+FROM runs r
+LEFT JOIN run_attribution a ON a.run_id = r.id
+LEFT JOIN run_frames f ON f.run_id = r.id
+LEFT JOIN run_latency l ON l.run_id = r.id
+LEFT JOIN tcp_results t ON t.run_id = r.id
+WHERE r.status = 'done';
+
+-- Per point (all knobs but the repetition): mean and sample standard
+-- deviation over the valid repetitions; invalid ones are counted, not used.
+CREATE TEMP VIEW IF NOT EXISTS point_summary AS
+SELECT campaign, kernel, ring, qdisc_spec, profile, traffic, clip, sndbuf, pace,
+  sum(valid = 1) AS runs, sum(valid = 0) AS invalid_runs,
+  avg(CASE WHEN valid = 1 THEN pkt_loss_pct END) AS pkt_loss_pct,
+  sqrt(max(0, (sum(CASE WHEN valid = 1 THEN pkt_loss_pct * pkt_loss_pct END)
+    - sum(CASE WHEN valid = 1 THEN pkt_loss_pct END) * sum(CASE WHEN valid = 1 THEN pkt_loss_pct END)
+      / sum(valid = 1 AND pkt_loss_pct IS NOT NULL))
+    / nullif(sum(valid = 1 AND pkt_loss_pct IS NOT NULL) - 1, 0))) AS pkt_loss_sd,
+  avg(CASE WHEN valid = 1 THEN frame_loss_pct END) AS frame_loss_pct,
+  sqrt(max(0, (sum(CASE WHEN valid = 1 THEN frame_loss_pct * frame_loss_pct END)
+    - sum(CASE WHEN valid = 1 THEN frame_loss_pct END) * sum(CASE WHEN valid = 1 THEN frame_loss_pct END)
+      / sum(valid = 1 AND frame_loss_pct IS NOT NULL))
+    / nullif(sum(valid = 1 AND frame_loss_pct IS NOT NULL) - 1, 0))) AS frame_loss_sd,
+  avg(CASE WHEN valid = 1 THEN artifact_pct END) AS artifact_pct,
+  avg(CASE WHEN valid = 1 THEN ring_drops END) AS ring_drops,
+  avg(CASE WHEN valid = 1 THEN qdisc_drops END) AS qdisc_drops,
+  avg(CASE WHEN valid = 1 THEN p50_ms END) AS p50_ms,
+  avg(CASE WHEN valid = 1 THEN p95_ms END) AS p95_ms,
+  sqrt(max(0, (sum(CASE WHEN valid = 1 THEN p95_ms * p95_ms END)
+    - sum(CASE WHEN valid = 1 THEN p95_ms END) * sum(CASE WHEN valid = 1 THEN p95_ms END)
+      / sum(valid = 1 AND p95_ms IS NOT NULL))
+    / nullif(sum(valid = 1 AND p95_ms IS NOT NULL) - 1, 0))) AS p95_sd,
+  avg(CASE WHEN valid = 1 THEN p99_ms END) AS p99_ms,
+  max(CASE WHEN valid = 1 THEN max_ms END) AS max_ms,
+  avg(CASE WHEN valid = 1 THEN blocked_ms END) AS blocked_ms,
+  avg(CASE WHEN valid = 1 THEN tcp_mbit_s END) AS tcp_mbit_s,
+  sqrt(max(0, (sum(CASE WHEN valid = 1 THEN tcp_mbit_s * tcp_mbit_s END)
+    - sum(CASE WHEN valid = 1 THEN tcp_mbit_s END) * sum(CASE WHEN valid = 1 THEN tcp_mbit_s END)
+      / sum(valid = 1 AND tcp_mbit_s IS NOT NULL))
+    / nullif(sum(valid = 1 AND tcp_mbit_s IS NOT NULL) - 1, 0))) AS tcp_mbit_sd
+FROM run_summary
+GROUP BY campaign, kernel, ring, qdisc_spec, profile, traffic, clip, sndbuf, pace;

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The analysis views and ./testbed report against a hand-made database
+# (fixture.sql) whose answers were worked out by hand.
+set -euo pipefail
+root=${1:?usage: views_test.sh REPO_ROOT}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+db=$dir/fx.db
+tbdb=${TB_BUILD:-$root/build}/lib/tb-db
+"$tbdb" init "$db"
+sqlite3 "$db" <"$here/fixture.sql"
+q() { "$tbdb" query "$db" "$1" --views "$root/analysis/views.sql"; }
+passed=0 failed=0
+expect() { # expect DESCRIPTION ACTUAL WANTED
+	if [ "$2" = "$3" ]; then passed=$((passed + 1)); else
+		failed=$((failed + 1)); printf 'FAIL: %s: got [%s], want [%s]\n' "$1" "$2" "$3" >&2; fi
+}
+t() { printf '%s' "$*" | tr ' ' '\t'; }
+
+# Attribution: run 1: 50 sent, 48 received, 2 in the ring; run 3: 4 in the
+# ring, 1 on the WAN; run 4: 2 RcvbufErrors, both on OpenVPN's socket.
+expect "attribution run 1" "$(q "SELECT sent, received, ring, qdisc, wan, vpn, receiver, unexplained FROM run_attribution WHERE run_id=1")" "$(t 50 48 2 0 0 0 0 0)"
+expect "attribution run 3 (WAN)" "$(q "SELECT sent, received, ring, wan, vpn, unexplained FROM run_attribution WHERE run_id=3")" "$(t 50 45 4 1 0 0)"
+expect "receiver excludes OpenVPN's socket" "$(q "SELECT receiver FROM run_attribution WHERE run_id=4")" 0
+expect "tcp runs have no video attribution" "$(q "SELECT count(*) FROM run_attribution WHERE run_id IN (5, 6)")" 0
+
+# Per run: losses in percent, latency percentiles (nearest rank over the 9
+# complete frames of run 1: 10..100 ms without 40).
+expect "run 1 loss, frame loss, artifacts" "$(q "SELECT pkt_loss_pct, frame_loss_pct, artifact_pct FROM run_summary WHERE run_id=1")" "$(t 4.0 10.0 70.0)"
+expect "run 1 latency p50 p95 p99 max (ms)" "$(q "SELECT p50_ms, p95_ms, p99_ms, max_ms FROM run_summary WHERE run_id=1")" "$(t 60.0 100.0 100.0 100.0)"
+expect "run 1 blocked ms" "$(q "SELECT blocked_ms, max_blocked_ms FROM run_summary WHERE run_id=1")" "$(t 10.0 1.0)"
+expect "unfinished runs are not reported" "$(q "SELECT count(*) FROM run_summary WHERE run_id=7")" 0
+
+# Per point: mean and sample sd over valid runs; the invalid one is counted.
+expect "point A: runs, invalid" "$(q "SELECT runs, invalid_runs FROM point_summary WHERE kernel='stock' AND ring=25")" "$(t 2 1)"
+expect "point A: loss mean, sd" "$(q "SELECT pkt_loss_pct, printf('%.4f', pkt_loss_sd) FROM point_summary WHERE kernel='stock' AND ring=25")" "$(t 6.0 2.8284)"
+expect "point A: qdisc as asked" "$(q "SELECT qdisc_spec FROM point_summary WHERE kernel='stock' AND ring=25")" "pfifo limit 25000"
+expect "point B: one run, no spread" "$(q "SELECT runs, pkt_loss_pct, pkt_loss_sd IS NULL FROM point_summary WHERE kernel='nodrop-v2'")" "$(t 1 0.0 1)"
+expect "point C: TCP mean, sd (Mbit/s)" "$(q "SELECT tcp_mbit_s, printf('%.4f', tcp_mbit_sd) FROM point_summary WHERE traffic='tcp'")" "$(t 3.0 1.4142)"
+
+# The report: table, CSV and JSON.
+report=$root/analysis/report.sh
+out=$(bash "$report" "$db")
+expect "table shows mean ± sd" "$(grep -c '6.00 ± 2.83' <<<"$out")" 1
+expect "table lists the invalid run" "$(grep -c 'guest CPU saturated' <<<"$out")" 1
+expect "csv has a header and 3 points" "$(bash "$report" "$db" --format csv | wc -l)" 4
+expect "json is an array of 6 runs" "$(bash "$report" "$db" --runs --format json | jq length)" 6
+expect "campaign filter" "$(bash "$report" "$db" --campaign nope --format csv | wc -l)" 0
+set +e
+bash "$report" "$dir/missing.db" 2>/dev/null; rc1=$?
+bash "$report" "$db" --format xml 2>/dev/null; rc2=$?
+set -e
+expect "missing database fails" "$rc1" 1
+expect "bad format exits 2" "$rc2" 2
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
