@@ -38,6 +38,8 @@ static void usage(FILE *f)
 		"  --pcap FILE           read a capture file (arrival = capture timestamps)\n"
 		"  --iface IF            capture live on an interface (needs root)\n"
 		"  --port N              UDP port of the stream in a capture (default: any)\n"
+		"  --ssrc N              only this SSRC (decimal or 0x hex; default: any)\n"
+		"  --pt N                only this RTP payload type (default: any)\n"
 		"results:\n"
 		"  --db PATH             SQLite results store (frames_recv rows)\n"
 		"  --run-id N            existing runs row to file rows under (default: create one)\n"
@@ -332,7 +334,7 @@ int main(int argc, char **argv)
 {
 	tb_set_progname(argv[0]);
 	enum { O_LISTEN = 256, O_PCAP, O_IFACE, O_PORT, O_DB, O_RUN, O_PACKETS, O_BATCH, O_DURATION,
-	       O_FRAMES, O_IDLE, O_HOLD, O_MAXF, O_MAXB, O_NODEC, O_PSNR, O_RCVBUF, O_STATUS, O_QUIET, O_HELP };
+	       O_FRAMES, O_IDLE, O_HOLD, O_MAXF, O_MAXB, O_NODEC, O_PSNR, O_SSRC, O_PT, O_RCVBUF, O_STATUS, O_QUIET, O_HELP };
 	static const struct option opts[] = {
 		{ "listen", 1, 0, O_LISTEN }, { "pcap", 1, 0, O_PCAP }, { "iface", 1, 0, O_IFACE },
 		{ "port", 1, 0, O_PORT }, { "db", 1, 0, O_DB }, { "run-id", 1, 0, O_RUN },
@@ -340,12 +342,13 @@ int main(int argc, char **argv)
 		{ "duration", 1, 0, O_DURATION }, { "frames", 1, 0, O_FRAMES }, { "idle", 1, 0, O_IDLE },
 		{ "hold-ms", 1, 0, O_HOLD }, { "max-frames", 1, 0, O_MAXF },
 		{ "max-buffer-mb", 1, 0, O_MAXB }, { "no-decode", 0, 0, O_NODEC }, { "psnr", 1, 0, O_PSNR },
+		{ "ssrc", 1, 0, O_SSRC }, { "pt", 1, 0, O_PT },
 		{ "rcvbuf", 1, 0, O_RCVBUF }, { "status", 0, 0, O_STATUS }, { "quiet", 0, 0, O_QUIET },
 		{ "help", 0, 0, O_HELP }, { 0, 0, 0, 0 },
 	};
 	const char *listen = NULL, *pcap_file = NULL, *iface = NULL, *db = NULL, *psnr_clip = NULL;
 	long long port = 0, run_id = 0, batch = 2000, frames = 0, hold_ms = 500, maxf = 256, maxb = 64,
-		  rcvbuf = 8 << 20;
+		  rcvbuf = 8 << 20, ssrc = -1, pt = -1;
 	double duration = 0, idle = 0;
 	int packets = 0, decode = 1, status = -1, quiet = 0, c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -393,6 +396,19 @@ int main(int argc, char **argv)
 			break;
 		case O_NODEC: decode = 0; break;
 		case O_PSNR: psnr_clip = optarg; break;
+		case O_SSRC: {
+			char *end;
+			errno = 0;
+			unsigned long long v = strtoull(optarg, &end, 0);
+			if (errno || end == optarg || *end || v > UINT32_MAX || optarg[0] == '-')
+				tb_usage_die("--ssrc: '%s' is not a 32-bit number", optarg);
+			ssrc = (long long)v;
+			break;
+		}
+		case O_PT:
+			if (tb_parse_i64(optarg, 1, 127, &pt))
+				tb_usage_die("--pt: '%s' is not a payload type (1-127)", optarg);
+			break;
 		case O_RCVBUF:
 			if (tb_parse_i64(optarg, 4096, 1 << 30, &rcvbuf))
 				tb_usage_die("--rcvbuf: '%s' is not in 4096..2^30", optarg);
@@ -430,7 +446,8 @@ int main(int argc, char **argv)
 	if (psnr_clip && !(a.psnr = tb_psnr_ref_new(psnr_clip, err, sizeof err)))
 		tb_die("--psnr: %s", err);
 	struct tb_reasm_cfg cfg = { .hold_ns = hold_ms * TB_NS_PER_MSEC, .max_frames = (size_t)maxf,
-				    .max_bytes = (size_t)maxb << 20 };
+				    .max_bytes = (size_t)maxb << 20, .select_ssrc = ssrc >= 0,
+				    .ssrc = (uint32_t)(ssrc >= 0 ? ssrc : 0), .payload_type = (int)pt };
 	a.reasm = tb_reasm_new(&cfg, on_frame, packets ? on_packet : NULL, &a);
 	if (!a.reasm)
 		tb_die("out of memory");

@@ -93,6 +93,9 @@ struct tb_reasm *tb_reasm_new(const struct tb_reasm_cfg *cfg, tb_frame_cb fcb, t
 			r->cfg.max_bytes = cfg->max_bytes;
 		if (cfg->max_frame_pkts > 0)
 			r->cfg.max_frame_pkts = cfg->max_frame_pkts;
+		r->cfg.select_ssrc = cfg->select_ssrc;
+		r->cfg.ssrc = cfg->ssrc;
+		r->cfg.payload_type = cfg->payload_type;
 	}
 	r->fcb = fcb;
 	r->pcb = pcb;
@@ -391,6 +394,17 @@ void tb_reasm_packet(struct tb_reasm *r, const uint8_t *buf, size_t len, int64_t
 	int rc = tb_rtp_parse(buf, len, &p);
 	if (rc) {
 		malformed(r, -rc - 1, 1);
+		return;
+	}
+	/* RTCP multiplexed with RTP (RFC 5761): packet types 200-204 read as
+	 * marker + payload type 72-76, a range RTP must not use. */
+	if (p.payload_type >= 72 && p.payload_type <= 76 && p.marker) {
+		r->c.rtcp++;
+		return;
+	}
+	if ((r->cfg.select_ssrc && p.ssrc != r->cfg.ssrc) ||
+	    (r->cfg.payload_type > 0 && p.payload_type != r->cfg.payload_type)) {
+		r->c.filtered++;
 		return;
 	}
 	if (p.payload_len == 0) {

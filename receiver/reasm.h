@@ -37,6 +37,9 @@ struct tb_reasm_cfg {
 	size_t max_frames;        /* frames in flight; default 256 */
 	size_t max_bytes;         /* payload bytes buffered; default 64 MiB */
 	size_t max_frame_pkts;    /* packets of one frame; default 8192 */
+	int select_ssrc;          /* nonzero: only packets of SSRC `ssrc` */
+	uint32_t ssrc;
+	int payload_type;         /* > 0: only packets of this payload type; 0: any */
 };
 
 /* Malformed-packet reasons beyond the parser's (tb_rtp_parse_err). */
@@ -56,6 +59,8 @@ struct tb_recv_counters {
 	uint64_t received;        /* unique, well-formed RTP packets */
 	uint64_t expected;        /* sum over streams of highest - lowest ext seq + 1 */
 	uint64_t duplicates, reordered, late, stale_ssrc;
+	uint64_t rtcp;            /* RTCP multiplexed on the port (RFC 5761): ignored */
+	uint64_t filtered;        /* other SSRC / payload type than selected: ignored */
 	uint64_t malformed;       /* sum of malformed_by[] */
 	uint64_t malformed_by[TB_MAL_COUNT];
 	uint64_t frames, frames_complete, frames_decodable, frames_forced;

@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 		tb_fuzz_run(buf, n, &r);
 		files++;
 		uint64_t usable_bad = r.c.malformed - r.c.malformed_by[TB_MAL_PAYLOAD];
-		CHECK_EQ_I64(r.c.datagrams, r.c.received + r.c.duplicates + r.c.stale_ssrc + usable_bad);
+		CHECK_EQ_I64(r.c.datagrams, r.c.received + r.c.duplicates + r.c.stale_ssrc + r.c.rtcp + r.c.filtered + usable_bad);
 		CHECK(r.frames_in_flight_max <= 8);
 		CHECK(r.bytes_in_flight_max <= 65536);
 		CHECK_EQ_I64(r.frames_after, 0);

@@ -285,6 +285,47 @@ static void test_ssrc_change(void)
 	sim_free(&b);
 }
 
+/* Two senders interleaved on one port plus RTCP multiplexed on it: --ssrc
+ * picks one, RTCP is recognised and ignored, the other SSRC is filtered. */
+static void test_filters(void)
+{
+	struct sim_stream a, b;
+	CHECK(sim_packetize(&clip, 30, 111, 1000, 1, 0, &a) == 0);
+	CHECK(sim_packetize(&clip, 30, 222, 9000, 0, 0, &b) == 0);
+	struct sim_sink k = { 0 };
+	struct tb_reasm_cfg cfg = { .select_ssrc = 1, .ssrc = 222, .payload_type = 96 };
+	struct tb_reasm *r = tb_reasm_new(&cfg, sim_sink_frame, NULL, &k);
+	/* An RTCP sender report of SSRC 222: V=2, PT 200, length 6. */
+	uint8_t sr[28] = { 0x80, 200, 0, 6, 0, 0, 0, 222 };
+	int64_t t = T0;
+	size_t n = a.n > b.n ? a.n : b.n;
+	for (size_t i = 0; i < n; i++, t += 1000000) {
+		if (i < a.n)
+			tb_reasm_packet(r, a.pkts[i].data, a.pkts[i].len, t);
+		if (i < b.n)
+			tb_reasm_packet(r, b.pkts[i].data, b.pkts[i].len, t);
+		if (i % 50 == 0)
+			tb_reasm_packet(r, sr, sizeof sr, t);
+	}
+	tb_reasm_flush(r);
+	struct tb_recv_counters c;
+	tb_reasm_counters(r, &c);
+	tb_reasm_free(r);
+	CHECK_EQ_I64(c.streams, 1);
+	CHECK_EQ_I64(c.filtered, a.n);
+	CHECK_EQ_I64(c.rtcp, (n + 49) / 50);
+	CHECK_EQ_I64(c.received, b.n);
+	CHECK_EQ_I64(c.frames, 30);
+	CHECK_EQ_I64(c.frames_complete, 30);
+	CHECK_EQ_I64(c.malformed, 0);
+	CHECK(k.n == 30 && k.f[0].rec.ssrc == 222 && !k.f[0].rec.has_ext);
+	printf("%-28s filtered %llu rtcp %llu frames %llu ok\n", "ssrc/pt filter + rtcp-mux",
+	       (unsigned long long)c.filtered, (unsigned long long)c.rtcp, (unsigned long long)c.frames);
+	sim_sink_free(&k);
+	sim_free(&a);
+	sim_free(&b);
+}
+
 /* Without the extension (any RTP/H.264 sender): frames by timestamp and
  * marker; packets lost between two frames count against the later one
  * unless the earlier one's marker packet is what was lost. */
@@ -464,6 +505,7 @@ int main(void)
 	test_patterns();
 	test_wrap();
 	test_ssrc_change();
+	test_filters();
 	test_no_extension();
 	test_bit_exact("480p30", 1);
 	test_bit_exact("720p30", 0);
