@@ -68,6 +68,19 @@ check "fast: nothing lost" test "$(get "$dir/fast.json" end.lost)" -eq 0
 check "fast: all 2000 received" test "$(get "$dir/fast.json" end.received)" -eq 2000
 check "fast: no gaps" test "$(get "$dir/fast.json" end.gaps)" -eq 0
 
+# Backpressure on the host: a TBF holds packets, which stay charged to the
+# socket; a nonblocking sender then gets EAGAIN, counted as socket drops
+# (and by the kernel in UdpSndbufErrors, through SOCK_NOSPACE).
+flood nonblocking --ring 25 --count 500 --nonblocking --qdisc "tbf rate 2mbit burst 10k limit 10000000"
+exact nonblocking
+f=$dir/nonblocking.json
+eagain=$(get "$f" end.send_errors_eagain)
+check "nonblocking: some sends got EAGAIN" test "$eagain" -gt 0
+check "nonblocking: socket drops = EAGAIN" test "$(get "$f" end.socket_drops)" -eq "$eagain"
+check "nonblocking: UdpSndbufErrors = EAGAIN" test "$(get "$f" end.sndbuf_errors)" -eq "$eagain"
+check "nonblocking: every accepted packet arrived" test "$(get "$f" end.received)" -eq "$(get "$f" end.accepted)"
+mv "$f" "$dir/nonblocking.out" # not a self-test point
+
 # A sender that cannot progress is reported, not waited for: a 8 kbit/s TBF
 # (set through tc) holds the packets, they stay charged to the socket, the
 # send buffer fills and the blocking send() times out.
