@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# ./testbed figures DB: render the paper's figures from a results database
+# with gnuplot, as PNG and SVG. Each figure draws what the database has and
+# says what it selected; a figure without data is skipped with the reason.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+
+usage() {
+	cat <<'TXT'
+usage: ./testbed figures DB [--out DIR] [--campaign NAME] [--qdisc SPEC] [--cdf-kernel NAME]
+
+Renders from DB into DIR (default paper-figures/out/):
+  fig1-video-loss     video packet and frame loss vs ring size, per kernel
+  fig2-tcp-vs-ring    TCP throughput vs ring size at ~120 ms RTT (de-us or lab-rtt-120)
+  fig3-tcp-vs-rtt     TCP throughput vs RTT (lab-rtt-* profiles) at ring 500
+  fig4-latency-cdf    CDF of frame latency, ring 25 and 500, pfifo beside fq_codel
+  fig5-patch-cost     TCP throughput at ring 500 with no link bottleneck (lan)
+each as .png and .svg, plus the data behind them in DIR/data/.
+  --qdisc SPEC       qdisc of the runs in figure 1 (default: pfifo limit 25000)
+  --cdf-kernel NAME  kernel variant of figure 4 (default: nodrop-v2)
+Exit status 1 if no figure could be drawn.
+TXT
+}
+
+db='' out=$TB_ROOT/paper-figures/out campaign='' qdisc='pfifo limit 25000' cdf_kernel=nodrop-v2
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h | --help) usage; exit 0 ;;
+	--out | --campaign | --qdisc | --cdf-kernel)
+		[ $# -ge 2 ] || tb_usage_die "figures: $1 needs a value"
+		case "$1" in
+		--out) out=$2 ;;
+		--campaign) campaign=$2 ;;
+		--qdisc) qdisc=$2 ;;
+		--cdf-kernel) cdf_kernel=$2 ;;
+		esac
+		shift
+		;;
+	-*) tb_usage_die "figures: unknown option '$1'" ;;
+	*) [ -z "$db" ] || tb_usage_die "figures: one database only"; db=$1 ;;
+	esac
+	shift
+done
+[ -n "$db" ] || tb_usage_die "figures: which database?"
+[ -f "$db" ] || tb_die "no such database: $db"
+tb_have gnuplot || tb_die "gnuplot is missing (./testbed setup)"
+
+data=$out/data
+mkdir -p "$data"
+rm -f "$data"/*.dat
+lit() { printf "'%s'" "${1//\'/\'\'}"; } # an SQL string literal
+where="valid = 1"
+[ -z "$campaign" ] || where="$where AND campaign = $(lit "$campaign")"
+sql() { sqlite3 -readonly -bail -separator $'\t' -cmd ".read $TB_ROOT/analysis/views.sql" "$db" "$1"; }
+pub=$TB_ROOT/datasets/published
+drawn=0 skipped=0
+
+# render NAME GNUPLOT_VARS...: PNG and SVG of paper-figures/NAME.gp
+render() {
+	local name=$1 t v vars=()
+	shift
+	for v in "$@"; do vars+=(-e "$v"); done
+	for t in png svg; do
+		gnuplot -e "term='$t'; out='$out/$name.$t'; dir='$TB_ROOT/paper-figures'; data='$data'; pub='$pub'" \
+			"${vars[@]}" "$TB_ROOT/paper-figures/$name.gp"
+	done
+	printf 'figure %s: %s.png, %s.svg\n' "$name" "$out/$name" "$out/$name"
+	drawn=$((drawn + 1))
+}
+skip() {
+	printf 'figure %s skipped: %s\n' "$1" "$2" >&2
+	skipped=$((skipped + 1))
+}
+# kernels_with FILE_PREFIX: the kernels that got a data file, as a word list
+kernels_with() {
+	local f k list=''
+	for f in "$data/$1"-*.dat; do
+		[ -f "$f" ] || continue
+		k=${f##*/"$1"-}
+		k=${k%.dat}
+		case "$k" in paper-*) continue ;; esac
+		list="$list $k"
+	done
+	printf '%s' "${list# }"
+}
+# split_by_kernel PREFIX: stdin rows "kernel<TAB>..." into PREFIX-kernel.dat
+split_by_kernel() { awk -F'\t' -v p="$data/$1" '{ f = p "-" $1 ".dat"; sub(/^[^\t]*\t/, ""); print > f }'; }
+
+# --- 1: video loss vs ring ------------------------------------------------------
+profile1=$(sql "SELECT profile FROM run_summary WHERE $where AND traffic = 'video' AND qdisc_spec = $(lit "$qdisc")
+	GROUP BY profile ORDER BY count(DISTINCT ring) DESC, count(*) DESC LIMIT 1")
+if [ -n "$profile1" ]; then
+	sql "SELECT kernel, ring, pkt_loss_pct, coalesce(pkt_loss_sd, 0), frame_loss_pct, coalesce(frame_loss_sd, 0), runs
+		FROM point_summary WHERE runs > 0 AND traffic = 'video' AND qdisc_spec = $(lit "$qdisc")
+		AND profile = $(lit "$profile1") $([ -z "$campaign" ] || echo "AND campaign = $(lit "$campaign")")
+		ORDER BY kernel, ring" | split_by_kernel fig1
+	# The paper's two published video points (datasets/published/headline.csv).
+	awk -F, '$1 == "video_packet_loss_max" && $3 == "stock" { print $2 "\t" $4 }' "$pub/headline.csv" >"$data/fig1-paper-stock.dat"
+	awk -F, '$1 == "video_packet_loss" && $3 == "patched" { print $2 "\t" $4 }' "$pub/headline.csv" >"$data/fig1-paper-patched.dat"
+	render fig1-video-loss "kernels='$(kernels_with fig1)'" "subtitle='$profile1, $qdisc'"
+else
+	skip fig1-video-loss "no valid video runs with qdisc '$qdisc'"
+fi
+
+# --- 2: TCP vs ring at ~120 ms ------------------------------------------------------
+profile2=$(sql "SELECT profile FROM run_summary WHERE $where AND traffic = 'tcp' AND profile IN ('de-us', 'lab-rtt-120')
+	GROUP BY profile ORDER BY count(DISTINCT ring) DESC LIMIT 1")
+if [ -n "$profile2" ]; then
+	sql "SELECT kernel, ring, avg(tcp_mbit_s), coalesce(max(tcp_mbit_sd), 0) FROM point_summary
+		WHERE runs > 0 AND traffic = 'tcp' AND profile = $(lit "$profile2")
+		$([ -z "$campaign" ] || echo "AND campaign = $(lit "$campaign")")
+		GROUP BY kernel, ring ORDER BY kernel, ring" | split_by_kernel fig2
+	for k in stock patched; do
+		awk -F, -v k="$k" '$2 == "openvpn" && $3 == k { print $1 "\t" $4 }' "$pub/tcp_vs_queue_120ms.csv" | sort -n >"$data/fig2-paper-$k.dat"
+	done
+	render fig2-tcp-vs-ring "kernels='$(kernels_with fig2)'" "subtitle='profile $profile2'"
+else
+	skip fig2-tcp-vs-ring "no valid TCP runs with profile de-us or lab-rtt-120"
+fi
+
+# --- 3: TCP vs RTT at ring 500 -----------------------------------------------------
+sql "SELECT kernel, CAST(substr(profile, 9) AS INTEGER), avg(tcp_mbit_s), coalesce(max(tcp_mbit_sd), 0)
+	FROM point_summary WHERE runs > 0 AND traffic = 'tcp' AND ring = 500 AND profile LIKE 'lab-rtt-%'
+	$([ -z "$campaign" ] || echo "AND campaign = $(lit "$campaign")")
+	GROUP BY 1, 2 ORDER BY 1, 2" | split_by_kernel fig3
+if [ -n "$(kernels_with fig3)" ]; then
+	for k in stock patched; do
+		awk -F, -v k="$k" '$2 == "openvpn" && $3 == k { print $1 "\t" $4 }' "$pub/tcp_vs_rtt_lab.csv" | sort -n >"$data/fig3-paper-$k.dat"
+	done
+	render fig3-tcp-vs-rtt "kernels='$(kernels_with fig3)'" "subtitle='lab-rtt profiles'"
+else
+	skip fig3-tcp-vs-rtt "no valid TCP runs at ring 500 with lab-rtt-* profiles"
+fi
+
+# --- 4: latency CDF ---------------------------------------------------------------------
+curves=''
+for ring in 25 500; do
+	for q in pfifo fq_codel; do
+		name="ring-$ring-$q"
+		sql "WITH l AS (SELECT f.latency_ns / 1e6 AS ms FROM frames_recv f JOIN run_summary r ON r.run_id = f.run_id
+			WHERE r.$where AND r.kernel = $(lit "$cdf_kernel") AND r.traffic = 'video' AND r.ring = $ring
+			AND (r.qdisc_spec = $(lit "$q") OR r.qdisc_spec LIKE $(lit "$q %"))
+			AND f.complete = 1 AND f.latency_ns IS NOT NULL)
+			SELECT ms, CAST(row_number() OVER (ORDER BY ms) AS REAL) / count(*) OVER () FROM l ORDER BY ms" \
+			>"$data/fig4-$name.dat"
+		if [ -s "$data/fig4-$name.dat" ]; then curves="$curves $name"; else rm -f "$data/fig4-$name.dat"; fi
+	done
+done
+if [ -n "$curves" ]; then
+	render fig4-latency-cdf "curves='${curves# }'" "cdf_kernel='$cdf_kernel'" "subtitle='video'"
+else
+	skip fig4-latency-cdf "no valid video runs of $cdf_kernel at ring 25 or 500 with pfifo or fq_codel"
+fi
+
+# --- 5: patch cost at ring 500, no link bottleneck ----------------------------------------
+sql "SELECT kernel, avg(tcp_mbit_s), coalesce(max(tcp_mbit_sd), 0), sum(runs) FROM point_summary
+	WHERE runs > 0 AND traffic = 'tcp' AND ring = 500 AND profile = 'lan'
+	$([ -z "$campaign" ] || echo "AND campaign = $(lit "$campaign")")
+	GROUP BY kernel ORDER BY kernel = 'stock' DESC, kernel" >"$data/fig5.dat"
+if [ -s "$data/fig5.dat" ]; then
+	cost=$(awk -F'\t' '$1 == "stock" { s = $2 } $1 != "stock" && !p { p = $2; k = $1 }
+		END { if (s > 0 && p != "") printf "%s vs stock: %+.1f %% (paper: -4 %%)", k, 100 * (p - s) / s; else print "paper: -4 % for the patch" }' "$data/fig5.dat")
+	render fig5-patch-cost "cost_label='$cost'" "subtitle='profile lan'"
+else
+	rm -f "$data/fig5.dat"
+	skip fig5-patch-cost "no valid TCP runs at ring 500 with profile lan"
+fi
+
+printf 'figures: %d drawn, %d skipped, in %s\n' "$drawn" "$skipped" "$out"
+[ "$drawn" -gt 0 ]

@@ -1,0 +1,15 @@
+# Shared look of the figures. The caller sets: term ("png" or "svg"),
+# out (file), data (directory of .dat files), pub (published CSVs).
+if (term eq "svg") {
+  set terminal svg size 900,520 dynamic font "sans,13" background rgb "white"
+} else {
+  set terminal pngcairo size 1100,640 font "sans,12" background rgb "white"
+}
+set output out
+set datafile separator "\t"
+set datafile missing "NaN"
+set key top right box opaque
+set grid lc rgb "#dddddd"
+set border lc rgb "#444444"
+# One colour per kernel variant, the same in every figure.
+color(k) = (k eq "stock") ? 0xd62728 : (k eq "nodrop-v2") ? 0x1f77b4 : (k eq "nodrop-qdisc") ? 0x2ca02c : 0x9467bd

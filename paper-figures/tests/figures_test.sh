@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Every figure renders (PNG and SVG) from a small synthetic database, the data
+# behind it is what the database holds, and bad input is refused.
+set -euo pipefail
+root=${1:?usage: figures_test.sh REPO_ROOT}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+tbdb=${TB_BUILD:-$root/build}/lib/tb-db
+"$tbdb" init "$dir/fig.db"
+sqlite3 "$dir/fig.db" <"$here/figures_fixture.sql"
+passed=0 failed=0
+expect() { # expect DESCRIPTION ACTUAL WANTED
+	if [ "$2" = "$3" ]; then passed=$((passed + 1)); else
+		failed=$((failed + 1)); printf 'FAIL: %s: got [%s], want [%s]\n' "$1" "$2" "$3" >&2; fi
+}
+
+bash "$root/paper-figures/figures.sh" "$dir/fig.db" --out "$dir/out" >"$dir/log" 2>&1 || { cat "$dir/log"; exit 1; }
+for f in fig1-video-loss fig2-tcp-vs-ring fig3-tcp-vs-rtt fig4-latency-cdf fig5-patch-cost; do
+	expect "$f.png is a PNG" "$(head -c 8 "$dir/out/$f.png" | od -An -c | tr -d ' ')" '211PNG\r\n032\n'
+	expect "$f.svg is an SVG" "$(grep -c '<svg' "$dir/out/$f.svg")" 1
+done
+expect "no gnuplot warnings" "$(grep -ci 'warning' "$dir/log" || true)" 0
+expect "five drawn" "$(grep -c '^figure .*\.png' "$dir/log")" 5
+# Figure 1's data: stock at ring 25 lost 3 and 6 of 120 packets (frames 0, 10
+# and 20 short by 1 and 2) -> 2.5 % and 5 %: mean 3.75, sample sd 1.7678.
+expect "fig1 stock ring 25" "$(awk -F'\t' '$1 == 25 { printf "%.2f %.4f", $2, $3 }' "$dir/out/data/fig1-stock.dat")" "3.75 1.7678"
+expect "fig1 nodrop-v2 loses nothing" "$(awk -F'\t' '{ s += $2 } END { print s }' "$dir/out/data/fig1-nodrop-v2.dat")" 0
+expect "fig2 has the paper's ring 10 point" "$(awk -F'\t' '$1 == 10 { print $2 }' "$dir/out/data/fig2-paper-stock.dat")" 1.6
+expect "fig3 RTTs from profile names" "$(cut -f1 "$dir/out/data/fig3-stock.dat" | tr '\n' ' ')" "10 40 120 "
+expect "fig4 curves" "$(find "$dir/out/data" -name 'fig4-ring-*' | wc -l)" 3
+expect "fig4 CDF ends at 1" "$(tail -n1 "$dir/out/data/fig4-ring-25-fq_codel.dat" | cut -f2)" 1.0
+expect "fig5 bars" "$(cut -f1 "$dir/out/data/fig5.dat" | tr '\n' ' ')" "stock nodrop-v2 "
+
+# A database without TCP runs: the TCP figures are skipped with the reason.
+sqlite3 "$dir/fig.db" "DELETE FROM runs WHERE kind = 'tcp'"
+bash "$root/paper-figures/figures.sh" "$dir/fig.db" --out "$dir/out2" >"$dir/log2" 2>&1
+expect "skips say why" "$(grep -c 'skipped: no valid TCP runs' "$dir/log2")" 3
+set +e
+bash "$root/paper-figures/figures.sh" "$dir/none.db" 2>/dev/null; rc1=$?
+bash "$root/paper-figures/figures.sh" "$dir/fig.db" --frob 2>/dev/null; rc2=$?
+set -e
+expect "missing database fails" "$rc1" 1
+expect "bad option exits 2" "$rc2" 2
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
