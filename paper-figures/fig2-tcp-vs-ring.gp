@@ -1,7 +1,7 @@
-# Figure 2: TCP throughput over OpenVPN versus TUN ring size at ~120 ms RTT;
+# Figure 2: TCP throughput over OpenVPN versus TUN ring size at ≈120 ms RTT;
 # the paper's real-world OpenVPN numbers on the right axis (their scale).
 load dir."/style.gp"
-set title sprintf("TCP over OpenVPN vs TUN ring size, ~120 ms RTT (%s)", subtitle)
+set title sprintf("TCP over OpenVPN vs TUN ring size, ≈120 ms RTT (%s)", subtitle)
 set logscale x 10
 set xlabel "TUN ring size (txqueuelen), packets"
 set ylabel "our throughput, Mbit/s (mean ± sd)"
