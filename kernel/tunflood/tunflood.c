@@ -447,7 +447,7 @@ int main(int argc, char **argv)
 	}
 
 	/* Drain: the reader now reads as fast as it can, until it has been idle
-	 * for drain_idle and the qdisc holds nothing. A qdisc backlog that never
+	 * for drain_idle, the ring is empty and the qdisc holds nothing. A qdisc backlog that never
 	 * drains while the reader idles is a queue nobody wakes: hung. */
 	atomic_store(&rd.unpaced, 1);
 	int64_t drain_start = tb_mono_ns();
@@ -457,14 +457,19 @@ int main(int argc, char **argv)
 		if (qdisc_read(ifindex, &qnow, err, sizeof err))
 			tb_die("%s", err);
 		int64_t idle = now - atomic_load(&rd.last_rx_ns);
+		/* The TUN polls readable while its ring holds a packet: a reader
+		 * that merely did not get the CPU (TCG) must not end the drain. */
+		struct pollfd pfd = {.fd = tun, .events = POLLIN};
+		int ring_nonempty = poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN);
 		if (idle >= o.drain_idle_ns && now - drain_start >= o.drain_idle_ns &&
-		    qnow.backlog_packets == 0)
+		    qnow.backlog_packets == 0 && !ring_nonempty)
 			break;
 		if (now - drain_start >= o.drain_timeout_ns) {
 			char why[160];
 			snprintf(why, sizeof why,
-				 "not drained after --drain-timeout: qdisc backlog %lld packets, reader idle %lld ms",
-				 qnow.backlog_packets, (long long)(idle / TB_NS_PER_MSEC));
+				 "not drained after --drain-timeout: qdisc backlog %lld packets, ring %s, reader idle %lld ms",
+				 qnow.backlog_packets, ring_nonempty ? "not empty" : "empty",
+				 (long long)(idle / TB_NS_PER_MSEC));
 			set_hung(&hung, hung_reason, sizeof hung_reason, why);
 			break;
 		}
