@@ -15,7 +15,8 @@ Runs tb-send --flood and iperf3 -u -b 0 -l B alternately, REPS times each, for
 SECONDS each, from namespace tb-sbench-a to a sink in tb-sbench-b over veth
 (198.18.0.1 -> 198.18.0.2). Prints the sender's packets/s and Mbit/s and, from
 namespace b's UDP counters, datagrams/s the receiving program read and
-datagrams/s dropped at its socket (buffer full). tb-send runs twice per
+datagrams/s dropped at its socket (buffer full), and the sender's CPU time
+(user + system, which includes the kernel's transmit path) per packet. tb-send runs twice per
 repetition: into a sink that reads everything, and into one that reads
 nothing (the cheapest receiver; iperf3's server, which loses most of a flood,
 is close to that). Both share the machine's CPUs with their receiver, so
@@ -73,17 +74,25 @@ udp_counters() {
 		else print $col["InDatagrams"], $col["RcvbufErrors"] }' /proc/net/snmp
 }
 
-# row TOOL REP SENT_PACKETS SENT_BYTES SECONDS MEAN_BYTES COUNTERS_BEFORE COUNTERS_AFTER
+# row TOOL REP SENT_PACKETS SENT_BYTES SECONDS MEAN_BYTES COUNTERS_BEFORE COUNTERS_AFTER CPU_SECONDS
 row() {
-	awk -v t="$1" -v rep="$2" -v pk="$3" -v by="$4" -v s="$5" -v mb="$6" -v b0="$7" -v b1="$8" 'BEGIN {
+	awk -v t="$1" -v rep="$2" -v pk="$3" -v by="$4" -v s="$5" -v mb="$6" -v b0="$7" -v b1="$8" -v cpu="$9" 'BEGIN {
 		split(b0, x, " "); split(b1, y, " ")
-		printf "%-16s %3d %10.0f %11.1f %12.0f %12.0f %7.0f\n", t, rep, pk / s, by * 8 / s / 1e6,
-			(y[1] - x[1]) / s, (y[2] - x[2]) / s, mb }'
+		printf "%-16s %3d %10.0f %11.1f %12.0f %12.0f %7.0f %10.2f\n", t, rep, pk / s, by * 8 / s / 1e6,
+			(y[1] - x[1]) / s, (y[2] - x[2]) / s, mb, cpu * 1e6 / pk }'
+}
+
+# Run a command, leaving its user+system CPU seconds in $work/cpu. Less
+# sensitive to other load on the machine than the rates are.
+timed() {
+	local TIMEFORMAT='%U %S'
+	{ time "$@" 2>&3; } 3>&2 2>"$work/time"
+	awk '{ print $1 + $2 }' "$work/time" >"$work/cpu"
 }
 
 echo "sender_rate: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), kernel $(uname -r)," \
 	"veth 198.18.0.1 -> 198.18.0.2, ${seconds} s per run, $reps reps, packets <= $maxp B"
-printf '%-16s %3s %10s %11s %12s %12s %7s\n' tool rep sent_pps sent_Mbit/s read_pps sockdrop_pps mean_B
+printf '%-16s %3s %10s %11s %12s %12s %7s %10s\n' tool rep sent_pps sent_Mbit/s read_pps sockdrop_pps mean_B cpu_us/pkt
 for rep in $(seq "$reps"); do
 	# tb-send --flood into tb-udp-sink: reading everything, then not reading.
 	for mode in read no-read; do
@@ -93,7 +102,7 @@ for rep in $(seq "$reps"); do
 		sink_pid=$!
 		sleep 0.2
 		before=$(udp_counters)
-		ip netns exec "$a" "$tb_send" --clip "$clip" --dest 198.18.0.2:5004 --flood --duration "$seconds" \
+		timed ip netns exec "$a" "$tb_send" --clip "$clip" --dest 198.18.0.2:5004 --flood --duration "$seconds" \
 			--max-packet "$maxp" >"$work/send"
 		sleep 0.3
 		after=$(udp_counters)
@@ -103,7 +112,7 @@ for rep in $(seq "$reps"); do
 		field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" "$work/send"; }
 		row "tb-send/$mode" "$rep" "$(field packets)" "$(field bytes)" "$(field seconds)" \
 			"$(awk -v b="$(field bytes)" -v p="$(field packets)" 'BEGIN { printf "%.0f", b / p }')" \
-			"$before" "$after"
+			"$before" "$after" "$(cat "$work/cpu")"
 	done
 
 	# iperf3 UDP, unlimited rate, same datagram size, into its own server.
@@ -111,7 +120,7 @@ for rep in $(seq "$reps"); do
 	pids+=($!)
 	sleep 0.3
 	before=$(udp_counters)
-	ip netns exec "$a" iperf3 -c 198.18.0.2 -p 5201 -u -b 0 -l "$maxp" -t "$seconds" --json >"$work/iperf.json" ||
+	timed ip netns exec "$a" iperf3 -c 198.18.0.2 -p 5201 -u -b 0 -l "$maxp" -t "$seconds" --json >"$work/iperf.json" ||
 		tb_die "iperf3 failed: $(head -c 300 "$work/iperf.json")"
 	sleep 0.3
 	after=$(udp_counters)
@@ -123,5 +132,5 @@ for rep in $(seq "$reps"); do
 		insum && /"bytes":/ && !bytes { gsub(/,/, ""); bytes = $2 }
 		insum && /"packets":/ && !pk { gsub(/,/, ""); pk = $2 }
 		END { print pk, bytes, sec }' "$work/iperf.json")
-	row iperf3 "$rep" "$pk" "$by" "$sec" "$maxp" "$before" "$after"
+	row iperf3 "$rep" "$pk" "$by" "$sec" "$maxp" "$before" "$after" "$(cat "$work/cpu")"
 done
