@@ -13,7 +13,10 @@ CREATE TEMP VIEW IF NOT EXISTS run_video_packets AS
 SELECT r.id AS run_id,
   (SELECT coalesce(sum(packets), 0) FROM frames_sent WHERE run_id = r.id) AS sent,
   (SELECT coalesce(sum(send_errors), 0) FROM frames_sent WHERE run_id = r.id) AS socket,
-  (SELECT coalesce(sum(pkts_received), 0) FROM frames_recv WHERE run_id = r.id) AS received,
+  -- unique packets the receiver got; its own total counts those that came
+  -- after their frame was closed, which no frame row holds
+  coalesce((SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'receiver' AND name = 'received'),
+           (SELECT coalesce(sum(pkts_received), 0) FROM frames_recv WHERE run_id = r.id)) AS received,
   (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'ring' AND name = 'tx_dropped') AS ring,
   (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'ring' AND name = 'tx_packets') AS vpn_read,
   (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'qdisc' AND name = 'dropped') AS qdisc,

@@ -173,7 +173,7 @@ if [ "$traffic" != tcp ]; then
 	decode=(--no-decode)
 	[ "${TB_RUN_DECODE:-0}" = 1 ] && decode=()
 	ip netns exec "$operator" "$bin/receiver/tb-recv" --listen "$dst:$video_port" --db "$db" \
-		--run-id "$run_id" --idle 3 --duration $((duration + 30)) --quiet "${decode[@]}" \
+		--run-id "$run_id" --idle 3 --duration $((duration + 30)) "${decode[@]}" \
 		>"$work/recv.txt" 2>"$work/recv.err" &
 	recv_pid=$!
 	bg_pids+=("$recv_pid")
@@ -212,6 +212,13 @@ LC_ALL=C join -t= "$work/before.kv" "$work/after.kv" |
 		print place, name, $2, $3 }' |
 	"$tbdb" rows "$db" "$run_id" counters place,name,before,after 2>/dev/null
 "$tbdb" rows "$db" "$run_id" samples t_ns,name,value,unit <"$work/samples.txt" 2>/dev/null
+# The receiver's own totals (unique packets, including those that arrived
+# after their frame was closed), from its summary line.
+if [ "$traffic" != tcp ]; then
+	awk '$1 == "packets" { for (i = 2; i < NF; i += 2) print "receiver", $i, 0, $(i + 1) }' "$work/recv.txt" |
+		grep -E ' (expected|received|lost|duplicate|reordered|late|malformed) ' |
+		"$tbdb" rows "$db" "$run_id" counters place,name,before,after 2>/dev/null
+fi
 if [ "$traffic" != video ]; then
 	jq -r '.intervals[] | [.sum.start, .sum.end, .sum.bytes, .sum.bits_per_second,
 		(.sum.retransmits // 0), (.streams[0].snd_cwnd // 0), (.streams[0].rtt // 0)] | @tsv' \
@@ -239,6 +246,6 @@ finished=1
 # --- one line for the log -------------------------------------------------------------
 summary=$("$tbdb" query "$db" "SELECT printf('sent %d received %d | ring %d qdisc %d socket %d wan %d vpn %d receiver %d | unexplained %d',
 	sent, received, ring, qdisc, socket, wan, vpn, receiver, unexplained) FROM run_attribution WHERE run_id=$run_id" --views "$TB_ROOT/analysis/views.sql")
-printf '  run %s: %s%s; cpu %s%% (openvpn %s%% of a core)%s\n' "$run_id" \
+printf '  result: %s%s; cpu %s%% (openvpn %s%% of a core)%s\n' \
 	"${summary:-no video attribution}" "" "$cpu_mean" "$vpn_cpu" "${reason:+; INVALID: $reason}"
 [ "$traffic" = video ] || jq -r '"  tcp: \(.end.sum_received.bits_per_second / 1e6 | . * 100 | round / 100) Mbit/s received, \(.end.sum_sent.retransmits // 0) retransmits"' "$work/iperf.json"
