@@ -45,6 +45,12 @@ expect 2 "--timeout wants a positive number" -- "${vm[@]}" --timeout 0 -- true
 expect 2 "unknown option '--frob'" -- "${vm[@]}" --frob -- true
 expect 2 "unknown command" -- bash "$TB_ROOT/testbed" no-such-command
 
+# list: one row per variant directory, with its cache key.
+expect 0 "" -- "${kb[@]}" list
+for v in stock nodrop-v2 nodrop-qdisc backpressure; do
+	check "list shows $v" grep -qE "^$v +(yes|no) +[0-9a-f]{12} " "$tmp/out"
+done
+
 # Every variant's patches apply to the pristine source.
 expect 0 "" -- "${kb[@]}" check all
 for v in nodrop-v2 nodrop-qdisc; do
