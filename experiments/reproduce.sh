@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# ./testbed reproduce [--quick]: the project's main job. From a fresh machine:
+# packages, build, clips, kernels, the sweep behind the figures, the figures
+# and REPORT.md with our numbers beside the paper's. Resumable: a second call
+# reuses every finished run.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+
+usage() {
+	cat <<'TXT'
+usage: ./testbed reproduce [--quick] [--out DIR]
+
+Sets the machine up, builds the kernels, runs the sweep behind the paper's
+figures (experiments/sweeps/reproduce-quick.sweep or reproduce-full.sweep),
+renders the figures and writes REPORT.md, all into DIR (default results/).
+  --quick   the small sweep: about 30 minutes on a fresh 2-core machine
+            (the full run states its expected duration before it starts)
+TXT
+}
+
+quick=0 out=$TB_ROOT/results
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick) quick=1 ;;
+	--out) [ $# -ge 2 ] || tb_usage_die "reproduce: --out needs a directory"; out=$2; shift ;;
+	-h | --help) usage; exit 0 ;;
+	*) tb_usage_die "reproduce: unknown option '$1'" ;;
+	esac
+	shift
+done
+tb_require_root "reproduce"
+start=$(date +%s)
+mode=full
+[ "$quick" -eq 0 ] || mode=quick
+sweep=$TB_ROOT/experiments/sweeps/reproduce-$mode.sweep
+db=$out/reproduce-$mode.db
+mkdir -p "$out"
+
+step() { tb_log "[$(($(date +%s) - start)) s] $*"; }
+step "1/5 setup: packages, build, clips"
+bash "$TB_ROOT/scripts/setup.sh"
+if [ "$quick" -eq 0 ]; then
+	"$TB_BUILD/experiments/tb-sweep" check "$sweep"
+	tb_log "the full reproduction runs for the time above (TCG); Ctrl-C keeps finished runs, and running it again resumes"
+fi
+mapfile -t kernels < <("$TB_BUILD/experiments/tb-sweep" expand "$sweep" | cut -f2 | awk '!seen[$0]++')
+step "2/5 kernels: ${kernels[*]}"
+for k in "${kernels[@]}"; do bash "$TB_ROOT/kernel/build.sh" build "$k"; done
+step "3/5 sweep $(basename "$sweep") into $db"
+bash "$TB_ROOT/experiments/sweep.sh" "$sweep" --db "$db"
+step "4/5 figures"
+bash "$TB_ROOT/paper-figures/figures.sh" "$db" --out "$out/figures-$mode"
+step "5/5 report"
+bash "$TB_ROOT/analysis/report-md.sh" "$db" "$out/figures-$mode" "$out/REPORT.md" \
+	--title "Reproducing the NODROP paper ($mode run)" --elapsed $(($(date +%s) - start))
+step "done: $out/REPORT.md, figures in $out/figures-$mode/, data in $db"
