@@ -14,6 +14,9 @@ mkdir -p "$out/runs"
 # The topology's state (PKI made by the host, OpenVPN logs) lives on the
 # shared directory, so the host can read the logs after the guest is gone.
 export TB_RUN_SCN_DIR=$out/scenario TB_RUN_PREFIX=tbr-
+# Let OpenVPN's 4 MiB socket buffers take effect (global limits; the guest
+# is ours alone, unlike the host).
+sysctl -qw net.core.rmem_max=8388608 net.core.wmem_max=8388608
 n=$(wc -l <"$points")
 i=0 failed=0
 start=$(date +%s)

@@ -214,6 +214,11 @@ _tb_scn_openvpn() { # _tb_scn_openvpn ROLE: start OpenVPN as a daemon in ROLE's 
 		# no key renegotiation during a campaign: a rekey mid-run would be
 		# a disturbance of its own
 		--reneg-sec 0
+		# 4 MiB socket buffers (capped by net.core.[rw]mem_max, which the
+		# guest raises): under TCG a default-sized receive buffer of the
+		# operator's outer socket overflows during I-frame bursts, a loss
+		# inside the VPN that is not what the testbed studies
+		--rcvbuf 4194304 --sndbuf 4194304
 	)
 	if [ "$role" = operator ]; then
 		_tb_scn_in operator openvpn "${common[@]}" --dev "$TB_SCN_OPERATOR_TUN" \
