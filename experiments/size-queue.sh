@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# ./testbed size-queue: for a team's own uplink profile and video bitrate,
+# sweep ring sizes and qdiscs in a stock and a patched kernel, and recommend
+# per kernel the configuration with zero loss and the lowest p95 frame latency
+# (ties, within 1 ms, go to the smaller ring), with the table behind it.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+
+usage() {
+	cat <<'TXT'
+usage: ./testbed size-queue --profile NAME --bitrate RATE [--qdisc SPEC]... [--rings LIST]
+                            [--kernels LIST] [--repetitions N] [--duration S] [--db PATH]
+       ./testbed size-queue --from-db PATH --campaign NAME   (recommend from existing runs)
+
+  --profile NAME   the uplink, a netem-profiles/NAME.profile
+  --bitrate RATE   the video's bitrate, e.g. 4mbit, 1500kbit: the clip with the
+                   closest bitrate in datasets/clips.conf is replayed
+  --qdisc SPEC     a qdisc on the robot's tun to try (repeatable; default:
+                   pfifo_fast, 'pfifo limit 25000', fq_codel)
+  --rings LIST     ring sizes (default 1,5,10,25,50,100,250,500)
+  --kernels LIST   default stock,nodrop-v2 (a stock and a patched kernel)
+  --repetitions N  default 2;  --duration S  default 8
+  --db PATH        default results/size-queue.db
+TXT
+}
+
+profile='' bitrate='' qdiscs=() rings=1,5,10,25,50,100,250,500 kernels=stock,nodrop-v2 reps=2
+duration=8 db=$TB_ROOT/results/size-queue.db from_db='' campaign=''
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-h | --help) usage; exit 0 ;;
+	--profile | --bitrate | --qdisc | --rings | --kernels | --repetitions | --duration | --db | --from-db | --campaign)
+		[ $# -ge 2 ] || tb_usage_die "size-queue: $1 needs a value"
+		case "$1" in
+		--profile) profile=$2 ;;
+		--bitrate) bitrate=$2 ;;
+		--qdisc) qdiscs+=("$2") ;;
+		--rings) rings=$2 ;;
+		--kernels) kernels=$2 ;;
+		--repetitions) reps=$2 ;;
+		--duration) duration=$2 ;;
+		--db) db=$2 ;;
+		--from-db) from_db=$2 ;;
+		--campaign) campaign=$2 ;;
+		esac
+		shift
+		;;
+	*) tb_usage_die "size-queue: unknown option '$1'" ;;
+	esac
+	shift
+done
+
+# rate_kbit "4mbit" -> 4000; empty if not a rate
+rate_kbit() {
+	awk -v r="$1" 'BEGIN {
+		if (match(r, /^[0-9]+(\.[0-9]+)?/) == 0) exit
+		v = substr(r, 1, RLENGTH); u = tolower(substr(r, RLENGTH + 1))
+		if (u == "mbit" || u == "m" || u == "mbit/s") v *= 1000
+		else if (u == "kbit" || u == "k" || u == "kbit/s") v += 0
+		else if (u == "gbit" || u == "g") v *= 1000000
+		else exit
+		if (v > 0) printf "%d\n", v }'
+}
+
+q() { sqlite3 -readonly -bail -cmd ".read $TB_ROOT/analysis/views.sql" "$@"; }
+recommend() { # recommend DB CAMPAIGN
+	local k c="'${2//\'/\'\'}'"
+	for k in $(q -list "$1" "SELECT DISTINCT kernel FROM point_summary WHERE campaign = $c ORDER BY kernel != 'stock', kernel"); do
+		echo
+		echo "kernel $k: every point (mean over valid repetitions; latency: capture to last packet of complete frames)"
+		q -box "$1" "SELECT ring, qdisc_spec AS qdisc, runs AS n, invalid_runs AS invalid,
+			printf('%.2f', pkt_loss_pct) AS 'pkt loss %', printf('%.2f', frame_loss_pct) AS 'frame loss %',
+			printf('%.1f', p50_ms) AS 'p50 ms', printf('%.1f', p95_ms) AS 'p95 ms', printf('%.1f', p99_ms) AS 'p99 ms',
+			printf('%.0f', blocked_ms) AS 'sender blocked ms'
+			FROM point_summary WHERE campaign = $c AND kernel = '$k' ORDER BY qdisc, ring"
+		local best
+		best=$(q -list "$1" "SELECT 'ring ' || ring || ', qdisc ' || qdisc_spec || ': no loss in ' || runs || ' run(s), p95 '
+			|| printf('%.1f', p95_ms) || ' ms, p99 ' || printf('%.1f', p99_ms) || ' ms'
+			FROM point_summary WHERE campaign = $c AND kernel = '$k' AND runs > 0 AND pkt_loss_pct = 0
+			AND p95_ms IS NOT NULL ORDER BY round(p95_ms), ring LIMIT 1")
+		if [ -n "$best" ]; then
+			echo "recommended for $k: $best"
+		else
+			echo "recommended for $k: none lost no packets; least loss: $(q -list "$1" "SELECT 'ring ' || ring || ', qdisc '
+				|| qdisc_spec || ': ' || printf('%.2f', pkt_loss_pct) || ' % packet loss' FROM point_summary
+				WHERE campaign = $c AND kernel = '$k' AND runs > 0 ORDER BY pkt_loss_pct, p95_ms LIMIT 1")"
+		fi
+	done
+}
+
+if [ -n "$from_db" ]; then
+	[ -n "$campaign" ] || tb_usage_die "size-queue: --from-db needs --campaign"
+	[ -f "$from_db" ] || tb_die "no such database: $from_db"
+	recommend "$from_db" "$campaign"
+	exit 0
+fi
+
+[ -n "$profile" ] || tb_usage_die "size-queue: --profile is required"
+[ -n "$bitrate" ] || tb_usage_die "size-queue: --bitrate is required"
+kbit=$(rate_kbit "$bitrate")
+[ -n "$kbit" ] || tb_usage_die "size-queue: --bitrate '$bitrate' is not a rate (e.g. 4mbit, 1500kbit)"
+[ "${#qdiscs[@]}" -gt 0 ] || qdiscs=(pfifo_fast "pfifo limit 25000" fq_codel)
+clip=$(awk -v want="$kbit" '!/^#/ && NF { d = $5 - want; if (d < 0) d = -d; if (best == "" || d < bd) { best = $1; bd = d; rate = $5 } }
+	END { print best, rate }' "$TB_ROOT/datasets/clips.conf")
+read -r clip clip_kbit <<<"$clip"
+tb_log "video: clip $clip ($clip_kbit kbit/s), the closest to $kbit kbit/s"
+
+name=size-queue-$profile-$clip
+file=$TB_CACHE/runs/$name.sweep
+mkdir -p "$(dirname "$file")" "$(dirname "$db")"
+qlist=$(printf '%s, ' "${qdiscs[@]}")
+cat >"$file" <<SWEEP
+# written by ./testbed size-queue
+[sweep]
+name = $name
+repetitions = $reps
+duration = ${duration}s
+
+[matrix]
+kernel = $kernels
+ring = $rings
+qdisc = ${qlist%, }
+profile = $profile
+traffic = video
+clip = $clip
+SWEEP
+bash "$TB_ROOT/experiments/sweep.sh" "$file" --db "$db"
+recommend "$db" "$name"

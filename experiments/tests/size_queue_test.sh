@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# size-queue's recommendation on hand-made points with known answers, and its
+# input checks (which stop before anything boots).
+set -euo pipefail
+root=${1:?usage: size_queue_test.sh REPO_ROOT}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+db=$dir/sq.db
+"${TB_BUILD:-$root/build}/lib/tb-db" init "$db"
+# Points: (kernel, ring, qdisc, lost packets of 20, latency ms of every frame)
+sqlite3 "$db" <<'SQL'
+WITH p(kernel, ring, qdisc, lost, ms) AS (VALUES
+  ('stock', 25, 'pfifo_fast', 3, 30.0), ('stock', 500, 'pfifo_fast', 0, 600.0),
+  ('stock', 100, 'fq_codel', 0, 80.0),
+  ('nodrop-v2', 1, 'pfifo limit 25000', 0, 45.2), ('nodrop-v2', 5, 'pfifo limit 25000', 0, 45.4),
+  ('nodrop-v2', 25, 'fq_codel', 0, 45.3), ('nodrop-v2', 500, 'pfifo limit 25000', 0, 600.0))
+INSERT INTO runs(campaign, kind, kernel_variant, ring, qdisc, knobs_json, profile, traffic, clip, sndbuf,
+  repetition, status, valid, invalid_reason)
+SELECT 'sq', 'video', kernel, ring, qdisc, json_object('qdisc', qdisc, 'pace', 0, 'lost', lost, 'ms', ms),
+  'lte-uplink', 'video', '720p30', 0, 1, 'done', 1, NULL FROM p;
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 19)
+INSERT INTO frames_sent(run_id, frame_no, packets, send_errors) SELECT id, i, 1, 0 FROM runs, n;
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 19)
+INSERT INTO frames_recv(run_id, stream, frame_no, pkts_expected, pkts_received, complete, decodable, latency_ns)
+SELECT id, 0, i, 1, i >= json_extract(knobs_json, '$.lost'), i >= json_extract(knobs_json, '$.lost'),
+  i >= json_extract(knobs_json, '$.lost'), CAST(json_extract(knobs_json, '$.ms') * 1e6 AS INTEGER) FROM runs, n;
+SQL
+passed=0 failed=0
+expect() { # expect DESCRIPTION ACTUAL WANTED
+	if [ "$2" = "$3" ]; then passed=$((passed + 1)); else
+		failed=$((failed + 1)); printf 'FAIL: %s: got [%s], want [%s]\n' "$1" "$2" "$3" >&2; fi
+}
+
+out=$(bash "$root/experiments/size-queue.sh" --from-db "$db" --campaign sq)
+printf '%s\n' "$out"
+expect "stock: zero loss, lowest p95" "$(grep '^recommended for stock' <<<"$out")" \
+	"recommended for stock: ring 100, qdisc fq_codel: no loss in 1 run(s), p95 80.0 ms, p99 80.0 ms"
+expect "patched: p95 ties within 1 ms go to the smaller ring" "$(grep '^recommended for nodrop-v2' <<<"$out")" \
+	"recommended for nodrop-v2: ring 1, qdisc pfifo limit 25000: no loss in 1 run(s), p95 45.2 ms, p99 45.2 ms"
+expect "the table behind it shows the lossy point" "$(grep -c '15.00' <<<"$out")" 1
+
+set +e
+bash "$root/experiments/size-queue.sh" --profile lan >/dev/null 2>"$dir/e1"; rc1=$?
+bash "$root/experiments/size-queue.sh" --profile lan --bitrate fast >/dev/null 2>"$dir/e2"; rc2=$?
+bash "$root/experiments/size-queue.sh" --profile atlantis --bitrate 4mbit --db "$dir/x.db" >/dev/null 2>"$dir/e3"; rc3=$?
+set -e
+expect "bitrate required" "$rc1" 2
+expect "bad bitrate exits 2" "$rc2" 2
+expect "bad bitrate named" "$(grep -c "'fast' is not a rate" "$dir/e2")" 1
+expect "unknown profile stops before booting" "$rc3" 1
+expect "unknown profile named" "$(grep -c "unknown netem profile 'atlantis'" "$dir/e3")" 1
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
