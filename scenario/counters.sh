@@ -9,6 +9,9 @@
 #   socket  UdpSndbufErrors in the robot netns (/proc/net/snmp is per netns;
 #           it counts tb-send's socket and OpenVPN's outer socket alike)
 #   wan     the netem qdiscs' 'dropped' on the wan veths (up: robot->operator)
+#   recv    the operator netns's UDP receive errors: RcvbufErrors (a full
+#           receive buffer: OpenVPN's outer socket or the receiver's),
+#           NoPorts (datagrams that arrived after the receiver closed)
 #   vpn     what OpenVPN read from the robot tun (ring.tx_packets) minus what
 #           it wrote into the operator tun (vpn.operator_tun_rx_packets); its
 #           own byte counters come from its --status file, refreshed every
@@ -99,6 +102,7 @@ tb_scn_counters() {
 			/^operator\.snmp\.Udp\.RcvbufErrors=/ { print "recv.udp_rcvbuf_errors=" $2; next }
 			/^operator\.snmp\.Udp\.InErrors=/ { print "recv.udp_in_errors=" $2; next }
 			/^operator\.snmp\.Udp\.InDatagrams=/ { print "recv.udp_in_datagrams=" $2; next }
+			/^operator\.snmp\.Udp\.NoPorts=/ { print "recv.udp_no_ports=" $2; next }
 			/snmp\./ { next }
 			{ sub(/^wan\.up\.veth\./, "wan.up.veth_"); sub(/^wan\.down\.veth\./, "wan.down.veth_")
 			  sub(/^vpn\.operator_tun\./, "vpn.operator_tun_"); print }' <<<"$raw"
