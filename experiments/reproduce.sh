@@ -49,6 +49,9 @@ step "2/5 kernels: ${kernels[*]}"
 for k in "${kernels[@]}"; do bash "$TB_ROOT/kernel/build.sh" build "$k"; done
 step "3/5 sweep $(basename "$sweep") into $db"
 bash "$TB_ROOT/experiments/sweep.sh" "$sweep" --db "$db"
+# Figure 6: two short runs whose receiver decodes and keeps frame 45 (mid-GOP:
+# what a viewer sees after an I-frame lost packets).
+TB_RUN_DUMP_FRAMES=45 bash "$TB_ROOT/experiments/sweep.sh" "$TB_ROOT/experiments/sweeps/strip.sweep" --db "$db"
 step "4/5 figures"
 bash "$TB_ROOT/paper-figures/figures.sh" "$db" --out "$out/figures-$mode"
 step "5/5 report"

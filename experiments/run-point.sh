@@ -170,8 +170,14 @@ if [ "$traffic" != tcp ]; then
 	# Decoding 720p H.264 under TCG costs most of a vCPU and would make the
 	# receiver compete with OpenVPN: by default frames are judged by the
 	# reference-chain rule only (TB_RUN_DECODE=1 decodes with libavcodec too).
+	# TB_RUN_DUMP_FRAMES=LIST also keeps the decoded pictures of those frames
+	# (PNG, in the frame_images table), to show what a viewer saw.
 	decode=(--no-decode)
 	[ "${TB_RUN_DECODE:-0}" = 1 ] && decode=()
+	if [ -n "${TB_RUN_DUMP_FRAMES:-}" ]; then
+		mkdir -p "$work/png"
+		decode=(--dump-png "$work/png" --dump-frames "$TB_RUN_DUMP_FRAMES")
+	fi
 	ip netns exec "$operator" "$bin/receiver/tb-recv" --listen "$dst:$video_port" --db "$db" \
 		--run-id "$run_id" --idle 3 --duration $((duration + 30)) "${decode[@]}" \
 		>"$work/recv.txt" 2>"$work/recv.err" &
@@ -212,6 +218,14 @@ LC_ALL=C join -t= "$work/before.kv" "$work/after.kv" |
 		print place, name, $2, $3 }' |
 	"$tbdb" rows "$db" "$run_id" counters place,name,before,after 2>/dev/null
 "$tbdb" rows "$db" "$run_id" samples t_ns,name,value,unit <"$work/samples.txt" 2>/dev/null
+for png in "$work"/png/frame-s*-*.png; do
+	[ -f "$png" ] || continue
+	f=${png##*/frame-s}
+	stream=${f%%-*} frame=${f#*-}
+	frame=$((10#${frame%.png}))
+	sqlite3 "$db" "INSERT INTO frame_images(run_id, stream, frame_no, png)
+		VALUES($run_id, $((10#$stream)), $frame, readfile('$png'))"
+done
 # The receiver's own totals (unique packets, including those that arrived
 # after their frame was closed), from its summary line.
 if [ "$traffic" != tcp ]; then

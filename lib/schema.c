@@ -7,6 +7,7 @@
  *    tb-recv, and optional per-packet rows.
  * v3 tun_flood: one row per TUN flood (the kernel self-test).
  * v4 tcp_intervals, tcp_results: iperf3 runs.
+ * v5 frame_images: decoded pictures of chosen frames.
  */
 #include "schema.h"
 
@@ -128,6 +129,13 @@ static const char *const migrations[] = {
 	"  sender_bps REAL, receiver_bps REAL, retransmits INTEGER,"
 	"  mean_rtt_us INTEGER, max_snd_cwnd_bytes INTEGER,"
 	"  PRIMARY KEY (run_id)"
+	");",
+
+	/* v5: decoded pictures of chosen frames (PNG), to show artifacts. */
+	"CREATE TABLE frame_images ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  stream INTEGER NOT NULL DEFAULT 0, frame_no INTEGER NOT NULL, png BLOB NOT NULL,"
+	"  PRIMARY KEY (run_id, stream, frame_no)"
 	");",
 };
 

@@ -16,6 +16,8 @@ Renders from DB into DIR (default paper-figures/out/):
   fig3-tcp-vs-rtt     TCP throughput vs RTT (lab-rtt-* profiles) at ring 500
   fig4-latency-cdf    CDF of frame latency, ring 25 and 500, pfifo beside fq_codel
   fig5-patch-cost     TCP throughput at ring 500 with no link bottleneck (lan)
+  fig6-frame-strip    one decoded frame, stock beside patched (runs made with
+                      TB_RUN_DUMP_FRAMES; ./testbed reproduce does that)
 each as .png and .svg, plus the data behind them in DIR/data/.
   --qdisc SPEC       qdisc of the runs in figure 1 (default: pfifo limit 25000)
   --cdf-kernel NAME  kernel variant of figure 4 (default: nodrop-v2)
@@ -165,6 +167,33 @@ if [ -s "$data/fig5.dat" ]; then
 else
 	rm -f "$data/fig5.dat"
 	skip fig5-patch-cost "no valid TCP runs at ring 500 with profile lan"
+fi
+
+# --- 6: the same frame, stock beside patched ---------------------------------------------
+# The first frame number with a picture from a stock and a patched run.
+frame6=$(sql "SELECT i.frame_no FROM frame_images i JOIN runs r ON r.id = i.run_id
+	WHERE r.status = 'done' $([ -z "$campaign" ] || echo "AND r.campaign = $(lit "$campaign")")
+	GROUP BY i.frame_no HAVING sum(r.kernel_variant = 'stock') > 0 AND sum(r.kernel_variant != 'stock') > 0
+	ORDER BY i.frame_no LIMIT 1")
+if [ -n "$frame6" ]; then
+	vars=() n=0
+	while IFS=$'\t' read -r id kernel ring qspec complete decodable; do
+		n=$((n + 1))
+		sqlite3 -readonly "$db" "SELECT writefile('$data/fig6-$n.png', png) FROM frame_images
+			WHERE run_id = $id AND frame_no = $frame6 LIMIT 1" >/dev/null
+		state='clean'
+		[ "$decodable" = 1 ] || state='with artifacts'
+		[ "$complete" = 1 ] || state='incomplete'
+		vars+=("pic$n='$data/fig6-$n.png'" "cap$n='$kernel, ring $ring, $qspec: $state'")
+	done < <(sql "SELECT r.id, r.kernel_variant, r.ring, coalesce(json_extract(r.knobs_json, '\$.qdisc'), r.qdisc),
+		coalesce(f.complete, 0), coalesce(f.decodable, 0)
+		FROM frame_images i JOIN runs r ON r.id = i.run_id
+		LEFT JOIN frames_recv f ON f.run_id = i.run_id AND f.stream = i.stream AND f.frame_no = i.frame_no
+		WHERE i.frame_no = $frame6 AND r.status = 'done' $([ -z "$campaign" ] || echo "AND r.campaign = $(lit "$campaign")")
+		GROUP BY r.kernel_variant ORDER BY r.kernel_variant != 'stock', r.kernel_variant")
+	render fig6-frame-strip "n=$n" "${vars[@]}" "subtitle='frame $frame6'"
+else
+	skip fig6-frame-strip "no decoded pictures of one frame from a stock and a patched run (TB_RUN_DUMP_FRAMES)"
 fi
 
 printf 'figures: %d drawn, %d skipped, in %s\n' "$drawn" "$skipped" "$out"

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The CI sweep in the kernels under test: stock and nodrop-v2, ring 25 and
-# 500, 5 s of video over OpenVPN. Checks that every run's attribution adds up
-# exactly, that stock loses packets in the ring at ring 25 while nodrop-v2
-# loses none there at any ring, and that a second call resumes (runs nothing).
+# 500, 5 s of video over OpenVPN. It is interrupted (SIGINT to its process
+# group, as Ctrl-C does) once the first run has finished, then run again:
+# the finished run must be kept and not run twice. Then checks that every
+# run's attribution adds up exactly, that stock loses packets in the ring at
+# ring 25 while nodrop-v2 loses none at any ring, and that a third call has
+# nothing left to do.
 set -euo pipefail
 root=${1:?usage: sweep_vm_test.sh REPO_ROOT}
 dir=$(mktemp -d)
@@ -16,7 +19,30 @@ expect() { # expect DESCRIPTION ACTUAL WANTED
 		failed=$((failed + 1)); printf 'FAIL: %s: got [%s], want [%s]\n' "$1" "$2" "$3" >&2; fi
 }
 
-"$root/testbed" sweep "$root/experiments/sweeps/ci-quick.sweep" --db "$db"
+sweep=$root/experiments/sweeps/ci-quick.sweep
+work=${TB_CACHE:-$HOME/.cache/tun-nodrop-testbed}/sweeps/ci-quick
+touch "$dir/start"
+setsid "$root/testbed" sweep "$sweep" --db "$db" >"$dir/first" 2>&1 &
+pid=$!
+for _ in $(seq 600); do
+	[ -n "$(find "$work" -path '*/runs/*.db' -newer "$dir/start" 2>/dev/null)" ] && break
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 1
+done
+kill -INT -- "-$pid" 2>/dev/null || true
+set +e
+wait "$pid"
+rc=$?
+set -e
+cat "$dir/first"
+expect "the interrupted sweep says so" "$rc" 130
+kept=$(q "SELECT count(*) FROM runs WHERE status='done'")
+expect "the finished run was kept" "$([ "$kept" -ge 1 ] && echo yes)" yes
+expect "no QEMU left behind" "$(pgrep -c -f "qemu-system.*$work" || true)" 0
+
+"$root/testbed" sweep "$sweep" --db "$db" | tee "$dir/second"
+expect "the second call resumed" "$(grep -c "$kept of 4 runs already" "$dir/second")" 1
+expect "no point ran twice" "$(q "SELECT count(*) FROM (SELECT point_key FROM runs GROUP BY point_key HAVING count(*) > 1)")" 0
 
 echo "run  kernel     ring  sent  received  ring_drops  qdisc  wan  vpn  unexplained  cpu%  valid"
 q "SELECT r.id, r.kernel_variant, r.ring, a.sent, a.received, a.ring, a.qdisc, a.wan, a.vpn, a.unexplained,
@@ -32,8 +58,8 @@ expect "stock loses packets in the ring at ring 25" \
 expect "nodrop-v2 loses nothing in the ring" \
 	"$(q "SELECT sum(a.ring) FROM runs r JOIN run_attribution a ON a.run_id = r.id WHERE r.kernel_variant='nodrop-v2'")" 0
 
-"$root/testbed" sweep "$root/experiments/sweeps/ci-quick.sweep" --db "$db" >"$dir/again" 2>&1
-expect "a second call resumes: nothing to do" "$(grep -c '4 of 4 runs already' "$dir/again")" 1
+"$root/testbed" sweep "$sweep" --db "$db" >"$dir/again" 2>&1
+expect "a third call: nothing to do" "$(grep -c '4 of 4 runs already' "$dir/again")" 1
 expect "and boots nothing" "$(grep -c 'booting' "$dir/again" || true)" 0
 expect "still four runs" "$(q "SELECT count(*) FROM runs")" 4
 

@@ -37,6 +37,7 @@ static void test_create(void)
 	CHECK(table_exists(st, "frames_recv"));
 	CHECK(table_exists(st, "tun_flood"));
 	CHECK(table_exists(st, "tcp_results"));
+	CHECK(table_exists(st, "frame_images"));
 	sqlite3_stmt *s;
 	CHECK(sqlite3_prepare_v2(tb_store_db(st), "PRAGMA journal_mode", -1, &s, NULL) == SQLITE_OK);
 	CHECK(sqlite3_step(s) == SQLITE_ROW);
@@ -66,6 +67,7 @@ static void test_migrate_from_v1(void)
 	CHECK(table_exists(st, "frames_recv"));
 	CHECK(table_exists(st, "tun_flood"));
 	CHECK(table_exists(st, "tcp_results"));
+	CHECK(table_exists(st, "frame_images"));
 	CHECK_EQ_I64(tb_store_query_i64(st, "SELECT ring FROM runs WHERE kind='video'", NULL), 25);
 	/* The new tables are usable and tied to the old rows. */
 	CHECK(tb_store_exec(st, "INSERT INTO frames_recv(run_id, frame_no, complete) VALUES(1, 0, 1)") == 0);

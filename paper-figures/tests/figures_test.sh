@@ -9,6 +9,12 @@ trap 'rm -rf "$dir"' EXIT
 tbdb=${TB_BUILD:-$root/build}/lib/tb-db
 "$tbdb" init "$dir/fig.db"
 sqlite3 "$dir/fig.db" <"$here/figures_fixture.sql"
+# Two decoded pictures of frame 45 (stand-ins drawn by gnuplot) for figure 6.
+for k in stock nodrop-v2; do
+	gnuplot -e "set terminal pngcairo size 160,90; set output '$dir/$k.png'; unset key; plot sin(x)"
+	sqlite3 "$dir/fig.db" "INSERT INTO frame_images(run_id, frame_no, png) SELECT min(id), 45, readfile('$dir/$k.png')
+		FROM runs WHERE kernel_variant = '$k' AND kind = 'video' AND ring = 25"
+done
 passed=0 failed=0
 expect() { # expect DESCRIPTION ACTUAL WANTED
 	if [ "$2" = "$3" ]; then passed=$((passed + 1)); else
@@ -16,12 +22,13 @@ expect() { # expect DESCRIPTION ACTUAL WANTED
 }
 
 bash "$root/paper-figures/figures.sh" "$dir/fig.db" --out "$dir/out" >"$dir/log" 2>&1 || { cat "$dir/log"; exit 1; }
-for f in fig1-video-loss fig2-tcp-vs-ring fig3-tcp-vs-rtt fig4-latency-cdf fig5-patch-cost; do
+for f in fig1-video-loss fig2-tcp-vs-ring fig3-tcp-vs-rtt fig4-latency-cdf fig5-patch-cost fig6-frame-strip; do
 	expect "$f.png is a PNG" "$(head -c 8 "$dir/out/$f.png" | od -An -c | tr -d ' ')" '211PNG\r\n032\n'
 	expect "$f.svg is an SVG" "$(grep -c '<svg' "$dir/out/$f.svg")" 1
 done
 expect "no gnuplot warnings" "$(grep -ci 'warning' "$dir/log" || true)" 0
-expect "five drawn" "$(grep -c '^figure .*\.png' "$dir/log")" 5
+expect "six drawn" "$(grep -c '^figure .*\.png' "$dir/log")" 6
+expect "fig6 pictures are the stored ones" "$(cmp "$dir/out/data/fig6-1.png" "$dir/stock.png" && echo same)" same
 # Figure 1's data: stock at ring 25 lost 3 and 6 of 120 packets (frames 0, 10
 # and 20 short by 1 and 2) -> 2.5 % and 5 %: mean 3.75, sample sd 1.7678.
 expect "fig1 stock ring 25" "$(awk -F'\t' '$1 == 25 { printf "%.2f %.4f", $2, $3 }' "$dir/out/data/fig1-stock.dat")" "3.75 1.7678"
