@@ -42,7 +42,13 @@ TB_SCN_TUN_MTU=1448
 
 # Defaults of the per-run knobs.
 TB_SCN_PREFIX=${TB_SCN_PREFIX:-tb-}
-TB_SCN_DIR=${TB_SCN_DIR:-$TB_CACHE/scenario}
+# in the testbed VM the host's / (and so TB_CACHE) is read-only: default to
+# the VM's writable results share there
+if [ -n "${TB_VM_OUT:-}" ]; then
+	TB_SCN_DIR=${TB_SCN_DIR:-$TB_VM_OUT/scenario}
+else
+	TB_SCN_DIR=${TB_SCN_DIR:-$TB_CACHE/scenario}
+fi
 TB_SCN_PROFILE=${TB_SCN_PROFILE:-lan}
 TB_SCN_RING=${TB_SCN_RING:-500}
 TB_SCN_QDISC=${TB_SCN_QDISC:-pfifo_fast}
@@ -478,7 +484,7 @@ the wan veths and the run's ring and qdisc on tbtun0.
   --prefix P       namespace name prefix (default tb-), for parallel topologies
   --dir DIR        campaign directory: PKI in DIR/pki, state, logs and the
                    recorded knobs in DIR/topo-PREFIX (default ~/.cache/
-                   tun-nodrop-testbed/scenario)
+                   tun-nodrop-testbed/scenario; in the VM $TB_VM_OUT/scenario)
   --profile NAME   netem-profiles/NAME.profile, a path, or 'none' (default lan);
                    a profile with impairment needs sch_netem (the testbed VM)
   --ring N         txqueuelen (TUN ring size) of tbtun0 (default 500)

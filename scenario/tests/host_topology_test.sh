@@ -254,7 +254,8 @@ mkdir -p "$dir/bad/pki"
 cp -p "$dir/pki/"* "$dir/bad/pki/"
 cp -p "$dir/pki/client.crt" "$dir/bad/pki/server.crt"
 cp -p "$dir/pki/client.key" "$dir/bad/pki/server.key"
-scn bad up --prefix "$prefix2" --dir "$dir/bad" --timeout 3
+scn bad up --prefix "$prefix2" --dir "$dir/bad" --timeout 3 --profile none
+check "profile 'none' recorded" grep -qF '{"name":"none"}' "$dir/bad/topo-${prefix2%-}/profile.json"
 check "tunnel failure exits 1" rc_is bad 1
 check "tunnel failure: clear message" grep -qF "the tunnel did not come up within 3s" "$out/bad.err"
 check "tunnel failure: OpenVPN log tails shown" grep -qF -- "--- last lines of $dir/bad/topo-${prefix2%-}/openvpn-robot.log" "$out/bad.err"
