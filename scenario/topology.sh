@@ -307,8 +307,10 @@ tb_scn_set_tun() {
 	_tb_scn_qdisc_kind_ok robot "$kind" || _tb_scn_lacks "$kind" "qdisc '$spec' on the tun"
 	ip -n "$robot" link set dev "$TB_SCN_ROBOT_TUN" txqueuelen "$ring"
 	# shellcheck disable=SC2086 # the spec is checked words, split on purpose
-	out=$(tc -n "$robot" qdisc replace dev "$TB_SCN_ROBOT_TUN" root $spec 2>&1) ||
+	if ! out=$(tc -n "$robot" qdisc replace dev "$TB_SCN_ROBOT_TUN" root $spec 2>&1); then
+		_tb_scn_record_knobs # the ring did change: keep the record true
 		tb_usage_die "qdisc '$spec' rejected by tc: $out"
+	fi
 	_tb_scn_record_knobs
 }
 
@@ -376,6 +378,13 @@ tb_scn_up() {
 	tb_parse_ring "$TB_SCN_RING"
 	_tb_scn_check_qdisc_spec "$TB_SCN_QDISC"
 	tb_have openvpn || tb_die "openvpn is not installed (./testbed setup)"
+	# someone else's topology under this prefix: refuse before the failure
+	# path below could tear it down
+	local role
+	for role in robot wan operator; do
+		! _tb_scn_ns_exists "$(_tb_scn_ns "$role")" ||
+			tb_die "namespace $(_tb_scn_ns "$role") exists already: './testbed scenario down --prefix $TB_SCN_PREFIX' first"
+	done
 	# the caller's own INT/TERM handlers come back afterwards
 	local saved_traps
 	saved_traps=$(trap -p INT TERM)
@@ -557,7 +566,10 @@ tb_scn_main() {
 		tb_require_root "scenario down"
 		tb_scn_down
 		;;
-	status) tb_scn_status ;;
+	status)
+		tb_require_root "scenario status"
+		tb_scn_status
+		;;
 	pki)
 		tb_scn_pki "$TB_SCN_DIR"
 		echo "$TB_SCN_DIR/pki"

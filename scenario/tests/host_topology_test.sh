@@ -149,6 +149,12 @@ scn status status --prefix "$prefix" --dir "$dir"
 check "status exits 0 with the tunnel up" rc_is status 0
 check "status reports the tunnel" grep -q '^tunnel: robot reaches 198.18.100.1' "$out/status.out"
 
+# a second 'up' on the same prefix is refused and leaves the first alone
+scn again up --prefix "$prefix" --dir "$dir"
+check "up on a prefix in use exits 1" rc_is again 1
+check "up on a prefix in use: message" grep -qF "namespace ${prefix}robot exists already" "$out/again.err"
+check "the first topology survived" ip netns exec "${prefix}robot" ping -n -q -c 1 -W 2 198.18.100.1
+
 # --- MTU: the largest inner packet passes without outer fragmentation ----------
 frag_creates() { # the robot netns's Ip FragCreates, found by its column name
 	# shellcheck disable=SC2016 # an awk program, not shell
@@ -232,6 +238,10 @@ else
 fi
 scn tun4 tun --prefix "$prefix" --dir "$dir" --ring 0 --qdisc noqueue
 check "ring 0 exits 2" rc_is tun4 2
+scn tun5 tun --prefix "$prefix" --dir "$dir" --ring 30 --qdisc 'pfifo limit many'
+check "a qdisc tc refuses exits 2" rc_is tun5 2
+check "tc's refusal is shown" grep -qF "qdisc 'pfifo limit many' rejected by tc" "$out/tun5.err"
+check "the ring change is still recorded" test "$(knob ring)" = 30
 
 # --- a second topology in parallel, interrupted while coming up -------------------
 setsid bash "$topo" up --prefix "$prefix2" --dir "$dir" --timeout 20 >"$out/int.out" 2>"$out/int.err" &
