@@ -75,7 +75,6 @@ else
 		awk 'NR > 1 && $2 == "yes" && ($1 == "stock" || $1 == "nodrop-v2" || $1 == "nodrop-qdisc") { print $1 }')
 	[ "${#chosen[@]}" -gt 0 ] || tb_die "no kernel variant is built yet: run './testbed kernel build all' or pass --variants"
 fi
-tb_require_root "selftest"
 
 tool=${TB_TUNFLOOD:-}
 store=${TB_TUNFLOOD_STORE:-}
