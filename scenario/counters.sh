@@ -8,7 +8,9 @@
 #   qdisc   the robot tun's root qdisc 'dropped'
 #   socket  UdpSndbufErrors in the robot netns (/proc/net/snmp is per netns;
 #           it counts tb-send's socket and OpenVPN's outer socket alike)
-#   wan     the netem qdiscs' 'dropped' on the wan veths (up: robot->operator)
+#   wan     the netem qdiscs' 'dropped' on the wan veths (up: robot->operator);
+#           robot.veth_tx_dropped / wan.from_robot_rx_dropped: the veth hop
+#           from the robot into the wan namespace (its backlog overflowing)
 #   recv    the operator netns's UDP receive errors: RcvbufErrors (a full
 #           receive buffer: OpenVPN's outer socket or the receiver's),
 #           NoPorts (datagrams that arrived after the receiver closed)
@@ -62,37 +64,42 @@ _tb_scn_ovpn_status() {
 		$1 == "Auth read bytes" { print p ".auth_read_bytes=" $2 }' "$1"
 }
 
-# _tb_scn_ns_read NS PREFIX DEV STAT...: PREFIX.STAT=value for device
-# statistics, then the netns's /proc/net/snmp as "snmp.Proto.Field=value"
-# lines, all from one process in the namespace (under QEMU TCG each exec is
-# expensive, so the counters are read with as few processes as possible).
+# _tb_scn_ns_read NS KEY=DEV/STAT...: KEY=value for device statistics, then
+# the netns's /proc/net/snmp as "snmp.Proto.Field=value" lines, all from one
+# process in the namespace (under QEMU TCG each exec is expensive, so the
+# counters are read with as few processes as possible). -1: not there.
 _tb_scn_ns_read() {
-	local ns=$1 prefix=$2 dev=$3
-	shift 3
+	local ns=$1
+	shift
 	# shellcheck disable=SC2016 # the script is for the inner shell
 	ip netns exec "$ns" sh -c '
-		prefix=$1 dev=$2; shift 2
-		for s in "$@"; do
+		for item in "$@"; do
+			key=${item%%=*} path=${item#*=}
 			v=-1
-			read -r v <"/sys/class/net/$dev/statistics/$s" 2>/dev/null || v=-1
-			echo "$prefix.$s=$v"
+			read -r v <"/sys/class/net/${path%%/*}/statistics/${path#*/}" 2>/dev/null || v=-1
+			echo "$key=$v"
 		done
 		while read -r proto names; do
 			read -r _ values
 			set -- $values
 			for n in $names; do echo "snmp.${proto%:}.$n=$1"; shift; done
-		done </proc/net/snmp' sh "$prefix" "$dev" "$@"
+		done </proc/net/snmp' sh "$@"
 }
 
 # tb_scn_counters: every counter of the running topology, key=value, sorted.
 tb_scn_counters() {
 	local robot operator wan raw
 	robot=$(_tb_scn_ns robot) wan=$(_tb_scn_ns wan) operator=$(_tb_scn_ns operator)
+	local t=$TB_SCN_ROBOT_TUN o=$TB_SCN_OPERATOR_TUN up=$TB_SCN_WAN_UP_DEV down=$TB_SCN_WAN_DOWN_DEV
 	raw=$(
-		_tb_scn_ns_read "$robot" ring "$TB_SCN_ROBOT_TUN" tx_packets tx_bytes tx_dropped | sed 's/^snmp\./robot.snmp./'
-		_tb_scn_ns_read "$operator" vpn.operator_tun "$TB_SCN_OPERATOR_TUN" rx_packets rx_dropped | sed 's/^snmp\./operator.snmp./'
-		_tb_scn_ns_read "$wan" wan.up.veth "$TB_SCN_WAN_UP_DEV" tx_packets tx_dropped | grep -v '^snmp\.'
-		_tb_scn_ns_read "$wan" wan.down.veth "$TB_SCN_WAN_DOWN_DEV" tx_packets tx_dropped | grep -v '^snmp\.'
+		_tb_scn_ns_read "$robot" ring.tx_packets="$t/tx_packets" ring.tx_bytes="$t/tx_bytes" \
+			ring.tx_dropped="$t/tx_dropped" robot.veth_tx_packets=veth-wan/tx_packets \
+			robot.veth_tx_dropped=veth-wan/tx_dropped | sed 's/^snmp\./robot.snmp./'
+		_tb_scn_ns_read "$operator" vpn.operator_tun_rx_packets="$o/rx_packets" \
+			vpn.operator_tun_rx_dropped="$o/rx_dropped" | sed 's/^snmp\./operator.snmp./'
+		_tb_scn_ns_read "$wan" wan.up.veth_tx_packets="$up/tx_packets" wan.up.veth_tx_dropped="$up/tx_dropped" \
+			wan.down.veth_tx_packets="$down/tx_packets" wan.down.veth_tx_dropped="$down/tx_dropped" \
+			wan.from_robot_rx_dropped="$down/rx_dropped" | grep -v '^snmp\.'
 	)
 	{
 		echo "time.real_ns=$(date +%s%N)"
@@ -104,8 +111,7 @@ tb_scn_counters() {
 			/^operator\.snmp\.Udp\.InDatagrams=/ { print "recv.udp_in_datagrams=" $2; next }
 			/^operator\.snmp\.Udp\.NoPorts=/ { print "recv.udp_no_ports=" $2; next }
 			/snmp\./ { next }
-			{ sub(/^wan\.up\.veth\./, "wan.up.veth_"); sub(/^wan\.down\.veth\./, "wan.down.veth_")
-			  sub(/^vpn\.operator_tun\./, "vpn.operator_tun_"); print }' <<<"$raw"
+			{ print }' <<<"$raw"
 		_tb_scn_qdisc_stats "$robot" "$TB_SCN_ROBOT_TUN" qdisc
 		_tb_scn_qdisc_stats "$wan" "$TB_SCN_WAN_UP_DEV" wan.up
 		_tb_scn_qdisc_stats "$wan" "$TB_SCN_WAN_DOWN_DEV" wan.down
