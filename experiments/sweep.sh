@@ -87,13 +87,14 @@ merge_runs() {
 }
 
 current_out=''
-on_interrupt() {
+on_interrupt() { # on_interrupt EXIT_STATUS
 	trap - INT TERM
 	tb_log "interrupted: keeping the runs that finished"
 	[ -z "$current_out" ] || merge_runs "$current_out"
-	exit 130
+	exit "$1"
 }
-trap on_interrupt INT TERM
+trap 'on_interrupt 130' INT
+trap 'on_interrupt 143' TERM
 
 git_rev=$(git -C "$TB_ROOT" describe --always --dirty 2>/dev/null || echo unknown)
 failed=0
