@@ -70,7 +70,8 @@ static void receive_all(struct tb_decoder *d)
 		d->last_out_id = f->pts;
 		d->last_out_ok = ok;
 		if (d->cb && f->pts != AV_NOPTS_VALUE) {
-			struct tb_decoded_pic pic = { f->width, f->height, f->data[0], f->linesize[0] };
+			struct tb_decoded_pic pic = { f->width, f->height, f->data[0], f->linesize[0],
+						      f->data[1], f->data[2], f->linesize[1], f->format };
 			d->cb(d->cb_ctx, f->pts, ok, &pic);
 		}
 		av_frame_unref(f);

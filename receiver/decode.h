@@ -22,6 +22,9 @@ struct tb_decoded_pic {
 	int width, height;
 	const uint8_t *y;         /* luma plane (valid during the callback) */
 	int y_stride;
+	const uint8_t *u, *v;     /* chroma planes (4:2:0 when format is 0) */
+	int uv_stride;
+	int format;               /* libavutil AVPixelFormat */
 };
 
 /* A picture came out for access unit `id`; ok = TB_DEC_OK or TB_DEC_ERROR. */

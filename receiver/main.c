@@ -3,6 +3,7 @@
  * the results store. See usage() and reasm.h. */
 #include "capture.h"
 #include "decode.h"
+#include "png_dump.h"
 #include "psnr.h"
 #include "reasm.h"
 #include "recv_store.h"
@@ -55,6 +56,9 @@ static void usage(FILE *f)
 		"  --max-frames N        frames in flight at most (256)\n"
 		"  --max-buffer-mb MB    payload bytes buffered at most (64)\n"
 		"  --no-decode           skip libavcodec decoding (reference chain rule only)\n"
+		"  --dump-png DIR        write the decoded pictures of --dump-frames as PNG\n"
+		"                        (DIR/frame-sSTREAM-FRAME.png)\n"
+		"  --dump-frames LIST    frame numbers, e.g. 0,30-35,90\n"
 		"  --psnr CLIP           luma PSNR of each decoded frame against the clip the\n"
 		"                        sender replays (frame N = clip frame N mod length;\n"
 		"                        needs the extension; %.0f dB = identical)\n"
@@ -84,6 +88,9 @@ struct app {
 	struct tb_reasm *reasm;
 	struct tb_decoder *dec;
 	struct tb_psnr_ref *psnr;
+	const char *dump_dir;     /* --dump-png */
+	struct tb_frame_set dump_set;
+	uint64_t dumped;
 	struct tb_recv_store *store;
 	struct tb_recv_stats stats;
 	int packets_log, status, quiet;
@@ -155,6 +162,15 @@ static void on_picture(void *ctx, int64_t id, int ok, const struct tb_decoded_pi
 			p->verdict = ok;
 			if (a->psnr && p->rec.has_ext)
 				p->psnr = tb_psnr_frame(a->psnr, p->rec.frame_no, pic);
+			if (a->dump_dir && tb_frame_set_has(&a->dump_set, p->rec.frame_no)) {
+				char path[4096], err[256];
+				snprintf(path, sizeof path, "%s/frame-s%u-%06lld.png", a->dump_dir,
+					 (unsigned)p->rec.stream, (long long)p->rec.frame_no);
+				if (tb_png_write(path, pic, err, sizeof err))
+					tb_warn("--dump-png: %s", err);
+				else
+					a->dumped++;
+			}
 			return;
 		}
 	}
@@ -215,6 +231,12 @@ static int periodic(struct app *a, int64_t now_real)
 	if (mono >= a->next_status_mono) {
 		show_status(a, 0);
 		a->next_status_mono = mono + TB_NS_PER_SEC;
+		/* Commit at least once a second: readers see progress, and a
+		 * killed receiver loses at most a second of rows. */
+		if (a->store && !a->store_failed && tb_recv_store_sync(a->store)) {
+			tb_warn("commit failed; no more rows will be written");
+			a->store_failed = 1;
+		}
 	}
 	tb_reasm_counters(a->reasm, &a->c);
 	if (a->frame_limit > 0 && (long long)a->c.frames >= a->frame_limit)
@@ -334,7 +356,7 @@ int main(int argc, char **argv)
 {
 	tb_set_progname(argv[0]);
 	enum { O_LISTEN = 256, O_PCAP, O_IFACE, O_PORT, O_DB, O_RUN, O_PACKETS, O_BATCH, O_DURATION,
-	       O_FRAMES, O_IDLE, O_HOLD, O_MAXF, O_MAXB, O_NODEC, O_PSNR, O_SSRC, O_PT, O_RCVBUF, O_STATUS, O_QUIET, O_HELP };
+	       O_FRAMES, O_IDLE, O_HOLD, O_MAXF, O_MAXB, O_NODEC, O_PSNR, O_DUMP, O_DUMPF, O_SSRC, O_PT, O_RCVBUF, O_STATUS, O_QUIET, O_HELP };
 	static const struct option opts[] = {
 		{ "listen", 1, 0, O_LISTEN }, { "pcap", 1, 0, O_PCAP }, { "iface", 1, 0, O_IFACE },
 		{ "port", 1, 0, O_PORT }, { "db", 1, 0, O_DB }, { "run-id", 1, 0, O_RUN },
@@ -342,11 +364,13 @@ int main(int argc, char **argv)
 		{ "duration", 1, 0, O_DURATION }, { "frames", 1, 0, O_FRAMES }, { "idle", 1, 0, O_IDLE },
 		{ "hold-ms", 1, 0, O_HOLD }, { "max-frames", 1, 0, O_MAXF },
 		{ "max-buffer-mb", 1, 0, O_MAXB }, { "no-decode", 0, 0, O_NODEC }, { "psnr", 1, 0, O_PSNR },
+		{ "dump-png", 1, 0, O_DUMP }, { "dump-frames", 1, 0, O_DUMPF },
 		{ "ssrc", 1, 0, O_SSRC }, { "pt", 1, 0, O_PT },
 		{ "rcvbuf", 1, 0, O_RCVBUF }, { "status", 0, 0, O_STATUS }, { "quiet", 0, 0, O_QUIET },
 		{ "help", 0, 0, O_HELP }, { 0, 0, 0, 0 },
 	};
-	const char *listen = NULL, *pcap_file = NULL, *iface = NULL, *db = NULL, *psnr_clip = NULL;
+	const char *listen = NULL, *pcap_file = NULL, *iface = NULL, *db = NULL, *psnr_clip = NULL,
+		   *dump_dir = NULL, *dump_frames = NULL;
 	long long port = 0, run_id = 0, batch = 2000, frames = 0, hold_ms = 500, maxf = 256, maxb = 64,
 		  rcvbuf = 8 << 20, ssrc = -1, pt = -1;
 	double duration = 0, idle = 0;
@@ -396,6 +420,8 @@ int main(int argc, char **argv)
 			break;
 		case O_NODEC: decode = 0; break;
 		case O_PSNR: psnr_clip = optarg; break;
+		case O_DUMP: dump_dir = optarg; break;
+		case O_DUMPF: dump_frames = optarg; break;
 		case O_SSRC: {
 			char *end;
 			errno = 0;
@@ -426,12 +452,18 @@ int main(int argc, char **argv)
 		tb_usage_die("give exactly one of --listen, --pcap, --iface (see --help)");
 	if ((run_id || packets) && !db)
 		tb_usage_die("--run-id and --packets need --db");
+	if (!dump_dir != !dump_frames)
+		tb_usage_die("--dump-png and --dump-frames go together");
+	if (dump_dir && !decode)
+		tb_usage_die("--dump-png needs decoding (drop --no-decode)");
 	if (psnr_clip && !decode)
 		tb_usage_die("--psnr needs decoding (drop --no-decode)");
 	if (port && listen)
 		tb_usage_die("--port is for --pcap/--iface; --listen takes [ADDR]:PORT");
 
-	struct app a = { .packets_log = packets, .quiet = quiet, .frame_limit = frames };
+	struct app a = { .packets_log = packets, .quiet = quiet, .frame_limit = frames, .dump_dir = dump_dir };
+	if (dump_frames && tb_frame_set_parse(dump_frames, &a.dump_set))
+		tb_usage_die("--dump-frames: '%s' is not a list like 0,30-35,90", dump_frames);
 	a.status = quiet ? 0 : status >= 0 ? status : isatty(2);
 	char err[512];
 	int fd = listen ? open_socket(listen, (int)rcvbuf) : -1;
@@ -497,12 +529,15 @@ int main(int argc, char **argv)
 		getrusage(RUSAGE_SELF, &ru);
 		double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
 			     ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / 1e6;
+		if (dump_dir)
+			printf("png written %llu\n", (unsigned long long)a.dumped);
 		printf("arrivals datagrams %llu seconds %.3f per_second %.0f cpu_seconds %.3f\n",
 		       (unsigned long long)a.rx, span, span > 0 ? (double)(a.rx - 1) / span : 0.0, cpu);
 	}
 	tb_reasm_free(a.reasm);
 	tb_decoder_free(a.dec);
 	tb_psnr_ref_free(a.psnr);
+	tb_frame_set_free(&a.dump_set);
 	tb_recv_stats_free(&a.stats);
 	return rc || a.store_failed ? 1 : 0;
 }

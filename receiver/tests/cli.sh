@@ -37,6 +37,9 @@ expect 2 "--hold-ms" --listen :5000 --hold-ms 0
 expect 2 "need --db" --pcap x --run-id 3
 expect 2 "unexpected argument" --pcap x extra
 expect 2 "--ssrc" --pcap x --ssrc 0x1ffffffff
+expect 2 "go together" --pcap x --dump-png /tmp
+expect 2 "--dump-frames" --pcap x --dump-png /tmp --dump-frames 5-3
+expect 2 "--dump-frames" --pcap x --dump-png /tmp --dump-frames 1,
 expect 2 "--pt" --pcap x --pt 128
 expect 2 "--psnr needs decoding" --pcap x --psnr 480p30 --no-decode
 expect 1 "--psnr:" --pcap x --psnr "$work/no-such-clip.h264"

@@ -2,7 +2,8 @@
 # tb-send -> tb-recv across a veth pair between two network namespaces.
 #  1. IPv4, no loss: every packet and frame arrives, complete and decodable,
 #     latency consistent with the sender's send times; a live capture (--iface) and an offline one
-#     (tcpdump file, --pcap) of the same stream give the same counts.
+#     (tcpdump file, --pcap) of the same stream give the same counts; PSNR
+#     against the clip is 100 dB (identical), chosen frames dump as PNG.
 #  2. IPv6 (fd00::), no loss, ended by SIGTERM with every row committed;
 #     --frames N ends a run after N frames.
 #  3. Known loss: an nftables rule drops the packets whose RTP sequence
@@ -114,6 +115,19 @@ for f in iface pcap; do
 	eq "$f packets received" "$(val packets received "$work/$f.txt")" "$sent"
 	lt "$f latency p99 ms - socket p99" "$(awk -v a="$(val latency_ms p99 "$work/$f.txt")" -v b="$(val latency_ms p99 "$work/v4.txt")" 'BEGIN { d = a - b; print (d < 0 ? -d : d) }')" 5
 done
+
+# PSNR against the clip (identical without loss) and PNG dumps, from the capture.
+mkdir -p "$work/png"
+"$tb_recv" --pcap "$work/cap.pcap" --port 5600 --psnr 480p30 --dump-png "$work/png" --dump-frames 0,10-12 \
+	>"$work/psnr.txt" 2>&1 || bad "tb-recv --psnr failed: $(cat "$work/psnr.txt")"
+eq "psnr mean (identical)" "$(val psnr_db mean "$work/psnr.txt")" 100.00
+eq "psnr frames" "$(val psnr_db frames "$work/psnr.txt")" "$frames"
+eq "png written" "$(val png written "$work/psnr.txt")" 4
+pngs=0
+for f in "$work"/png/frame-s0-0000{00,10,11,12}.png; do
+	if [ "$(head -c 4 "$f" | od -An -tx1 | tr -d ' ')" = 89504e47 ]; then pngs=$((pngs + 1)); fi
+done
+eq "PNG files" "$pngs" 4
 
 # --- 2. IPv6; ended by SIGTERM (finishes cleanly: flush, commit, summary) --
 run=$(new_run "$db" veth-v6)
