@@ -12,6 +12,10 @@
  * reported relative to 0 (the first packet's own number, counting on past
  * 65535 across wraps). */
 #define EXT_SEQ_BASE 65536
+/* A sender restarted with the same SSRC: frame numbers far back (more than
+ * anything could be waiting for) and sequence numbers far off. */
+#define RESTART_FRAMES 300
+#define RESTART_SEQ 1000
 
 struct pkt {
 	int64_t ext_seq, arrival_ns, send_ns;
@@ -267,8 +271,8 @@ static void end_stream(struct tb_reasm *r)
 		return;
 	try_emit(r, -1);
 	r->expected_done += (uint64_t)(s->max_ext - s->min_ext + 1);
-	s->prev_ssrc = s->ssrc;
-	s->have_prev_ssrc = 1;
+	/* Stragglers of an old SSRC are ignored; a restart keeps the SSRC, so
+	 * there is no old one to ignore then. */
 	s->active = 0;
 }
 
@@ -417,7 +421,10 @@ void tb_reasm_packet(struct tb_reasm *r, const uint8_t *buf, size_t len, int64_t
 			r->c.stale_ssrc++;  /* straggler of the stream before: ignored */
 			return;
 		}
+		uint32_t old = s->ssrc;
 		end_stream(r);
+		s->prev_ssrc = old;
+		s->have_prev_ssrc = 1;
 	}
 	if (!s->active)
 		start_stream(r, &p);
@@ -427,6 +434,14 @@ void tb_reasm_packet(struct tb_reasm *r, const uint8_t *buf, size_t len, int64_t
 	}
 
 	int64_t e = s->max_ext + (int16_t)(uint16_t)(p.seq - (uint16_t)s->max_ext);
+	if (s->ext_mode && s->emitted_any &&
+	    s->max_fno + (int32_t)(p.ext.frame_no - (uint32_t)s->max_fno) < s->last_fno - RESTART_FRAMES &&
+	    (e > s->max_ext + RESTART_SEQ || e < s->max_ext - RESTART_SEQ)) {
+		r->c.restarts++;
+		end_stream(r);
+		start_stream(r, &p);
+		e = s->max_ext;
+	}
 	int known = e >= s->min_ext && e <= s->max_ext;
 	if (known && seen_get(s, e)) {
 		r->c.duplicates++;

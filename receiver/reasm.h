@@ -17,7 +17,9 @@
  * came, or when the bounds on frames/bytes in flight force it out. A
  * packet for an already finished frame is "late" and not added to it.
  * A new SSRC ends the current stream (all its frames are finished) and
- * starts a new one, numbered by `stream`.
+ * starts a new one, numbered by `stream`. So does a sender restarting with
+ * the same SSRC (with the extension: a frame number more than 300 frames
+ * back together with a sequence number more than 1000 away).
  *
  * Decodability (the reference chain rule): a frame is decodable when it is
  * complete and either an IDR frame or every reference frame since the last
@@ -65,7 +67,8 @@ struct tb_recv_counters {
 	uint64_t malformed_by[TB_MAL_COUNT];
 	uint64_t frames, frames_complete, frames_decodable, frames_forced;
 	uint64_t frames_untracked;   /* frame-number gaps too large to emit row by row */
-	uint64_t streams;            /* SSRCs seen (1 + changes) */
+	uint64_t streams;            /* streams seen (1 + SSRC changes + restarts) */
+	uint64_t restarts;           /* sender restarts within one SSRC */
 };
 
 #define TB_SEQ_UNKNOWN INT64_MIN

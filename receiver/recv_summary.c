@@ -63,12 +63,12 @@ void tb_recv_print_summary(FILE *out, const struct tb_recv_counters *c, struct t
 		(unsigned long long)c->frames, (unsigned long long)c->frames_complete,
 		(unsigned long long)s->frames_decodable, (unsigned long long)c->frames_decodable,
 		(unsigned long long)c->frames_forced, (unsigned long long)c->frames_untracked);
-	fprintf(out, "packets expected %llu received %llu lost %llu loss_pct %.3f duplicate %llu reordered %llu late %llu malformed %llu streams %llu stale_ssrc %llu rtcp %llu filtered %llu datagrams %llu\n",
+	fprintf(out, "packets expected %llu received %llu lost %llu loss_pct %.3f duplicate %llu reordered %llu late %llu malformed %llu streams %llu restarts %llu stale_ssrc %llu rtcp %llu filtered %llu datagrams %llu\n",
 		(unsigned long long)c->expected, (unsigned long long)c->received,
 		(unsigned long long)lost, pct(lost, c->expected), (unsigned long long)c->duplicates,
 		(unsigned long long)c->reordered, (unsigned long long)c->late,
 		(unsigned long long)c->malformed, (unsigned long long)c->streams,
-		(unsigned long long)c->stale_ssrc, (unsigned long long)c->rtcp,
+		(unsigned long long)c->restarts, (unsigned long long)c->stale_ssrc, (unsigned long long)c->rtcp,
 		(unsigned long long)c->filtered, (unsigned long long)c->datagrams);
 	if (c->malformed) {
 		fprintf(out, "malformed");

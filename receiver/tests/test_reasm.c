@@ -250,9 +250,14 @@ static void test_wrap(void)
 /* An SSRC change: a new sender (new SSRC, sequence, frame numbers from 0). */
 static void test_ssrc_change(void)
 {
-	struct sim_stream a, b;
+	struct sim_stream a, b, c2;
 	CHECK(sim_packetize(&clip, 45, 111, 1000, 1, 0, &a) == 0);
 	CHECK(sim_packetize(&clip, 40, 222, 50000, 1, 0, &b) == 0);
+	/* The same sender restarted (same SSRC, frames from 0 again) after
+	 * having sent frames 400..429. */
+	struct sim_stream b2;
+	CHECK(sim_packetize(&clip, 30, 222, 2000, 1, 400, &b2) == 0);
+	CHECK(sim_packetize(&clip, 30, 222, 7000, 1, 0, &c2) == 0);
 	struct sim_sink k = { 0 };
 	struct tb_reasm *r = tb_reasm_new(NULL, sim_sink_frame, NULL, &k);
 	int64_t t = T0;
@@ -263,6 +268,23 @@ static void test_ssrc_change(void)
 		if (i == 3)  /* a straggler from the old sender */
 			tb_reasm_packet(r, a.pkts[a.n - 1].data, a.pkts[a.n - 1].len, t);
 	}
+	struct tb_reasm *r2 = tb_reasm_new(NULL, NULL, NULL, NULL);
+	for (size_t i = 0; i < b2.n; i++, t += 1000000)
+		tb_reasm_packet(r2, b2.pkts[i].data, b2.pkts[i].len, t);
+	for (size_t i = 0; i < c2.n; i++, t += 1000000)
+		tb_reasm_packet(r2, c2.pkts[i].data, c2.pkts[i].len, t);
+	tb_reasm_flush(r2);
+	struct tb_recv_counters c2c;
+	tb_reasm_counters(r2, &c2c);
+	tb_reasm_free(r2);
+	CHECK_EQ_I64(c2c.restarts, 1);
+	CHECK_EQ_I64(c2c.streams, 2);
+	CHECK_EQ_I64(c2c.frames, 60);
+	CHECK_EQ_I64(c2c.frames_complete, 60);
+	CHECK_EQ_I64(c2c.late + c2c.malformed + c2c.duplicates, 0);
+	CHECK_EQ_I64(c2c.expected, b2.n + c2.n);
+	sim_free(&b2);
+	sim_free(&c2);
 	tb_reasm_flush(r);
 	struct tb_recv_counters c;
 	tb_reasm_counters(r, &c);
