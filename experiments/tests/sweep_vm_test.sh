@@ -41,7 +41,7 @@ kept=$(q "SELECT count(*) FROM runs WHERE status='done'")
 expect "the finished run was kept" "$([ "$kept" -ge 1 ] && echo yes)" yes
 expect "no QEMU left behind" "$(pgrep -c -f "qemu-system.*$work" || true)" 0
 
-"$root/testbed" sweep "$sweep" --db "$db" | tee "$dir/second"
+"$root/testbed" sweep "$sweep" --db "$db" 2>&1 | tee "$dir/second"
 expect "the second call resumed" "$(grep -c "$kept of 4 runs already" "$dir/second")" 1
 expect "no point ran twice" "$(q "SELECT count(*) FROM (SELECT point_key FROM runs GROUP BY point_key HAVING count(*) > 1)")" 0
 
