@@ -6,12 +6,8 @@ root=${1:?usage: cli_test.sh REPO_ROOT}
 tb=$root/testbed
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-passed=0 failed=0
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $what" >&2; fi
-}
+# shellcheck source=tests/check.sh
+source "$root/tests/check.sh"
 
 "$tb" help >"$out/help" 2>"$out/help.err"
 check "help exits 0" true
@@ -44,5 +40,4 @@ check "bad setup option named" grep -q -- "--bogus-option" "$out/opt.err"
 check "bad setup option: usage on stderr" grep -q '^usage:' "$out/opt.err"
 check "bad test option exits 2" test "$rc3" -eq 2
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tb_summary

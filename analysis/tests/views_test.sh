@@ -11,11 +11,8 @@ tbdb=${TB_BUILD:-$root/build}/lib/tb-db
 "$tbdb" init "$db"
 sqlite3 "$db" <"$here/fixture.sql"
 q() { "$tbdb" query "$db" "$1" --views "$root/analysis/views.sql"; }
-passed=0 failed=0
-expect() { # expect DESCRIPTION ACTUAL WANTED
-	if [ "$2" = "$3" ]; then passed=$((passed + 1)); else
-		failed=$((failed + 1)); printf 'FAIL: %s: got [%s], want [%s]\n' "$1" "$2" "$3" >&2; fi
-}
+# shellcheck source=tests/check.sh
+source "$root/tests/check.sh"
 t() { printf '%s' "$*" | tr ' ' '\t'; }
 
 # Attribution: run 1: 50 sent, 48 received, 2 in the ring; run 3: 4 in the
@@ -54,5 +51,4 @@ set -e
 expect "missing database fails" "$rc1" 1
 expect "bad format exits 2" "$rc2" 2
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tb_summary

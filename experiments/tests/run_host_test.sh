@@ -9,11 +9,8 @@ trap 'rm -rf "$dir"' EXIT
 db=$dir/host.db
 tbdb=${TB_BUILD:-$root/build}/lib/tb-db
 q() { "$tbdb" query "$db" "$1" --views "$root/analysis/views.sql"; }
-passed=0 failed=0
-expect() { # expect DESCRIPTION ACTUAL WANTED
-	if [ "$2" = "$3" ]; then passed=$((passed + 1)); else
-		failed=$((failed + 1)); printf 'FAIL: %s: got [%s], want [%s]\n' "$1" "$2" "$3" >&2; fi
-}
+# shellcheck source=tests/check.sh
+source "$root/tests/check.sh"
 
 TB_RUN_PREFIX=tbt- "$root/testbed" run --host --ring 25 --qdisc "pfifo limit 1000" --duration 4 \
 	--clip 480p30 --db "$db"
@@ -33,5 +30,4 @@ expect "sum of places" "$(q "SELECT sent = received + socket + ring + qdisc + wa
 expect "no namespace left" "$(ip netns list | grep -c '^tbt-' || true)" 0
 printf 'host run: %s\n' "$(q "SELECT 'sent ' || sent || ' received ' || received || ' ring ' || ring || ' qdisc ' || qdisc FROM run_attribution")"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tb_summary

@@ -25,11 +25,8 @@ INSERT INTO frames_recv(run_id, stream, frame_no, pkts_expected, pkts_received, 
 SELECT id, 0, i, 1, i >= json_extract(knobs_json, '$.lost'), i >= json_extract(knobs_json, '$.lost'),
   i >= json_extract(knobs_json, '$.lost'), CAST(json_extract(knobs_json, '$.ms') * 1e6 AS INTEGER) FROM runs, n;
 SQL
-passed=0 failed=0
-expect() { # expect DESCRIPTION ACTUAL WANTED
-	if [ "$2" = "$3" ]; then passed=$((passed + 1)); else
-		failed=$((failed + 1)); printf 'FAIL: %s: got [%s], want [%s]\n' "$1" "$2" "$3" >&2; fi
-}
+# shellcheck source=tests/check.sh
+source "$root/tests/check.sh"
 
 out=$(bash "$root/experiments/size-queue.sh" --from-db "$db" --campaign sq)
 printf '%s\n' "$out"
@@ -50,5 +47,4 @@ expect "bad bitrate named" "$(grep -c "'fast' is not a rate" "$dir/e2")" 1
 expect "unknown profile stops before booting" "$rc3" 1
 expect "unknown profile named" "$(grep -c "unknown netem profile 'atlantis'" "$dir/e3")" 1
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tb_summary

@@ -5,12 +5,8 @@ set -euo pipefail
 root=${1:?usage: sweep_cli_test.sh REPO_ROOT}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-passed=0 failed=0
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $what" >&2; fi
-}
+# shellcheck source=tests/check.sh
+source "$root/tests/check.sh"
 run_rc() { # run_rc OUTFILE CMD...: run, capture stdout+stderr, print the status
 	local f=$1
 	shift
@@ -52,5 +48,4 @@ check "dry run succeeds" test "$rc" -eq 0
 check "dry run lists 4 runs" test "$(grep -c '^stock\|^nodrop-v2' "$dir/out")" -eq 4
 check "dry run reports what is to do" grep -q "0 of 4 runs already in" "$dir/out"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tb_summary

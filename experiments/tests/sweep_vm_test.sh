@@ -14,11 +14,8 @@ trap 'rm -rf "$dir"' EXIT
 db=$dir/ci.db
 tbdb=${TB_BUILD:-$root/build}/lib/tb-db
 q() { "$tbdb" query "$db" "$1" --views "$root/analysis/views.sql"; }
-passed=0 failed=0
-expect() { # expect DESCRIPTION ACTUAL WANTED
-	if [ "$2" = "$3" ]; then passed=$((passed + 1)); else
-		failed=$((failed + 1)); printf 'FAIL: %s: got [%s], want [%s]\n' "$1" "$2" "$3" >&2; fi
-}
+# shellcheck source=tests/check.sh
+source "$root/tests/check.sh"
 
 sweep=$root/experiments/sweeps/ci-quick.sweep
 work=${TB_CACHE:-$HOME/.cache/tun-nodrop-testbed}/sweeps/ci-quick
@@ -64,5 +61,4 @@ expect "a third call: nothing to do" "$(grep -c '4 of 4 runs already' "$dir/agai
 expect "and boots nothing" "$(grep -c 'booting' "$dir/again" || true)" 0
 expect "still four runs" "$(q "SELECT count(*) FROM runs")" 4
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tb_summary

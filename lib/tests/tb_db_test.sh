@@ -5,11 +5,8 @@ set -euo pipefail
 db=${1:?usage: tb_db_test.sh PATH/TO/tb-db}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-passed=0 failed=0
-expect() { # expect DESCRIPTION ACTUAL WANTED
-	if [ "$2" = "$3" ]; then passed=$((passed + 1)); else
-		failed=$((failed + 1)); printf 'FAIL: %s: got [%s], want [%s]\n' "$1" "$2" "$3" >&2; fi
-}
+# shellcheck source=tests/check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../tests/check.sh"
 
 "$db" init "$dir/c.db"
 expect "init creates a store" "$("$db" query "$dir/c.db" "SELECT count(*) FROM runs")" 0
@@ -53,5 +50,4 @@ expect "query is read-only" "$rc" 1
 set -e
 expect "failed import left runs alone" "$("$db" query "$dir/c.db" "SELECT count(*) FROM runs")" 3
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tb_summary

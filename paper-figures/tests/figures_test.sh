@@ -15,11 +15,8 @@ for k in stock nodrop-v2; do
 	sqlite3 "$dir/fig.db" "INSERT INTO frame_images(run_id, frame_no, png) SELECT min(id), 45, readfile('$dir/$k.png')
 		FROM runs WHERE kernel_variant = '$k' AND kind = 'video' AND ring = 25"
 done
-passed=0 failed=0
-expect() { # expect DESCRIPTION ACTUAL WANTED
-	if [ "$2" = "$3" ]; then passed=$((passed + 1)); else
-		failed=$((failed + 1)); printf 'FAIL: %s: got [%s], want [%s]\n' "$1" "$2" "$3" >&2; fi
-}
+# shellcheck source=tests/check.sh
+source "$root/tests/check.sh"
 
 bash "$root/paper-figures/figures.sh" "$dir/fig.db" --out "$dir/out" >"$dir/log" 2>&1 || { cat "$dir/log"; exit 1; }
 for f in fig1-video-loss fig2-tcp-vs-ring fig3-tcp-vs-rtt fig4-latency-cdf fig5-patch-cost fig6-frame-strip; do
@@ -50,5 +47,4 @@ set -e
 expect "missing database fails" "$rc1" 1
 expect "bad option exits 2" "$rc2" 2
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tb_summary

@@ -1,0 +1,33 @@
+# shellcheck shell=bash
+# Sourced by the project's shell tests: assertions that count, and the
+# closing "N passed, M failed" line ctest's output ends with.
+
+tb_passed=0 tb_failed=0
+
+# expect DESCRIPTION ACTUAL WANTED: the two strings are equal.
+expect() {
+	if [ "$2" = "$3" ]; then
+		tb_passed=$((tb_passed + 1))
+	else
+		tb_failed=$((tb_failed + 1))
+		printf 'FAIL: %s: got [%s], want [%s]\n' "$1" "$2" "$3" >&2
+	fi
+}
+
+# check DESCRIPTION COMMAND...: the command succeeds.
+check() {
+	local what=$1
+	shift
+	if "$@"; then
+		tb_passed=$((tb_passed + 1))
+	else
+		tb_failed=$((tb_failed + 1))
+		printf 'FAIL: %s\n' "$what" >&2
+	fi
+}
+
+# tb_summary: the closing line; fails when any assertion failed.
+tb_summary() {
+	echo "$tb_passed passed, $tb_failed failed"
+	[ "$tb_failed" -eq 0 ]
+}
