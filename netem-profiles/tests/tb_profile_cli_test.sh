@@ -6,12 +6,8 @@ bin=${1:?usage: tb_profile_cli_test.sh TB_PROFILE PROFILES_DIR}
 dir=${2:?usage: tb_profile_cli_test.sh TB_PROFILE PROFILES_DIR}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $what" >&2; fi
-}
+# shellcheck source=tests/check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../tests/check.sh"
 run() { # run NAME ARGS...: stdout, stderr and status into $tmp/NAME.*
 	local name=$1 rc=0
 	shift
@@ -71,5 +67,4 @@ check "list still shows the good one" grep -q '^lan ' "$tmp/listbroken.out"
 run missing show "$tmp/p/nope.profile"
 check "missing file exits 1" rc_is missing 1
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tb_summary

@@ -23,12 +23,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0 failed=0
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@" >/dev/null; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $what" >&2; fi
-}
+# shellcheck source=tests/check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../tests/check.sh"
 scn() { # scn NAME ARGS...: run topology.sh, keep stdout/stderr/status in $out/NAME.*
 	local name=$1 rc=0
 	shift
@@ -285,5 +281,4 @@ check "down twice exits 0" rc_is down2 0
 scn status2 status --prefix "$prefix" --dir "$dir"
 check "status after down exits 1" rc_is status2 1
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tb_summary

@@ -31,12 +31,8 @@ prefix=tbvm-
 dir=$(mktemp -d)
 cp -a "${TB_SCN_TEST_PKI:?}/pki" "$dir/" # -a: keeps the validity stamp fresh
 trap 'bash "$topo" down --prefix "$prefix" --dir "$dir" >/dev/null 2>&1 || true' EXIT
-passed=0 failed=0
-check() {
-	local what=$1
-	shift
-	if "$@" >/dev/null; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $what" >&2; fi
-}
+# shellcheck source=tests/check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../tests/check.sh"
 echo "guest kernel $(uname -r)"
 profile=$root/netem-profiles/lte-uplink.profile
 
@@ -106,5 +102,4 @@ check "sent = received + counted drops + unexplained ($sent = $received + $expla
 
 bash "$topo" down --prefix "$prefix" --dir "$dir"
 check "down: no namespace left" bash -c "! ip netns list | grep -q '^$prefix'"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tb_summary

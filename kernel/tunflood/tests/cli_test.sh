@@ -7,12 +7,8 @@ tool=${1:?usage: cli_test.sh TB_TUNFLOOD TB_TUNFLOOD_STORE}
 store=${2:?usage: cli_test.sh TB_TUNFLOOD TB_TUNFLOOD_STORE}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-passed=0 failed=0
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $what" >&2; fi
-}
+# shellcheck source=tests/check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../../tests/check.sh"
 # rejects NEEDLE ARGS...: exit 2, nothing on stdout, NEEDLE on stderr.
 rejects() {
 	local needle=$1 rc=0
@@ -99,5 +95,4 @@ rc=0
 "$store" frobnicate 2>/dev/null || rc=$?
 check "unknown store command exits 2" test "$rc" -eq 2
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tb_summary

@@ -8,12 +8,8 @@ store=${2:?usage: host_flood_test.sh TB_TUNFLOOD TB_TUNFLOOD_STORE}
 [ "$(id -u)" -eq 0 ] || { echo "host_flood_test: needs root (TUN, network namespaces)" >&2; exit 1; }
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-passed=0 failed=0
-check() { # check DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $what" >&2; fi
-}
+# shellcheck source=tests/check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../../tests/check.sh"
 get() { sqlite3 :memory: "SELECT json_extract(readfile('$1'), '\$.$2')"; }
 flood() { # flood NAME ARGS...: run in a new network namespace
 	local name=$1
@@ -106,5 +102,4 @@ rm -f "$dir/iff.out"
 "$store" add --db "$dir/s.db" --campaign host --variant stock --accel host "$dir"/*.json >/dev/null
 check "the stock expectations hold for these floods" "$store" check --db "$dir/s.db" --campaign host
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tb_summary
