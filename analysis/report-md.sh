@@ -47,8 +47,8 @@ pm() { printf "printf('%%.%df', %s) || CASE WHEN %s IS NULL THEN '' ELSE printf(
 		|| ' vCPUs in the guest; accel ' || accel FROM runs WHERE status = 'done' LIMIT 1"
 	val "SELECT '- kernel ' || kernel_variant || ': ' || kernel_release || ', patch sha256 ' || coalesce(nullif(patch_hash, ''), '-')
 		|| ', ' || count(*) || ' runs' FROM runs WHERE status = 'done' GROUP BY kernel_variant ORDER BY kernel_variant"
-	val "SELECT '- VPN: OpenVPN ' || json_extract(env_json, '$.openvpn') || ', ' || json_extract(env_json, '$.vpn_cipher')
-		|| ', ' || json_extract(env_json, '$.vpn_tls') || ', tun MTU ' || json_extract(env_json, '$.vpn_tun_mtu')
+	val "SELECT '- VPN: OpenVPN ' || json_extract(env_json, '$.openvpn') || ', ' || json_extract(knobs_json, '$.vpn_cipher')
+		|| ', ' || json_extract(knobs_json, '$.vpn_tls') || ', tun MTU ' || json_extract(knobs_json, '$.vpn_tun_mtu')
 		|| '; TCP: iperf3 ' || json_extract(env_json, '$.iperf3') FROM runs WHERE status = 'done' LIMIT 1"
 	val "SELECT '- video: clip ' || group_concat(DISTINCT clip) || ' (datasets/clips.conf), frames sent back to back per frame'
 		FROM runs WHERE status = 'done' AND clip IS NOT NULL"

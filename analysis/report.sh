@@ -65,7 +65,7 @@ sql list "SELECT '  ' || count(*) || ' runs in ' || count(DISTINCT campaign) || 
 	|| group_concat(DISTINCT accel) || '; kernels: ' || group_concat(DISTINCT kernel_variant || ' ' || kernel_release)
 	FROM runs WHERE status = 'done' AND $where"
 sql list "SELECT '  CPU: ' || json_extract(env_json, '$.cpu_model') || ', ' || json_extract(env_json, '$.cpus')
-	|| ' CPUs; OpenVPN ' || json_extract(env_json, '$.openvpn') || ' (' || json_extract(env_json, '$.vpn_cipher')
+	|| ' CPUs; OpenVPN ' || json_extract(env_json, '$.openvpn') || ' (' || json_extract(knobs_json, '$.vpn_cipher')
 	|| '), iperf3 ' || json_extract(env_json, '$.iperf3') FROM runs WHERE status = 'done' AND $where LIMIT 1"
 
 if [ "$runs" -eq 1 ]; then

@@ -19,13 +19,13 @@ export TB_RUN_SCN_DIR=$out/scenario TB_RUN_PREFIX=tbr-
 sysctl -qw net.core.rmem_max=8388608 net.core.wmem_max=8388608
 n=$(wc -l <"$points")
 i=0 failed=0
-start=$(date +%s)
+start=$EPOCHSECONDS
 
 fmt_eta() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
 
 while IFS=$'\t' read -r index kernel ring qdisc profile traffic clip sndbuf pace rep duration seed key; do
 	i=$((i + 1))
-	elapsed=$(($(date +%s) - start))
+	elapsed=$((EPOCHSECONDS - start))
 	eta='?'
 	[ "$i" -gt 1 ] && eta=$(fmt_eta $((elapsed * (n - i + 1) / (i - 1))))
 	printf 'run %d/%d  kernel=%s ring=%s qdisc=%s profile=%s traffic=%s rep=%s  (elapsed %s, ETA %s)\n' \
@@ -36,8 +36,8 @@ while IFS=$'\t' read -r index kernel ring qdisc profile traffic clip sndbuf pace
 		--qdisc "$qdisc" --profile "$profile" --traffic "$traffic" --clip "$clip" \
 		--sndbuf "$sndbuf" --pace "$pace" --rep "$rep" --duration "$duration" --seed "$seed" \
 		--key "$key" --reuse-topology; then
-		# Fold the WAL into the file, then publish it atomically.
-		sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+		# Fold a WAL left behind into the file, then publish it atomically.
+		if [ -s "$db-wal" ]; then sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null; fi
 		cp "$db" "$out/runs/.$index.db.tmp"
 		mv "$out/runs/.$index.db.tmp" "$out/runs/$index.db"
 	else

@@ -65,14 +65,30 @@ tbdb=$bin/lib/tb-db
 cpu_limit=${TB_CPU_LIMIT:-90}
 video_port=5004 tcp_port=5201
 
-work=$(mktemp -d /tmp/tb-run-XXXXXX)
+# Every program started in the TCG guest costs about half a second (loading
+# it over 9p): this script uses shell builtins where it can, and caches what
+# does not change within a boot.
+now_ns() { local t=$EPOCHREALTIME; printf '%s000' "${t/./}"; }
+json_str() { local v=${1//\\/\\\\}; printf '"%s"' "${v//\"/\\\"}"; }
+
+work=/tmp/tb-run-$$-$RANDOM
+mkdir -p "$work"
+: >"$work/recv.txt"
+: >"$work/samples.txt"
 TB_SCN_PREFIX=${TB_RUN_PREFIX:-tbr-}
 TB_SCN_DIR=${TB_RUN_SCN_DIR:-/tmp/tb-scenario}
 TB_SCN_PROFILE=$profile TB_SCN_RING=$ring TB_SCN_QDISC=$qdisc
 tb_scn_init
-robot=$(_tb_scn_ns robot) operator=$(_tb_scn_ns operator)
+robot=${TB_SCN_PREFIX}robot operator=${TB_SCN_PREFIX}operator
 
-kv() { sed -n "s/^$1=//p" "$TB_SCN_STATE/knobs.env" 2>/dev/null | head -n1; }
+# The knobs the topology read back from the kernel (knobs.env), by name.
+declare -A knob=()
+load_knobs() {
+	local k v
+	knob=()
+	[ -f "$TB_SCN_STATE/knobs.env" ] || return 1
+	while IFS='=' read -r k v; do knob[$k]=$v; done <"$TB_SCN_STATE/knobs.env"
+}
 bg_pids=()
 finished=0
 cleanup() {
@@ -86,62 +102,66 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [ "$reuse" -eq 1 ] && [ "$(kv profile)" = "$profile" ] && tb_scn_status >/dev/null 2>&1; then
+if [ "$reuse" -eq 1 ] && load_knobs && [ "${knob[profile]:-}" = "$profile" ] && tb_scn_status >/dev/null 2>&1; then
 	TB_SCN_QDISC_REQ=$qdisc tb_scn_set_tun "$ring" "$qdisc"
 	tb_log "topology '$TB_SCN_PREFIX' reused: profile $profile, ring $ring, qdisc '$qdisc'"
 else
 	tb_scn_down >/dev/null 2>&1 || true
 	tb_scn_up
 fi
+load_knobs || tb_die "the topology wrote no knobs.env"
 
 # --- the runs row: every knob and the environment ---------------------------
-# The variant's patches, hashed (stock: no patch, the hash of nothing).
-patch_hash=''
-if [ -d "$TB_ROOT/kernel/patches/$kernel" ]; then
-	patch_hash=$(find "$TB_ROOT/kernel/patches/$kernel" -name '*.patch' -print0 | sort -z |
-		xargs -0 -r cat | sha256sum | cut -c1-16)
+read -r release </proc/sys/kernel/osrelease
+# Facts that do not change within a boot, computed once per kernel.
+env_file=$TB_SCN_DIR/env-$kernel.json
+if [ ! -s "$env_file" ]; then
+	# The variant's patches, hashed (stock: no patch, the hash of nothing).
+	patch_hash=''
+	if [ -d "$TB_ROOT/kernel/patches/$kernel" ]; then
+		patch_hash=$(find "$TB_ROOT/kernel/patches/$kernel" -name '*.patch' -print0 | sort -z |
+			xargs -0 -r cat | sha256sum | cut -c1-16)
+	fi
+	image_key=''
+	if [ -n "${TB_VM_OUT:-}" ]; then image_key=$(sed -n 's/^image_key=//p' "$TB_VM_OUT/vm.env"); fi
+	jq -cn --arg release "$release" --arg variant "$kernel" --arg accel "${TB_ACCEL:-none}" \
+		--arg image_key "$image_key" --arg patch_hash "$patch_hash" \
+		--arg openvpn "$(openvpn --version | awk 'NR == 1 { print $2 }')" \
+		--arg iperf3 "$(iperf3 --version 2>&1 | awk 'NR == 1 { print $2 }')" \
+		--arg cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)" \
+		--arg ncpu "$(nproc)" --arg git "${TB_GIT_REV:-unknown}" \
+		'{kernel_release: $release, kernel_variant: $variant, accel: $accel, image_key: $image_key,
+		  patch_hash: $patch_hash, openvpn: $openvpn, iperf3: $iperf3, cpu_model: $cpu,
+		  cpus: ($ncpu | tonumber), git_rev: $git}' >"$env_file"
 fi
-profile_json=$("$bin/netem-profiles/tb-profile" show --json "$(tb_scn_profile_path "$profile")")
-bottleneck=$(jq -r '.bottleneck // "link"' <<<"$profile_json")
-image_key=''
-if [ -n "${TB_VM_OUT:-}" ]; then image_key=$(sed -n 's/^image_key=//p' "$TB_VM_OUT/vm.env"); fi
-env_json=$(jq -cn \
-	--arg release "$(uname -r)" --arg variant "$kernel" --arg accel "${TB_ACCEL:-none}" \
-	--arg image_key "$image_key" \
-	--arg patch_hash "$patch_hash" \
-	--arg openvpn "$(openvpn --version | awk 'NR == 1 { print $2 }')" \
-	--arg iperf3 "$(iperf3 --version 2>&1 | awk 'NR == 1 { print $2 }')" \
-	--arg cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)" \
-	--arg ncpu "$(nproc)" --arg git "${TB_GIT_REV:-unknown}" \
-	--arg cipher "$(kv vpn_cipher)" --arg tls "$(kv vpn_tls)" --arg mtu "$(kv vpn_tun_mtu)" \
-	'{kernel_release: $release, kernel_variant: $variant, accel: $accel, image_key: $image_key,
-	  patch_hash: $patch_hash, openvpn: $openvpn, iperf3: $iperf3, cpu_model: $cpu,
-	  cpus: ($ncpu | tonumber), git_rev: $git, vpn_cipher: $cipher, vpn_tls: $tls,
-	  vpn_tun_mtu: $mtu}')
-knobs_json=$(jq -cn --arg ring "$ring" --arg qdisc "$qdisc" --arg profile "$profile" \
-	--arg traffic "$traffic" --arg clip "$clip" --arg sndbuf "$sndbuf" --arg pace "$pace" \
-	--arg duration "$duration" --arg seed "$seed" --argjson profile_values "$profile_json" \
-	--arg qdisc_applied "$(kv qdisc_spec)" \
-	'{ring: ($ring | tonumber), qdisc: $qdisc, qdisc_applied: $qdisc_applied, profile: $profile,
-	  profile_values: $profile_values, traffic: $traffic, clip: $clip, sndbuf: $sndbuf,
-	  pace: ($pace | tonumber), duration_s: ($duration | tonumber), seed: ($seed | tonumber)}')
+env_json=$(<"$env_file")
+[[ $env_json =~ \"patch_hash\":\"([0-9a-f]*)\" ]] && patch_hash=${BASH_REMATCH[1]}
+profile_file=$TB_SCN_DIR/profile-$profile.json
+[ -s "$profile_file" ] || "$bin/netem-profiles/tb-profile" show --json "$(tb_scn_profile_path "$profile")" >"$profile_file"
+profile_json=$(<"$profile_file")
+bottleneck='link'
+[[ $profile_json =~ \"bottleneck\":\"([a-z]+)\" ]] && bottleneck=${BASH_REMATCH[1]}
 sndbuf_bytes=0
 case "$sndbuf" in default) ;; *k | *K) sndbuf_bytes=$((${sndbuf%?} * 1024)) ;; *M) sndbuf_bytes=$((${sndbuf%?} * 1048576)) ;; *) sndbuf_bytes=$sndbuf ;; esac
+knobs_json=$(printf '{"ring":%d,"qdisc":%s,"qdisc_applied":%s,"profile":%s,"profile_values":%s,"traffic":%s,"clip":%s,"sndbuf":%s,"pace":%s,"duration_s":%d,"seed":%d,"vpn_cipher":%s,"vpn_tls":%s,"vpn_tun_mtu":%s}' \
+	"$ring" "$(json_str "$qdisc")" "$(json_str "${knob[qdisc_spec]:-}")" "$(json_str "$profile")" "$profile_json" \
+	"$(json_str "$traffic")" "$(json_str "$clip")" "$(json_str "$sndbuf")" "$pace" "$duration" "$seed" \
+	"$(json_str "${knob[vpn_cipher]:-}")" "$(json_str "${knob[vpn_tls]:-}")" "$(json_str "${knob[vpn_tun_mtu]:-}")")
 
 run_id=$("$tbdb" run-new "$db" campaign="${TB_CAMPAIGN:-adhoc}" point_key="$key" kind="$traffic" \
-	kernel_variant="$kernel" kernel_release="$(uname -r)" patch_hash="$patch_hash" \
-	accel="${TB_ACCEL:-none}" ring="$(kv ring)" qdisc="$(kv qdisc)" qdisc_limit="$(kv qdisc_limit)" \
-	qdisc_params="$(kv qdisc_spec)" sndbuf="$sndbuf_bytes" profile="$profile" traffic="$traffic" \
+	kernel_variant="$kernel" kernel_release="$release" patch_hash="${patch_hash:-}" \
+	accel="${TB_ACCEL:-none}" ring="${knob[ring]:-}" qdisc="${knob[qdisc]:-}" qdisc_limit="${knob[qdisc_limit]:-}" \
+	qdisc_params="${knob[qdisc_spec]:-}" sndbuf="$sndbuf_bytes" profile="$profile" traffic="$traffic" \
 	clip="$([ "$traffic" = tcp ] || echo "$clip")" seed="$seed" repetition="$rep" \
 	git_rev="${TB_GIT_REV:-unknown}" knobs_json="$knobs_json" env_json="$env_json" \
-	started_ns="$(date +%s%N)" status=running)
+	started_ns="$(now_ns)" status=running)
 
 # --- traffic ------------------------------------------------------------------
 dst=$TB_SCN_OPERATOR_TUN_ADDR
 wait_listening() { # wait_listening NS PROTO PORT
-	local _
-	for _ in $(seq 50); do
-		ip netns exec "$1" ss -Hln "--$2" "sport = :$3" | grep -q . && return 0
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ -n "$(ip netns exec "$1" ss -Hln "--$2" "sport = :$3")" ] && return 0
 		sleep 0.1
 	done
 	tb_die "nothing listens on $2 port $3 in $1"
@@ -210,56 +230,66 @@ fi
 sampler_stop
 tb_counters_snapshot after
 
-# --- store counters, samples, TCP results -----------------------------------------
-# counters: "place.name=value" -> place, name, before, after
-LC_ALL=C join -t= "$work/before.kv" "$work/after.kv" |
-	awk -F= '$2 ~ /^-?[0-9]+$/ && $3 ~ /^-?[0-9]+$/ {
-		place = $1; sub(/\..*/, "", place); name = substr($1, length(place) + 2)
-		print place, name, $2, $3 }' |
-	"$tbdb" rows "$db" "$run_id" counters place,name,before,after 2>/dev/null
-"$tbdb" rows "$db" "$run_id" samples t_ns,name,value,unit <"$work/samples.txt" 2>/dev/null
-for png in "$work"/png/frame-s*-*.png; do
-	[ -f "$png" ] || continue
-	f=${png##*/frame-s}
-	stream=${f%%-*} frame=${f#*-}
-	frame=$((10#${frame%.png}))
-	sqlite3 "$db" "INSERT INTO frame_images(run_id, stream, frame_no, png)
-		VALUES($run_id, $((10#$stream)), $frame, readfile('$png'))"
-done
-# The receiver's own totals (unique packets, including those that arrived
-# after their frame was closed), from its summary line.
-if [ "$traffic" != tcp ]; then
-	awk '$1 == "packets" { for (i = 2; i < NF; i += 2) print "receiver", $i, 0, $(i + 1) }' "$work/recv.txt" |
-		grep -E ' (expected|received|lost|duplicate|reordered|late|malformed) ' |
-		"$tbdb" rows "$db" "$run_id" counters place,name,before,after 2>/dev/null
-fi
-if [ "$traffic" != video ]; then
-	jq -r '.intervals[] | [.sum.start, .sum.end, .sum.bytes, .sum.bits_per_second,
-		(.sum.retransmits // 0), (.streams[0].snd_cwnd // 0), (.streams[0].rtt // 0)] | @tsv' \
-		"$work/iperf.json" |
-		"$tbdb" rows "$db" "$run_id" tcp_intervals start_s,end_s,bytes,bits_per_second,retransmits,snd_cwnd_bytes,rtt_us 2>/dev/null
-	jq -r '[.end.sum_sent.seconds, .end.sum_sent.bytes, .end.sum_received.bytes,
-		.end.sum_sent.bits_per_second, .end.sum_received.bits_per_second,
-		(.end.sum_sent.retransmits // 0), (.end.streams[0].sender.mean_rtt // 0),
-		(.end.streams[0].sender.max_snd_cwnd // 0)] | @tsv' "$work/iperf.json" |
-		"$tbdb" rows "$db" "$run_id" tcp_results duration_s,sent_bytes,received_bytes,sender_bps,receiver_bps,retransmits,mean_rtt_us,max_snd_cwnd_bytes 2>/dev/null
-fi
-
-# --- validity -------------------------------------------------------------------
-read -r cpu_mean vpn_cpu <<<"$(sampler_summary "$work/samples.txt")"
-valid=1 reason=''
-if awk -v c="$cpu_mean" -v l="$cpu_limit" 'BEGIN { exit !(c >= l) }'; then
-	valid=0 reason="guest CPU saturated: mean ${cpu_mean}% of all CPUs >= ${cpu_limit}%"
-elif [ "$bottleneck" != vpn ] && awk -v c="$vpn_cpu" -v l="$cpu_limit" 'BEGIN { exit !(c >= l) }'; then
-	valid=0 reason="OpenVPN CPU-bound (${vpn_cpu}% of a core >= ${cpu_limit}%) on a profile whose bottleneck is the link"
-fi
-"$tbdb" run-set "$db" "$run_id" ended_ns="$(date +%s%N)" cpu_busy_pct="$cpu_mean" \
-	valid="$valid" invalid_reason="$reason" status=done
+# --- store counters, samples, receiver totals, TCP results, validity ---------------
+# One awk writes the SQL and one sqlite3 runs it (two programs, not twenty).
+{
+	echo ".timeout 10000"
+	echo ".bail on"
+	echo "BEGIN;"
+	# counters: "place.name=value" before and after -> place, name, before, after
+	awk -F= -v id="$run_id" '
+		function q(s) { gsub(/\x27/, "\x27\x27", s); return "\x27" s "\x27" }
+		FILENAME == ARGV[1] { before[$1] = $2; next }
+		FILENAME == ARGV[2] && ($1 in before) && $2 ~ /^-?[0-9]+$/ && before[$1] ~ /^-?[0-9]+$/ {
+			place = $1; sub(/\..*/, "", place); name = substr($1, length(place) + 2)
+			printf "INSERT OR REPLACE INTO counters VALUES(%d, %s, %s, %s, %s);\n", id, q(place), q(name), before[$1], $2
+		}
+		FILENAME == ARGV[4] && NF >= 3 && $3 ~ /^-?[0-9.]+$/ {
+			printf "INSERT INTO samples VALUES(%d, %s, %s, %s, %s);\n", id, $1, q($2), $3, (NF > 3 ? q($4) : "NULL")
+		}
+		# the receiver summary: its unique packets include those that came after
+		# their frame was closed
+		FILENAME == ARGV[5] && $1 == "packets" {
+			for (i = 2; i < NF; i += 2)
+				if ($i ~ /^(expected|received|lost|duplicate|reordered|late|malformed)$/)
+					printf "INSERT OR REPLACE INTO counters VALUES(%d, \x27receiver\x27, %s, 0, %s);\n", id, q($i), $(i + 1)
+		}' "$work/before.kv" "$work/after.kv" FS=' ' "$work/samples.txt" "$work/recv.txt"
+	for png in "$work"/png/frame-s*-*.png; do
+		[ -f "$png" ] || continue
+		f=${png##*/frame-s}
+		stream=${f%%-*} frame=${f#*-}
+		printf "INSERT INTO frame_images VALUES(%d, %d, %d, readfile('%s'));\n" "$run_id" "$((10#$stream))" "$((10#${frame%.png}))" "$png"
+	done
+	if [ "$traffic" != video ]; then
+		jq -r --arg id "$run_id" '(.intervals[] | "INSERT INTO tcp_intervals VALUES(\($id), \(.sum.start), \(.sum.end), \(.sum.bytes), \(.sum.bits_per_second), \(.sum.retransmits // 0), \(.streams[0].snd_cwnd // 0), \(.streams[0].rtt // 0));"),
+			"INSERT INTO tcp_results VALUES(\($id), \(.end.sum_sent.seconds), \(.end.sum_sent.bytes), \(.end.sum_received.bytes), \(.end.sum_sent.bits_per_second), \(.end.sum_received.bits_per_second), \(.end.sum_sent.retransmits // 0), \(.end.streams[0].sender.mean_rtt // 0), \(.end.streams[0].sender.max_snd_cwnd // 0));"' \
+			"$work/iperf.json"
+	fi
+	# Validity: the mean load of all CPUs, and OpenVPN's share of a core on a
+	# profile whose bottleneck should be the link.
+	cat <<SQL
+WITH c AS (SELECT avg(CASE WHEN name = 'cpu_busy_pct' THEN value END) AS cpu,
+                  avg(CASE WHEN name = 'vpn_cpu_pct' THEN value END) AS vpn
+           FROM samples WHERE run_id = $run_id)
+UPDATE runs SET ended_ns = $(now_ns), status = 'done',
+  cpu_busy_pct = round((SELECT cpu FROM c), 1),
+  valid = CASE WHEN (SELECT cpu FROM c) >= $cpu_limit THEN 0
+               WHEN '$bottleneck' != 'vpn' AND (SELECT vpn FROM c) >= $cpu_limit THEN 0 ELSE 1 END,
+  invalid_reason = CASE
+    WHEN (SELECT cpu FROM c) >= $cpu_limit THEN printf('guest CPU saturated: mean %.1f%% of all CPUs >= $cpu_limit%%', (SELECT cpu FROM c))
+    WHEN '$bottleneck' != 'vpn' AND (SELECT vpn FROM c) >= $cpu_limit
+      THEN printf('OpenVPN CPU-bound (%.1f%% of a core >= $cpu_limit%%) on a profile whose bottleneck is the link', (SELECT vpn FROM c))
+  END
+WHERE id = $run_id;
+COMMIT;
+.read $TB_ROOT/analysis/views.sql
+SELECT '  result: ' || coalesce((SELECT printf('sent %d received %d | ring %d qdisc %d socket %d wan %d vpn %d receiver %d | unexplained %d',
+    sent, received, ring, qdisc, socket, wan, vpn, receiver, unexplained) FROM run_attribution WHERE run_id = $run_id), 'no video attribution')
+  || printf('; cpu %.1f%% (openvpn %.1f%% of a core)', cpu_busy_pct,
+       (SELECT avg(value) FROM samples WHERE run_id = $run_id AND name = 'vpn_cpu_pct'))
+  || coalesce('; INVALID: ' || invalid_reason, '') FROM runs WHERE id = $run_id;
+SELECT printf('  tcp: %.2f Mbit/s received, %d retransmits', receiver_bps / 1e6, retransmits) FROM tcp_results WHERE run_id = $run_id;
+SQL
+} >"$work/store.sql"
+sqlite3 "$db" <"$work/store.sql" || tb_die "storing run $run_id failed (SQL in $work/store.sql)"
 finished=1
-
-# --- one line for the log -------------------------------------------------------------
-summary=$("$tbdb" query "$db" "SELECT printf('sent %d received %d | ring %d qdisc %d socket %d wan %d vpn %d receiver %d | unexplained %d',
-	sent, received, ring, qdisc, socket, wan, vpn, receiver, unexplained) FROM run_attribution WHERE run_id=$run_id" --views "$TB_ROOT/analysis/views.sql")
-printf '  result: %s%s; cpu %s%% (openvpn %s%% of a core)%s\n' \
-	"${summary:-no video attribution}" "" "$cpu_mean" "$vpn_cpu" "${reason:+; INVALID: $reason}"
-[ "$traffic" = video ] || jq -r '"  tcp: \(.end.sum_received.bits_per_second / 1e6 | . * 100 | round / 100) Mbit/s received, \(.end.sum_sent.retransmits // 0) retransmits"' "$work/iperf.json"

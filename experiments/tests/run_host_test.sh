@@ -18,7 +18,7 @@ TB_RUN_PREFIX=tbt- "$root/testbed" run --host --ring 25 --qdisc "pfifo limit 100
 expect "one finished run" "$(q "SELECT count(*) FROM runs WHERE status='done'")" 1
 expect "knobs read back from the kernel" "$(q "SELECT ring, qdisc, qdisc_limit, profile, traffic, clip FROM runs")" \
 	"$(printf '25\tpfifo\t1000\tlan\tvideo\t480p30')"
-expect "environment recorded" "$(q "SELECT json_extract(env_json, '\$.kernel_release') = kernel_release AND json_extract(env_json, '\$.vpn_cipher') != '' FROM runs")" 1
+expect "environment recorded" "$(q "SELECT json_extract(env_json, '\$.kernel_release') = kernel_release AND json_extract(knobs_json, '\$.vpn_cipher') != '' FROM runs")" 1
 expect "a validity verdict" "$(q "SELECT valid IN (0, 1) AND cpu_busy_pct >= 0 FROM runs")" 1
 expect "frames sent (4 s of 30 fps)" "$(q "SELECT count(*) BETWEEN 110 AND 130 FROM frames_sent")" 1
 expect "frames received" "$(q "SELECT count(*) > 0 FROM frames_recv")" 1
