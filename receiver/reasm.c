@@ -121,12 +121,18 @@ static void free_frame(struct tb_reasm *r, struct frame *f)
 	memset(f, 0, sizeof *f);
 }
 
+/* Slots fill from the lowest free one, so the used ones cluster at the
+ * start: scans stop once all nframes used slots were seen. */
 static struct frame *head_frame(struct tb_reasm *r)
 {
 	struct frame *h = NULL;
-	for (size_t i = 0; i < r->cfg.max_frames && r->nframes; i++)
-		if (r->frames[i].pkts && (!h || r->frames[i].order < h->order))
-			h = &r->frames[i];
+	size_t seen = 0;
+	for (size_t i = 0; i < r->cfg.max_frames && seen < r->nframes; i++)
+		if (r->frames[i].pkts) {
+			seen++;
+			if (!h || r->frames[i].order < h->order)
+				h = &r->frames[i];
+		}
 	return h;
 }
 
@@ -311,9 +317,13 @@ static void seen_set(struct stream *s, int64_t e, int v)
 
 static struct frame *find_frame(struct tb_reasm *r, int64_t key)
 {
-	for (size_t i = 0; i < r->cfg.max_frames && r->nframes; i++)
-		if (r->frames[i].pkts && r->frames[i].key == key)
-			return &r->frames[i];
+	size_t seen = 0;
+	for (size_t i = 0; i < r->cfg.max_frames && seen < r->nframes; i++)
+		if (r->frames[i].pkts) {
+			seen++;
+			if (r->frames[i].key == key)
+				return &r->frames[i];
+		}
 	return NULL;
 }
 
