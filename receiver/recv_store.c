@@ -7,12 +7,21 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* Packet rows are many (one per packet): they are buffered and inserted
+ * PKT_ROWS at a time with one multi-row statement, about twice as fast as
+ * one statement per row. */
+#define PKT_ROWS 64
+#define PKT_COLS 8
 
 struct tb_recv_store {
 	tb_store *st;
-	sqlite3_stmt *ins_frame, *ins_pkt;
+	sqlite3_stmt *ins_frame, *ins_pkt, *ins_pkts;
 	long long run_id;
 	int created_run, batch;
+	struct tb_pkt_rec pend[PKT_ROWS];
+	int npend;
 };
 
 static const char ins_frame_sql[] =
@@ -30,6 +39,7 @@ static void close_all(struct tb_recv_store *s)
 {
 	sqlite3_finalize(s->ins_frame);
 	sqlite3_finalize(s->ins_pkt);
+	sqlite3_finalize(s->ins_pkts);
 	tb_store_close(s->st);
 	free(s);
 }
@@ -71,8 +81,15 @@ struct tb_recv_store *tb_recv_store_open(const char *path, long long run_id, con
 		s->run_id = sqlite3_last_insert_rowid(db);
 		s->created_run = 1;
 	}
+	char multi[sizeof ins_pkt_sql + PKT_ROWS * 40];
+	size_t m = (size_t)snprintf(multi, sizeof multi, "%.*s", (int)(strstr(ins_pkt_sql, " VALUES") - ins_pkt_sql),
+				    ins_pkt_sql);
+	m += (size_t)snprintf(multi + m, sizeof multi - m, " VALUES");
+	for (int r = 0; r < PKT_ROWS; r++)
+		m += (size_t)snprintf(multi + m, sizeof multi - m, "%s(?,?,?,?,?,?,?,?)", r ? "," : "");
 	if (sqlite3_prepare_v2(db, ins_frame_sql, -1, &s->ins_frame, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, ins_pkt_sql, -1, &s->ins_pkt, NULL) != SQLITE_OK)
+	    sqlite3_prepare_v2(db, ins_pkt_sql, -1, &s->ins_pkt, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, multi, -1, &s->ins_pkts, NULL) != SQLITE_OK)
 		goto sqlfail;
 	return s;
 sqlfail:
@@ -133,31 +150,56 @@ int tb_recv_store_frame(struct tb_recv_store *s, const struct tb_frame_rec *f, i
 	return step(q);
 }
 
+static void bind_pkt(struct tb_recv_store *s, sqlite3_stmt *q, int base, const struct tb_pkt_rec *p)
+{
+	sqlite3_bind_int64(q, base + 1, s->run_id);
+	sqlite3_bind_int64(q, base + 2, p->stream);
+	sqlite3_bind_int64(q, base + 3, p->ext_seq);
+	bind_opt(q, base + 4, p->frame_no, p->frame_no >= 0);
+	sqlite3_bind_int64(q, base + 5, (int64_t)p->size);
+	bind_opt(q, base + 6, p->send_ns, p->send_ns > 0);
+	sqlite3_bind_int64(q, base + 7, p->arrival_ns);
+	sqlite3_bind_int(q, base + 8, p->status);
+}
+
+/* Insert the buffered packet rows. */
+static int flush_pkts(struct tb_recv_store *s)
+{
+	int n = s->npend;
+	s->npend = 0;
+	if (n == PKT_ROWS) {
+		if (tb_store_batch_row(s->st, s->batch))
+			return -1;
+		for (int i = 0; i < n; i++)
+			bind_pkt(s, s->ins_pkts, i * PKT_COLS, &s->pend[i]);
+		return step(s->ins_pkts);
+	}
+	for (int i = 0; i < n; i++) {
+		if (tb_store_batch_row(s->st, s->batch))
+			return -1;
+		bind_pkt(s, s->ins_pkt, 0, &s->pend[i]);
+		if (step(s->ins_pkt))
+			return -1;
+	}
+	return 0;
+}
+
 int tb_recv_store_packet(struct tb_recv_store *s, const struct tb_pkt_rec *p)
 {
-	if (tb_store_batch_row(s->st, s->batch))
-		return -1;
-	sqlite3_stmt *q = s->ins_pkt;
-	sqlite3_bind_int64(q, 1, s->run_id);
-	sqlite3_bind_int64(q, 2, p->stream);
-	sqlite3_bind_int64(q, 3, p->ext_seq);
-	bind_opt(q, 4, p->frame_no, p->frame_no >= 0);
-	sqlite3_bind_int64(q, 5, (int64_t)p->size);
-	bind_opt(q, 6, p->send_ns, p->send_ns > 0);
-	sqlite3_bind_int64(q, 7, p->arrival_ns);
-	sqlite3_bind_int(q, 8, p->status);
-	return step(q);
+	s->pend[s->npend++] = *p;
+	return s->npend == PKT_ROWS ? flush_pkts(s) : 0;
 }
 
 int tb_recv_store_sync(struct tb_recv_store *s)
 {
-	return tb_store_batch_end(s->st);
+	int rc = flush_pkts(s);
+	return tb_store_batch_end(s->st) || rc ? -1 : 0;
 }
 
 int tb_recv_store_close(struct tb_recv_store *s, char *err, size_t errlen)
 {
 	int rc = 0;
-	if (tb_store_batch_end(s->st)) {
+	if (flush_pkts(s) || tb_store_batch_end(s->st)) {
 		tb_errbuf(err, errlen, "commit failed: %s", tb_store_errmsg(s->st));
 		rc = -1;
 	}
