@@ -214,6 +214,37 @@ static int cmd_rows(tb_store *st, long long id, const char *table, char *cols)
 	return 0;
 }
 
+/* Comma list of a table's columns, optionally without one, as a new
+ * sqlite3 string (the caller frees it); "run_id" is replaced by `id_value`
+ * when that is not NULL. */
+static char *column_list(sqlite3 *db, const char *table, const char *skip, const char *id_value)
+{
+	sqlite3_str *out = sqlite3_str_new(db);
+	sqlite3_stmt *c;
+	char *q = sqlite3_mprintf("SELECT name FROM pragma_table_info(%Q)", table);
+	if (sqlite3_prepare_v2(db, q, -1, &c, NULL) != SQLITE_OK)
+		tb_die("import: %s", sqlite3_errmsg(db));
+	sqlite3_free(q);
+	int n = 0;
+	while (sqlite3_step(c) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(c, 0);
+		if (skip && strcmp(name, skip) == 0)
+			continue;
+		if (n++)
+			sqlite3_str_appendchar(out, 1, ',');
+		sqlite3_str_appendall(out, id_value && strcmp(name, "run_id") == 0 ? id_value : name);
+	}
+	sqlite3_finalize(c);
+	return sqlite3_str_finish(out);
+}
+
+static void exec_or_die(sqlite3 *db, char *sql, const char *src, const char *what)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		tb_die("import %s: %s: %s", src, what, sqlite3_errmsg(db));
+	sqlite3_free(sql);
+}
+
 /* Copy every row of SRC's tables into DEST; runs get new ids and every table
  * with a run_id column follows them. One transaction per source file, so a
  * file is merged whole or not at all. */
@@ -235,28 +266,17 @@ static void import_one(tb_store *dest, const char *src)
 	if (tb_store_begin(dest))
 		tb_die("import: %s", tb_store_errmsg(dest));
 
-	/* runs columns except id, in a comma list */
-	char cols[4096] = "";
-	sqlite3_stmt *s;
-	sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('runs') WHERE name != 'id'", -1, &s, NULL);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		strncat(cols, cols[0] ? "," : "", sizeof cols - strlen(cols) - 1);
-		strncat(cols, (const char *)sqlite3_column_text(s, 0), sizeof cols - strlen(cols) - 1);
-	}
-	sqlite3_finalize(s);
-
+	char *run_cols = column_list(db, "runs", "id", NULL);
 	sqlite3_stmt *ids;
 	if (sqlite3_prepare_v2(db, "SELECT id FROM src.runs ORDER BY id", -1, &ids, NULL) != SQLITE_OK)
 		tb_die("import %s: %s", src, sqlite3_errmsg(db));
 	int nruns = 0;
 	while (sqlite3_step(ids) == SQLITE_ROW) {
 		long long old = sqlite3_column_int64(ids, 0);
-		char sql[8192];
-		snprintf(sql, sizeof sql, "INSERT INTO main.runs(%s) SELECT %s FROM src.runs WHERE id=%lld",
-			 cols, cols, old);
-		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-			tb_die("import %s: runs: %s", src, sqlite3_errmsg(db));
-		long long nid = sqlite3_last_insert_rowid(db);
+		exec_or_die(db, sqlite3_mprintf("INSERT INTO main.runs(%s) SELECT %s FROM src.runs WHERE id=%lld",
+						run_cols, run_cols, old), src, "runs");
+		char id_value[32];
+		snprintf(id_value, sizeof id_value, "%lld", (long long)sqlite3_last_insert_rowid(db));
 		sqlite3_stmt *tabs;
 		sqlite3_prepare_v2(db,
 				   "SELECT m.name FROM main.sqlite_master m WHERE m.type='table' AND m.name != 'runs'"
@@ -264,31 +284,18 @@ static void import_one(tb_store *dest, const char *src)
 				   -1, &tabs, NULL);
 		while (sqlite3_step(tabs) == SQLITE_ROW) {
 			const char *t = (const char *)sqlite3_column_text(tabs, 0);
-			char tcols[4096] = "", tsel[4096] = "";
-			sqlite3_stmt *c;
-			char q[256];
-			snprintf(q, sizeof q, "SELECT name FROM pragma_table_info('%s')", t);
-			sqlite3_prepare_v2(db, q, -1, &c, NULL);
-			while (sqlite3_step(c) == SQLITE_ROW) {
-				const char *cn = (const char *)sqlite3_column_text(c, 0);
-				const char *sep = tcols[0] ? "," : "";
-				size_t l1 = strlen(tcols), l2 = strlen(tsel);
-				snprintf(tcols + l1, sizeof tcols - l1, "%s%s", sep, cn);
-				if (strcmp(cn, "run_id") == 0)
-					snprintf(tsel + l2, sizeof tsel - l2, "%s%lld", sep, nid);
-				else
-					snprintf(tsel + l2, sizeof tsel - l2, "%s%s", sep, cn);
-			}
-			sqlite3_finalize(c);
-			snprintf(sql, sizeof sql, "INSERT INTO main.%s(%s) SELECT %s FROM src.%s WHERE run_id=%lld",
-				 t, tcols, tsel, t, old);
-			if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-				tb_die("import %s: %s: %s", src, t, sqlite3_errmsg(db));
+			char *cols = column_list(db, t, NULL, NULL);
+			char *sel = column_list(db, t, NULL, id_value);
+			exec_or_die(db, sqlite3_mprintf("INSERT INTO main.\"%w\"(%s) SELECT %s FROM src.\"%w\" WHERE run_id=%lld",
+							t, cols, sel, t, old), src, t);
+			sqlite3_free(cols);
+			sqlite3_free(sel);
 		}
 		sqlite3_finalize(tabs);
 		nruns++;
 	}
 	sqlite3_finalize(ids);
+	sqlite3_free(run_cols);
 	if (tb_store_commit(dest))
 		tb_die("import %s: %s", src, tb_store_errmsg(dest));
 	if (sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL) != SQLITE_OK)
