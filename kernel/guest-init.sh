@@ -71,7 +71,9 @@ if ! cd "$cwd" 2>/dev/null; then
 fi
 
 # The host streams the console from this marker on.
-printf '%s\n' "tb-guest: running ${cmd[*]}" >/dev/console
+# One line: the host drops everything before it.
+shown="${cmd[*]}"
+printf '%s\n' "tb-guest: running ${shown//$'\n'/ }" >/dev/console
 set +e
 "${cmd[@]}" </dev/null >/dev/console 2>&1
 status=$?
