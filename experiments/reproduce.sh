@@ -53,8 +53,8 @@ bash "$TB_ROOT/experiments/sweep.sh" "$sweep" --db "$db"
 # what a viewer sees after an I-frame lost packets).
 TB_RUN_DUMP_FRAMES=45 bash "$TB_ROOT/experiments/sweep.sh" "$TB_ROOT/experiments/sweeps/strip.sweep" --db "$db"
 step "4/5 figures"
-bash "$TB_ROOT/paper-figures/figures.sh" "$db" --out "$out/figures-$mode"
+bash "$TB_ROOT/paper-figures/figures.sh" "$db" --out "$out/figures-$mode" --campaign "reproduce-$mode"
 step "5/5 report"
 bash "$TB_ROOT/analysis/report-md.sh" "$db" "$out/figures-$mode" "$out/REPORT.md" \
-	--title "Reproducing the NODROP paper ($mode run)" --elapsed $(($(date +%s) - start))
+	--title "Reproducing the NODROP paper ($mode run)" --elapsed $(($(date +%s) - start)) --campaign "reproduce-$mode"
 step "done: $out/REPORT.md, figures in $out/figures-$mode/, data in $db"

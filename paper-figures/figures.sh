@@ -170,9 +170,11 @@ else
 fi
 
 # --- 6: the same frame, stock beside patched ---------------------------------------------
-# The first frame number with a picture from a stock and a patched run.
+# The first frame number with a picture from a stock and a patched run, in
+# any campaign: these pictures come from runs made for them (--campaign does
+# not apply).
 frame6=$(sql "SELECT i.frame_no FROM frame_images i JOIN runs r ON r.id = i.run_id
-	WHERE r.status = 'done' $([ -z "$campaign" ] || echo "AND r.campaign = $(lit "$campaign")")
+	WHERE r.status = 'done'
 	GROUP BY i.frame_no HAVING sum(r.kernel_variant = 'stock') > 0 AND sum(r.kernel_variant != 'stock') > 0
 	ORDER BY i.frame_no LIMIT 1")
 if [ -n "$frame6" ]; then
@@ -189,7 +191,7 @@ if [ -n "$frame6" ]; then
 		coalesce(f.complete, 0), coalesce(f.decodable, 0)
 		FROM frame_images i JOIN runs r ON r.id = i.run_id
 		LEFT JOIN frames_recv f ON f.run_id = i.run_id AND f.stream = i.stream AND f.frame_no = i.frame_no
-		WHERE i.frame_no = $frame6 AND r.status = 'done' $([ -z "$campaign" ] || echo "AND r.campaign = $(lit "$campaign")")
+		WHERE i.frame_no = $frame6 AND r.status = 'done'
 		GROUP BY r.kernel_variant ORDER BY r.kernel_variant != 'stock', r.kernel_variant")
 	render fig6-frame-strip "n=$n" "${vars[@]}" "subtitle='frame $frame6'"
 else
