@@ -36,7 +36,7 @@ rel=$(realpath --relative-to="$(dirname "$(realpath "$out")")" "$figdir")
 fig() { # fig NAME CAPTION: the image if it was drawn
 	if [ -f "$figdir/$1.png" ]; then printf '![%s](%s/%s.png)\n\n' "$2" "$rel" "$1"; else printf '_(figure %s: no data)_\n\n' "$1"; fi
 }
-pm() { printf "printf('%%.%df', %s) || CASE WHEN %s IS NULL THEN '' ELSE printf(' ± %%.%df', %s) END" "$3" "$1" "$2" "$3" "$2"; }
+pm() { printf "CASE WHEN %s IS NULL THEN '-' ELSE printf('%%.%df', %s) || CASE WHEN %s IS NULL THEN '' ELSE printf(' ± %%.%df', %s) END END" "$1" "$3" "$1" "$2" "$3" "$2"; }
 
 {
 	echo "# $title"
@@ -68,11 +68,11 @@ pm() { printf "printf('%%.%df', %s) || CASE WHEN %s IS NULL THEN '' ELSE printf(
 	echo
 	fig fig1-video-loss "Video loss vs ring size"
 	md "SELECT kernel, ring, qdisc_spec AS qdisc, profile, runs AS n, $(pm pkt_loss_pct pkt_loss_sd 2) AS 'packet loss %',
-		$(pm frame_loss_pct frame_loss_sd 2) AS 'frames lost %', printf('%.1f', artifact_pct) AS 'frames with artifacts %',
-		printf('%.0f', ring_drops) AS 'ring drops', printf('%.0f', qdisc_drops) AS 'qdisc drops'
+		$(pm frame_loss_pct frame_loss_sd 2) AS 'frames lost %', CASE WHEN artifact_pct IS NULL THEN '-' ELSE printf('%.1f', artifact_pct) END AS 'frames with artifacts %',
+		CASE WHEN ring_drops IS NULL THEN '-' ELSE printf('%.0f', ring_drops) END AS 'ring drops', CASE WHEN qdisc_drops IS NULL THEN '-' ELSE printf('%.0f', qdisc_drops) END AS 'qdisc drops'
 		FROM point_summary WHERE traffic = 'video' AND runs > 0 ORDER BY profile, qdisc, kernel, ring"
 	echo
-	stock25=$(val "SELECT printf('%.1f', pkt_loss_pct) FROM point_summary WHERE traffic = 'video' AND kernel = 'stock' AND ring = 25 AND runs > 0 ORDER BY pkt_loss_pct DESC LIMIT 1")
+	stock25=$(val "SELECT CASE WHEN pkt_loss_pct IS NULL THEN '-' ELSE printf('%.1f', pkt_loss_pct) END FROM point_summary WHERE traffic = 'video' AND kernel = 'stock' AND ring = 25 AND runs > 0 ORDER BY pkt_loss_pct DESC LIMIT 1")
 	patched_max=$(val "SELECT printf('%.2f', max(pkt_loss_pct)) FROM point_summary WHERE traffic = 'video' AND kernel != 'stock' AND runs > 0 AND qdisc_spec LIKE 'pfifo limit%'")
 	echo "Paper: up to **29 %** packet loss with the ring at 25; with the patch no packet dropped, even at ring 1."
 	echo "Ours: stock at ring 25 lost **${stock25:-n/a} %**; the patched kernels with a deep pfifo lost at most **${patched_max:-n/a} %** at any ring."
@@ -100,8 +100,8 @@ pm() { printf "printf('%%.%df', %s) || CASE WHEN %s IS NULL THEN '' ELSE printf(
 	echo "## 4. Frame latency: ring 25 and 500, pfifo beside fq_codel"
 	echo
 	fig fig4-latency-cdf "Frame latency CDF"
-	md "SELECT kernel, ring, qdisc_spec AS qdisc, runs AS n, printf('%.1f', p50_ms) AS 'p50 ms', $(pm p95_ms p95_sd 1) AS 'p95 ms',
-		printf('%.1f', p99_ms) AS 'p99 ms', printf('%.1f', max_ms) AS 'max ms', printf('%.2f', pkt_loss_pct) AS 'loss %'
+	md "SELECT kernel, ring, qdisc_spec AS qdisc, runs AS n, CASE WHEN p50_ms IS NULL THEN '-' ELSE printf('%.1f', p50_ms) END AS 'p50 ms', $(pm p95_ms p95_sd 1) AS 'p95 ms',
+		CASE WHEN p99_ms IS NULL THEN '-' ELSE printf('%.1f', p99_ms) END AS 'p99 ms', CASE WHEN max_ms IS NULL THEN '-' ELSE printf('%.1f', max_ms) END AS 'max ms', CASE WHEN pkt_loss_pct IS NULL THEN '-' ELSE printf('%.2f', pkt_loss_pct) END AS 'loss %'
 		FROM point_summary WHERE traffic = 'video' AND ring IN (25, 500) AND kernel != 'stock' AND runs > 0
 		ORDER BY kernel, ring, qdisc"
 	echo
@@ -125,7 +125,7 @@ pm() { printf "printf('%%.%df', %s) || CASE WHEN %s IS NULL THEN '' ELSE printf(
 	echo "## Invalid runs"
 	echo
 	if [ "$(val "SELECT count(*) FROM runs WHERE status = 'done' AND valid = 0")" -gt 0 ]; then
-		md "SELECT id AS run, kernel_variant AS kernel, ring, profile, traffic, printf('%.0f', cpu_busy_pct) AS 'cpu %', invalid_reason AS reason
+		md "SELECT id AS run, kernel_variant AS kernel, ring, profile, traffic, CASE WHEN cpu_busy_pct IS NULL THEN '-' ELSE printf('%.0f', cpu_busy_pct) END AS 'cpu %', invalid_reason AS reason
 			FROM runs WHERE status = 'done' AND valid = 0 ORDER BY id"
 	else
 		echo "None: no run had a CPU-bound guest."

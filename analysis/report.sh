@@ -58,7 +58,7 @@ if [ "$format" != table ]; then
 fi
 
 # mean ± sd with units in the header; a single run shows no spread.
-pm() { printf "printf('%%.%df', %s) || CASE WHEN %s IS NULL THEN '' ELSE printf(' ± %%.%df', %s) END" "$3" "$1" "$2" "$3" "$2"; }
+pm() { printf "CASE WHEN %s IS NULL THEN '-' ELSE printf('%%.%df', %s) || CASE WHEN %s IS NULL THEN '' ELSE printf(' ± %%.%df', %s) END END" "$1" "$3" "$1" "$2" "$3" "$2"; }
 
 echo "results: $db"
 sql list "SELECT '  ' || count(*) || ' runs in ' || count(DISTINCT campaign) || ' campaign(s); accel: '
@@ -70,11 +70,11 @@ sql list "SELECT '  CPU: ' || json_extract(env_json, '$.cpu_model') || ', ' || j
 
 if [ "$runs" -eq 1 ]; then
 	q="SELECT run_id AS run, kernel, ring, qdisc_spec AS qdisc, profile, traffic, repetition AS rep,
-		CASE valid WHEN 1 THEN 'yes' ELSE 'NO' END AS valid, printf('%.0f', cpu_busy_pct) AS 'cpu %',
+		CASE valid WHEN 1 THEN 'yes' ELSE 'NO' END AS valid, CASE WHEN cpu_busy_pct IS NULL THEN '-' ELSE printf('%.0f', cpu_busy_pct) END AS 'cpu %',
 		pkts_sent AS sent, pkts_received AS received, ring_drops AS ring, qdisc_drops AS qdisc,
 		socket_drops AS socket, wan_drops AS wan, vpn_drops AS vpn, receiver_drops AS receiver,
-		unexplained, printf('%.2f', frame_loss_pct) AS 'frame loss %', printf('%.1f', p95_ms) AS 'p95 ms',
-		printf('%.2f', tcp_mbit_s) AS 'TCP Mbit/s'
+		unexplained, CASE WHEN frame_loss_pct IS NULL THEN '-' ELSE printf('%.2f', frame_loss_pct) END AS 'frame loss %', CASE WHEN p95_ms IS NULL THEN '-' ELSE printf('%.1f', p95_ms) END AS 'p95 ms',
+		CASE WHEN tcp_mbit_s IS NULL THEN '-' ELSE printf('%.2f', tcp_mbit_s) END AS 'TCP Mbit/s'
 		FROM run_summary WHERE $where ORDER BY run_id"
 	echo
 	echo "Runs (drops in packets; sent = received + ring + qdisc + socket + wan + vpn + receiver + unexplained)"
@@ -84,10 +84,10 @@ fi
 
 video="SELECT kernel, ring, qdisc_spec AS qdisc, profile, clip, runs AS n, invalid_runs AS invalid,
 	$(pm pkt_loss_pct pkt_loss_sd 2) AS 'pkt loss %', $(pm frame_loss_pct frame_loss_sd 2) AS 'frame loss %',
-	printf('%.1f', artifact_pct) AS 'artifacts %', printf('%.0f', ring_drops) AS 'ring drops',
-	printf('%.0f', qdisc_drops) AS 'qdisc drops', printf('%.1f', p50_ms) AS 'p50 ms',
-	$(pm p95_ms p95_sd 1) AS 'p95 ms', printf('%.1f', p99_ms) AS 'p99 ms', printf('%.1f', max_ms) AS 'max ms',
-	printf('%.0f', blocked_ms) AS 'blocked ms'
+	CASE WHEN artifact_pct IS NULL THEN '-' ELSE printf('%.1f', artifact_pct) END AS 'artifacts %', CASE WHEN ring_drops IS NULL THEN '-' ELSE printf('%.0f', ring_drops) END AS 'ring drops',
+	CASE WHEN qdisc_drops IS NULL THEN '-' ELSE printf('%.0f', qdisc_drops) END AS 'qdisc drops', CASE WHEN p50_ms IS NULL THEN '-' ELSE printf('%.1f', p50_ms) END AS 'p50 ms',
+	$(pm p95_ms p95_sd 1) AS 'p95 ms', CASE WHEN p99_ms IS NULL THEN '-' ELSE printf('%.1f', p99_ms) END AS 'p99 ms', CASE WHEN max_ms IS NULL THEN '-' ELSE printf('%.1f', max_ms) END AS 'max ms',
+	CASE WHEN blocked_ms IS NULL THEN '-' ELSE printf('%.0f', blocked_ms) END AS 'blocked ms'
 	FROM point_summary WHERE traffic != 'tcp' AND runs > 0 AND $where ORDER BY profile, qdisc, kernel, ring"
 if have_rows "$video"; then
 	echo

@@ -70,20 +70,20 @@ recommend() { # recommend DB CAMPAIGN
 		echo
 		echo "kernel $k: every point (mean over valid repetitions; latency: capture to last packet of complete frames)"
 		q -box "$1" "SELECT ring, qdisc_spec AS qdisc, runs AS n, invalid_runs AS invalid,
-			printf('%.2f', pkt_loss_pct) AS 'pkt loss %', printf('%.2f', frame_loss_pct) AS 'frame loss %',
-			printf('%.1f', p50_ms) AS 'p50 ms', printf('%.1f', p95_ms) AS 'p95 ms', printf('%.1f', p99_ms) AS 'p99 ms',
-			printf('%.0f', blocked_ms) AS 'sender blocked ms'
+			CASE WHEN pkt_loss_pct IS NULL THEN '-' ELSE printf('%.2f', pkt_loss_pct) END AS 'pkt loss %', CASE WHEN frame_loss_pct IS NULL THEN '-' ELSE printf('%.2f', frame_loss_pct) END AS 'frame loss %',
+			CASE WHEN p50_ms IS NULL THEN '-' ELSE printf('%.1f', p50_ms) END AS 'p50 ms', CASE WHEN p95_ms IS NULL THEN '-' ELSE printf('%.1f', p95_ms) END AS 'p95 ms', CASE WHEN p99_ms IS NULL THEN '-' ELSE printf('%.1f', p99_ms) END AS 'p99 ms',
+			CASE WHEN blocked_ms IS NULL THEN '-' ELSE printf('%.0f', blocked_ms) END AS 'sender blocked ms'
 			FROM point_summary WHERE campaign = $c AND kernel = '$k' ORDER BY qdisc, ring"
 		local best
 		best=$(q -list "$1" "SELECT 'ring ' || ring || ', qdisc ' || qdisc_spec || ': no loss in ' || runs || ' run(s), p95 '
-			|| printf('%.1f', p95_ms) || ' ms, p99 ' || printf('%.1f', p99_ms) || ' ms'
+			|| CASE WHEN p95_ms IS NULL THEN '-' ELSE printf('%.1f', p95_ms) END || ' ms, p99 ' || CASE WHEN p99_ms IS NULL THEN '-' ELSE printf('%.1f', p99_ms) END || ' ms'
 			FROM point_summary WHERE campaign = $c AND kernel = '$k' AND runs > 0 AND pkt_loss_pct = 0
 			AND p95_ms IS NOT NULL ORDER BY round(p95_ms), ring LIMIT 1")
 		if [ -n "$best" ]; then
 			echo "recommended for $k: $best"
 		else
 			echo "recommended for $k: none lost no packets; least loss: $(q -list "$1" "SELECT 'ring ' || ring || ', qdisc '
-				|| qdisc_spec || ': ' || printf('%.2f', pkt_loss_pct) || ' % packet loss' FROM point_summary
+				|| qdisc_spec || ': ' || CASE WHEN pkt_loss_pct IS NULL THEN '-' ELSE printf('%.2f', pkt_loss_pct) END || ' % packet loss' FROM point_summary
 				WHERE campaign = $c AND kernel = '$k' AND runs > 0 ORDER BY pkt_loss_pct, p95_ms LIMIT 1")"
 		fi
 	done
