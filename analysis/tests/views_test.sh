@@ -32,6 +32,7 @@ expect "unfinished runs are not reported" "$(q "SELECT count(*) FROM run_summary
 # Per point: mean and sample sd over valid runs; the invalid one is counted.
 expect "point A: runs, invalid" "$(q "SELECT runs, invalid_runs FROM point_summary WHERE kernel='stock' AND ring=25")" "$(t 2 1)"
 expect "point A: loss mean, sd" "$(q "SELECT pkt_loss_pct, printf('%.4f', pkt_loss_sd) FROM point_summary WHERE kernel='stock' AND ring=25")" "$(t 6.0 2.8284)"
+expect "point A: most robot-side drops in a valid run (ring 2, 4; the invalid run's 4 + 1 WAN not counted)" "$(q "SELECT max_local_drops FROM point_summary WHERE kernel='stock' AND ring=25")" 4
 expect "point A: qdisc as asked" "$(q "SELECT qdisc_spec FROM point_summary WHERE kernel='stock' AND ring=25")" "pfifo limit 25000"
 expect "point B: one run, no spread" "$(q "SELECT runs, pkt_loss_pct, pkt_loss_sd IS NULL FROM point_summary WHERE kernel='nodrop-v2'")" "$(t 1 0.0 1)"
 expect "point C: TCP mean, sd (Mbit/s)" "$(q "SELECT tcp_mbit_s, printf('%.4f', tcp_mbit_sd) FROM point_summary WHERE traffic='tcp'")" "$(t 3.0 1.4142)"

@@ -24,6 +24,9 @@ WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 19)
 INSERT INTO frames_recv(run_id, stream, frame_no, pkts_expected, pkts_received, complete, decodable, latency_ns)
 SELECT id, 0, i, 1, i >= json_extract(knobs_json, '$.lost'), i >= json_extract(knobs_json, '$.lost'),
   i >= json_extract(knobs_json, '$.lost'), CAST(json_extract(knobs_json, '$.ms') * 1e6 AS INTEGER) FROM runs, n;
+-- the packets were lost in the ring
+INSERT INTO counters SELECT id, 'ring', 'tx_dropped', 0, json_extract(knobs_json, '$.lost') FROM runs;
+INSERT INTO counters SELECT id, 'qdisc', 'dropped', 0, 0 FROM runs;
 SQL
 # shellcheck source=tests/check.sh
 source "$root/tests/check.sh"
@@ -31,10 +34,10 @@ source "$root/tests/check.sh"
 out=$(bash "$root/experiments/size-queue.sh" --from-db "$db" --campaign sq)
 printf '%s\n' "$out"
 expect "stock: zero loss, lowest p95" "$(grep '^recommended for stock' <<<"$out")" \
-	"recommended for stock: ring 100, qdisc fq_codel: no loss in 1 run(s), p95 80.0 ms, p99 80.0 ms"
+	"recommended for stock: ring 100, qdisc fq_codel: no packet lost on the robot in 1 run(s), p95 80.0 ms, p99 80.0 ms"
 expect "patched: p95 ties within 1 ms go to the smaller ring" "$(grep '^recommended for nodrop-v2' <<<"$out")" \
-	"recommended for nodrop-v2: ring 1, qdisc pfifo limit 25000: no loss in 1 run(s), p95 45.2 ms, p99 45.2 ms"
-expect "the table behind it shows the lossy point" "$(grep -c '15.00' <<<"$out")" 1
+	"recommended for nodrop-v2: ring 1, qdisc pfifo limit 25000: no packet lost on the robot in 1 run(s), p95 45.2 ms, p99 45.2 ms"
+expect "the table behind it shows the lossy point" "$(grep -cE '│ 3 +│ 15.00 ' <<<"$out")" 1
 
 set +e
 bash "$root/experiments/size-queue.sh" --profile lan >/dev/null 2>"$dir/e1"; rc1=$?
