@@ -6,6 +6,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/lib.sh
 source "$here/../scripts/lib.sh"
+# shellcheck source=tests/netns.sh
+source "$here/../tests/netns.sh"
 
 usage() {
 	cat <<'TXT'
@@ -49,21 +51,11 @@ pids=()
 cleanup() {
 	local p
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	ip netns del "$a" 2>/dev/null || true
-	ip netns del "$b" 2>/dev/null || true
+	tb_ns_del "$a" "$b"
 	rm -rf "$work"
 }
 trap cleanup EXIT
-ip netns add "$a"
-ip netns add "$b"
-ip link add tb-sbench0 netns "$a" type veth peer name tb-sbench1 netns "$b"
-ip -n "$a" addr add 198.18.0.1/30 dev tb-sbench0
-ip -n "$b" addr add 198.18.0.2/30 dev tb-sbench1
-for ns in "$a" "$b"; do
-	ip -n "$ns" link set lo up
-done
-ip -n "$a" link set tb-sbench0 up
-ip -n "$b" link set tb-sbench1 up
+tb_ns_pair "$a" "$b" tb-sbench0 tb-sbench1 198.18.0.1/30 198.18.0.2/30
 
 # Receive-side UDP counters of namespace b: datagrams read by the application
 # (Linux counts InDatagrams in recvmsg) and datagrams dropped because the

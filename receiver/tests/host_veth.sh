@@ -15,6 +15,8 @@
 # Namespaces tb-rv-a/b-PID, addresses 198.18.1.0/30 and fd00:1::/64.
 # usage: host_veth.sh TB_SEND TB_RECV
 set -euo pipefail
+# shellcheck source=tests/netns.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../tests/netns.sh"
 tb_send=${1:?usage: host_veth.sh TB_SEND TB_RECV}
 tb_recv=${2:?usage: host_veth.sh TB_SEND TB_RECV}
 [ "$(id -u)" -eq 0 ] || { echo "host_veth: needs root (network namespaces)" >&2; exit 1; }
@@ -27,21 +29,11 @@ pids=()
 cleanup() {
 	local p
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	ip netns del "$a" 2>/dev/null || true
-	ip netns del "$b" 2>/dev/null || true
+	tb_ns_del "$a" "$b"
 	rm -rf "$work"
 }
 trap cleanup EXIT
-ip netns add "$a"
-ip netns add "$b"
-ip link add rv0 netns "$a" type veth peer name rv1 netns "$b"
-ip -n "$a" addr add 198.18.1.1/30 dev rv0
-ip -n "$b" addr add 198.18.1.2/30 dev rv1
-ip -n "$a" addr add fd00:1::1/64 dev rv0 nodad
-ip -n "$b" addr add fd00:1::2/64 dev rv1 nodad
-for ns in "$a" "$b"; do ip -n "$ns" link set lo up; done
-ip -n "$a" link set rv0 up
-ip -n "$b" link set rv1 up
+tb_ns_pair "$a" "$b" rv0 rv1 198.18.1.1/30 198.18.1.2/30 fd00:1::1/64 fd00:1::2/64
 
 fail=0
 ok() { echo "ok: $*"; }

@@ -6,6 +6,8 @@
 # send() accepted arrives. Namespaces tb-vsbp-a/b-PID, addresses 198.18.0.0/30.
 # usage: backpressure.sh TB_SEND TB_UDP_SINK
 set -euo pipefail
+# shellcheck source=tests/netns.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../tests/netns.sh"
 tb_send=${1:?usage: backpressure.sh TB_SEND TB_UDP_SINK}
 sink=${2:?usage: backpressure.sh TB_SEND TB_UDP_SINK}
 [ "$(id -u)" -eq 0 ] || { echo "backpressure: needs root (network namespaces)" >&2; exit 1; }
@@ -15,20 +17,11 @@ work=$(mktemp -d /tmp/tb-send-bp.XXXXXX)
 sink_pid=
 cleanup() {
 	if [ -n "$sink_pid" ]; then kill "$sink_pid" 2>/dev/null || true; fi
-	ip netns del "$a" 2>/dev/null || true
-	ip netns del "$b" 2>/dev/null || true
+	tb_ns_del "$a" "$b"
 	rm -rf "$work"
 }
 trap cleanup EXIT
-ip netns add "$a"
-ip netns add "$b"
-ip link add bp0 netns "$a" type veth peer name bp1 netns "$b"
-ip -n "$a" addr add 198.18.0.1/30 dev bp0
-ip -n "$b" addr add 198.18.0.2/30 dev bp1
-ip -n "$a" link set bp0 up
-ip -n "$b" link set bp1 up
-ip -n "$a" link set lo up
-ip -n "$b" link set lo up
+tb_ns_pair "$a" "$b" bp0 bp1 198.18.0.1/30 198.18.0.2/30
 ip -n "$a" neigh add 198.18.0.2 lladdr "$(ip -n "$b" -o link show bp1 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')" dev bp0
 # 1 Mbit/s, a 4 MB queue: the qdisc never drops, the socket buffer fills up.
 tc -n "$a" qdisc add dev bp0 root tbf rate 1mbit burst 5000 limit 4000000
