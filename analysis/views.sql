@@ -99,36 +99,34 @@ WHERE r.status = 'done';
 
 -- Per point (all knobs but the repetition): mean and sample standard
 -- deviation over the valid repetitions; invalid ones are counted, not used.
+-- The inner query blanks every metric of an invalid run (v_*), so the
+-- aggregates below see valid runs only; sd = sqrt(n/(n-1) * (mean of
+-- squares - square of mean)), NULL for a single run.
 CREATE TEMP VIEW IF NOT EXISTS point_summary AS
 SELECT campaign, kernel, ring, qdisc_spec, profile, traffic, clip, sndbuf, pace,
   sum(valid = 1) AS runs, sum(valid = 0) AS invalid_runs,
-  avg(CASE WHEN valid = 1 THEN pkt_loss_pct END) AS pkt_loss_pct,
-  sqrt(max(0, (sum(CASE WHEN valid = 1 THEN pkt_loss_pct * pkt_loss_pct END)
-    - sum(CASE WHEN valid = 1 THEN pkt_loss_pct END) * sum(CASE WHEN valid = 1 THEN pkt_loss_pct END)
-      / sum(valid = 1 AND pkt_loss_pct IS NOT NULL))
-    / nullif(sum(valid = 1 AND pkt_loss_pct IS NOT NULL) - 1, 0))) AS pkt_loss_sd,
-  avg(CASE WHEN valid = 1 THEN frame_loss_pct END) AS frame_loss_pct,
-  sqrt(max(0, (sum(CASE WHEN valid = 1 THEN frame_loss_pct * frame_loss_pct END)
-    - sum(CASE WHEN valid = 1 THEN frame_loss_pct END) * sum(CASE WHEN valid = 1 THEN frame_loss_pct END)
-      / sum(valid = 1 AND frame_loss_pct IS NOT NULL))
-    / nullif(sum(valid = 1 AND frame_loss_pct IS NOT NULL) - 1, 0))) AS frame_loss_sd,
-  avg(CASE WHEN valid = 1 THEN artifact_pct END) AS artifact_pct,
-  avg(CASE WHEN valid = 1 THEN ring_drops END) AS ring_drops,
-  max(CASE WHEN valid = 1 THEN local_drops END) AS max_local_drops,
-  avg(CASE WHEN valid = 1 THEN qdisc_drops END) AS qdisc_drops,
-  avg(CASE WHEN valid = 1 THEN p50_ms END) AS p50_ms,
-  avg(CASE WHEN valid = 1 THEN p95_ms END) AS p95_ms,
-  sqrt(max(0, (sum(CASE WHEN valid = 1 THEN p95_ms * p95_ms END)
-    - sum(CASE WHEN valid = 1 THEN p95_ms END) * sum(CASE WHEN valid = 1 THEN p95_ms END)
-      / sum(valid = 1 AND p95_ms IS NOT NULL))
-    / nullif(sum(valid = 1 AND p95_ms IS NOT NULL) - 1, 0))) AS p95_sd,
-  avg(CASE WHEN valid = 1 THEN p99_ms END) AS p99_ms,
-  max(CASE WHEN valid = 1 THEN max_ms END) AS max_ms,
-  avg(CASE WHEN valid = 1 THEN blocked_ms END) AS blocked_ms,
-  avg(CASE WHEN valid = 1 THEN tcp_mbit_s END) AS tcp_mbit_s,
-  sqrt(max(0, (sum(CASE WHEN valid = 1 THEN tcp_mbit_s * tcp_mbit_s END)
-    - sum(CASE WHEN valid = 1 THEN tcp_mbit_s END) * sum(CASE WHEN valid = 1 THEN tcp_mbit_s END)
-      / sum(valid = 1 AND tcp_mbit_s IS NOT NULL))
-    / nullif(sum(valid = 1 AND tcp_mbit_s IS NOT NULL) - 1, 0))) AS tcp_mbit_sd
-FROM run_summary
+  avg(v_loss) AS pkt_loss_pct,
+  sqrt(max(0, avg(v_loss * v_loss) - avg(v_loss) * avg(v_loss)) * count(v_loss) / nullif(count(v_loss) - 1, 0)) AS pkt_loss_sd,
+  avg(v_frame) AS frame_loss_pct,
+  sqrt(max(0, avg(v_frame * v_frame) - avg(v_frame) * avg(v_frame)) * count(v_frame) / nullif(count(v_frame) - 1, 0)) AS frame_loss_sd,
+  avg(v_artifact) AS artifact_pct,
+  avg(v_ring) AS ring_drops,
+  max(v_local) AS max_local_drops,
+  avg(v_qdisc) AS qdisc_drops,
+  avg(v_p50) AS p50_ms,
+  avg(v_p95) AS p95_ms,
+  sqrt(max(0, avg(v_p95 * v_p95) - avg(v_p95) * avg(v_p95)) * count(v_p95) / nullif(count(v_p95) - 1, 0)) AS p95_sd,
+  avg(v_p99) AS p99_ms,
+  max(v_max) AS max_ms,
+  avg(v_blocked) AS blocked_ms,
+  avg(v_tcp) AS tcp_mbit_s,
+  sqrt(max(0, avg(v_tcp * v_tcp) - avg(v_tcp) * avg(v_tcp)) * count(v_tcp) / nullif(count(v_tcp) - 1, 0)) AS tcp_mbit_sd
+FROM (SELECT *,
+    CASE WHEN valid = 1 THEN pkt_loss_pct END AS v_loss, CASE WHEN valid = 1 THEN frame_loss_pct END AS v_frame,
+    CASE WHEN valid = 1 THEN artifact_pct END AS v_artifact, CASE WHEN valid = 1 THEN ring_drops END AS v_ring,
+    CASE WHEN valid = 1 THEN local_drops END AS v_local, CASE WHEN valid = 1 THEN qdisc_drops END AS v_qdisc,
+    CASE WHEN valid = 1 THEN p50_ms END AS v_p50, CASE WHEN valid = 1 THEN p95_ms END AS v_p95,
+    CASE WHEN valid = 1 THEN p99_ms END AS v_p99, CASE WHEN valid = 1 THEN max_ms END AS v_max,
+    CASE WHEN valid = 1 THEN blocked_ms END AS v_blocked, CASE WHEN valid = 1 THEN tcp_mbit_s END AS v_tcp
+  FROM run_summary)
 GROUP BY campaign, kernel, ring, qdisc_spec, profile, traffic, clip, sndbuf, pace;
