@@ -42,9 +42,9 @@ expect "no QEMU left behind" "$(pgrep -c -f "qemu-system.*$work" || true)" 0
 expect "the second call resumed" "$(grep -c "$kept of 4 runs already" "$dir/second")" 1
 expect "no point ran twice" "$(q "SELECT count(*) FROM (SELECT point_key FROM runs GROUP BY point_key HAVING count(*) > 1)")" 0
 
-echo "run  kernel     ring  sent  received  ring_drops  qdisc  wan  vpn  unexplained  cpu%  valid"
-q "SELECT r.id, r.kernel_variant, r.ring, a.sent, a.received, a.ring, a.qdisc, a.wan, a.vpn, a.unexplained,
-	r.cpu_busy_pct, r.valid FROM runs r JOIN run_attribution a ON a.run_id = r.id ORDER BY r.id" | column -t
+sqlite3 -readonly -box -cmd ".read $root/analysis/views.sql" "$db" "SELECT r.id AS run, r.kernel_variant AS kernel,
+	r.ring, a.sent, a.received, a.ring AS ring_drops, a.qdisc, a.wan, a.vpn, a.unexplained,
+	r.cpu_busy_pct AS 'cpu %', r.valid FROM runs r JOIN run_attribution a ON a.run_id = r.id ORDER BY r.id"
 
 expect "four finished runs" "$(q "SELECT count(*) FROM runs WHERE status='done'")" 4
 expect "runs are in the kernels asked for" "$(q "SELECT group_concat(DISTINCT kernel_variant) FROM (SELECT kernel_variant FROM runs ORDER BY 1)")" "nodrop-v2,stock"

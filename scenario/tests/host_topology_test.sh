@@ -212,9 +212,7 @@ check "vpn: status bytes robot tun read = operator tun write" test "$(d vpn.robo
 check "wan veth carried what arrived" test "$(d wan.up.veth_tx_packets)" -ge "$received"
 check "counters list the five places" test "$(grep -cE '^(ring|qdisc|socket|wan|vpn)\.' "$out/c2.out")" -ge 20
 scn cj counters --json --prefix "$prefix" --dir "$dir"
-if command -v python3 >/dev/null; then
-	check "counters --json is valid JSON" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert isinstance(d["ring.tx_dropped"], int) and d["qdisc.kind"] == "pfifo"' "$out/cj.out"
-fi
+check "counters --json is valid JSON" jq -e '(.["ring.tx_dropped"] | type == "number") and .["qdisc.kind"] == "pfifo"' "$out/cj.out"
 
 # --- changing the tun knobs between runs --------------------------------------
 scn tun1 tun --prefix "$prefix" --dir "$dir" --ring 25 --qdisc noqueue
