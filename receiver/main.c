@@ -8,6 +8,7 @@
 #include "reasm.h"
 #include "recv_store.h"
 #include "recv_summary.h"
+#include "verdict.h"
 
 #include "tb/clock.h"
 #include "tb/err.h"
@@ -99,6 +100,7 @@ struct app {
 	uint32_t cur_stream;
 	int store_failed;
 	struct tb_recv_counters c;
+	struct tb_verdict verdict;  /* the decoder's rejections along the reference chain */
 	struct pending q[PENDING_MAX];
 	size_t q_head, q_len;
 	int64_t first_rx_ns, last_rx_ns;  /* arrival times of the first and last datagram */
@@ -120,7 +122,7 @@ static void finish_frame(struct app *a, const struct pending *p)
 		if (!f->decodable && dec_ok)
 			a->stats.decoder_concealed++;
 	}
-	int decodable = f->decodable && dec_ok != 0;
+	int decodable = tb_verdict_frame(&a->verdict, f, dec_ok);
 	a->stats.frames_decodable += (uint64_t)decodable;
 	if (f->has_ext && f->pkts_received > 0)
 		tb_recv_stats_add_latency(&a->stats, f->latency_ns);
