@@ -206,6 +206,46 @@ static void test_patterns(void)
 			o[n++] = (int)j - 1;
 	run_pattern("reorder: reversed blocks of 5", o, n, NULL, HOLD_LONG);
 
+	/* Other windows: neighbours swapped, and blocks reaching across frame
+	 * and IDR boundaries (an I-frame is tens of packets). The first two
+	 * frames come in order: a stream starts with the first frame seen, so
+	 * packets of earlier frames that come after it are late by definition. */
+	static const size_t windows[] = { 2, 17, 64 };
+	for (size_t w = 0; w < sizeof windows / sizeof *windows; w++) {
+		char name[64];
+		o = seq_order(&n);
+		size_t head = (size_t)S.frame_first[2];
+		for (size_t i = 0; i < head; i++)
+			o[n++] = (int)i;
+		for (size_t i = head; i < S.n; i += windows[w])
+			for (size_t j = i + windows[w] <= S.n ? i + windows[w] : S.n; j > i; j--)
+				o[n++] = (int)j - 1;
+		snprintf(name, sizeof name, "reorder: reversed blocks of %zu", windows[w]);
+		run_pattern(name, o, n, NULL, HOLD_LONG);
+	}
+
+	/* Shuffled within blocks of 32 (a fixed LCG: the same order every run),
+	 * with every 11th packet lost as well. */
+	o = seq_order(&n);
+	uint32_t lcg = 12345;
+	for (size_t i = 0; i < S.n; i += 32) {
+		size_t m = i + 32 <= S.n ? 32 : S.n - i;
+		int blk[32];
+		for (size_t j = 0; j < m; j++)
+			blk[j] = (int)(i + j);
+		for (size_t j = m; j > 1; j--) {
+			lcg = lcg * 1103515245u + 12345u;
+			size_t k = (lcg >> 16) % j;
+			int t = blk[j - 1];
+			blk[j - 1] = blk[k];
+			blk[k] = t;
+		}
+		for (size_t j = 0; j < m; j++)
+			if (blk[j] % 11 != 5)
+				o[n++] = blk[j];
+	}
+	run_pattern("reorder: shuffled blocks of 32 + drop every 11th", o, n, NULL, HOLD_LONG);
+
 	o = seq_order(&n);
 	for (size_t i = 0; i < S.n; i++) {
 		o[n++] = (int)i;
