@@ -64,7 +64,8 @@ echo "results: $db"
 sql list "SELECT '  ' || count(*) || ' runs in ' || count(DISTINCT campaign) || ' campaign(s); accel: '
 	|| group_concat(DISTINCT accel) || '; kernels: ' || group_concat(DISTINCT kernel_variant || ' ' || kernel_release)
 	FROM runs WHERE status = 'done' AND $where"
-sql list "SELECT '  CPU: ' || json_extract(env_json, '$.cpu_model') || ', ' || json_extract(env_json, '$.cpus')
+sql list "SELECT '  host: ' || coalesce(json_extract(env_json, '$.host_cpu_model'), '-') || ', '
+	|| coalesce(json_extract(env_json, '$.host_cpus'), '-') || ' cores; guest: ' || json_extract(env_json, '$.cpus')
 	|| ' CPUs; OpenVPN ' || json_extract(env_json, '$.openvpn') || ' (' || json_extract(knobs_json, '$.vpn_cipher')
 	|| '), iperf3 ' || json_extract(env_json, '$.iperf3') FROM runs WHERE status = 'done' AND $where LIMIT 1"
 
@@ -84,10 +85,10 @@ fi
 
 video="SELECT kernel, ring, qdisc_spec AS qdisc, profile, clip, runs AS n, invalid_runs AS invalid,
 	$(pm pkt_loss_pct pkt_loss_sd 2) AS 'pkt loss %', $(pm frame_loss_pct frame_loss_sd 2) AS 'frame loss %',
-	CASE WHEN artifact_pct IS NULL THEN '-' ELSE printf('%.1f', artifact_pct) END AS 'artifacts %', CASE WHEN ring_drops IS NULL THEN '-' ELSE printf('%.0f', ring_drops) END AS 'ring drops',
-	CASE WHEN qdisc_drops IS NULL THEN '-' ELSE printf('%.0f', qdisc_drops) END AS 'qdisc drops', CASE WHEN p50_ms IS NULL THEN '-' ELSE printf('%.1f', p50_ms) END AS 'p50 ms',
-	$(pm p95_ms p95_sd 1) AS 'p95 ms', CASE WHEN p99_ms IS NULL THEN '-' ELSE printf('%.1f', p99_ms) END AS 'p99 ms', CASE WHEN max_ms IS NULL THEN '-' ELSE printf('%.1f', max_ms) END AS 'max ms',
-	CASE WHEN blocked_ms IS NULL THEN '-' ELSE printf('%.0f', blocked_ms) END AS 'blocked ms'
+	$(pm artifact_pct artifact_sd 1) AS 'artifacts %', CASE WHEN ring_drops IS NULL THEN '-' ELSE printf('%.0f', ring_drops) END AS 'ring drops',
+	CASE WHEN qdisc_drops IS NULL THEN '-' ELSE printf('%.0f', qdisc_drops) END AS 'qdisc drops', $(pm p50_ms p50_sd 1) AS 'p50 ms',
+	$(pm p95_ms p95_sd 1) AS 'p95 ms', $(pm p99_ms p99_sd 1) AS 'p99 ms', CASE WHEN max_ms IS NULL THEN '-' ELSE printf('%.1f', max_ms) END AS 'max ms',
+	$(pm blocked_ms blocked_sd 0) AS 'blocked ms'
 	FROM point_summary WHERE traffic != 'tcp' AND runs > 0 AND $where ORDER BY profile, qdisc, kernel, ring"
 if have_rows "$video"; then
 	echo

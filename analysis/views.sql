@@ -7,10 +7,20 @@ CREATE TEMP VIEW IF NOT EXISTS counter_delta AS
 SELECT run_id, place, name, after - before AS delta
 FROM counters WHERE before >= 0 AND after >= 0;
 
--- Packets of the video flow, counted where they were seen (video-only runs:
--- there the tun devices carry nothing else).
+-- Packets of the video flow, counted where they were seen. Only in
+-- video-only runs do the tun devices and the WAN carry nothing else, so only
+-- there are the kernel's counters the video's own; in mixed runs (video
+-- beside a bulk TCP upload) the places are left NULL and only what the
+-- sender sent and the receiver got is known.
 CREATE TEMP VIEW IF NOT EXISTS run_video_packets AS
-SELECT r.id AS run_id,
+SELECT run_id, sent, socket, received,
+  CASE WHEN kind = 'video' THEN ring END AS ring,
+  CASE WHEN kind = 'video' THEN vpn_read END AS vpn_read,
+  CASE WHEN kind = 'video' THEN qdisc END AS qdisc,
+  CASE WHEN kind = 'video' THEN wan END AS wan,
+  CASE WHEN kind = 'video' THEN vpn_delivered END AS vpn_delivered,
+  CASE WHEN kind = 'video' THEN receiver END AS receiver
+FROM (SELECT r.id AS run_id, r.kind,
   (SELECT coalesce(sum(packets), 0) FROM frames_sent WHERE run_id = r.id) AS sent,
   (SELECT coalesce(sum(send_errors), 0) FROM frames_sent WHERE run_id = r.id) AS socket,
   -- unique packets the receiver got; its own total counts those that came
@@ -20,13 +30,15 @@ SELECT r.id AS run_id,
   (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'ring' AND name = 'tx_dropped') AS ring,
   (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'ring' AND name = 'tx_packets') AS vpn_read,
   (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'qdisc' AND name = 'dropped') AS qdisc,
-  (SELECT coalesce(sum(delta), 0) FROM counter_delta WHERE run_id = r.id AND place = 'wan'
-     AND name IN ('up.dropped', 'up.veth_tx_dropped')) AS wan,
+  -- the emulated link (netem's drops) and the veth hops on either side of it
+  (SELECT coalesce(sum(delta), 0) FROM counter_delta WHERE run_id = r.id
+     AND ((place = 'wan' AND name IN ('up.dropped', 'up.veth_tx_dropped', 'from_robot_rx_dropped'))
+       OR (place = 'robot' AND name = 'veth_tx_dropped'))) AS wan,
   (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'vpn' AND name = 'operator_tun_rx_packets') AS vpn_delivered,
   (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'recv' AND name = 'udp_rcvbuf_errors')
   - coalesce((SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'vpn'
               AND name = 'operator_socket_drops'), 0) AS receiver
-FROM runs r WHERE r.kind = 'video';
+  FROM runs r WHERE r.kind IN ('video', 'mixed'));
 
 -- Where every lost video packet went:
 --   sent = received + socket + ring + qdisc + wan + vpn + receiver + unexplained
@@ -110,15 +122,19 @@ SELECT campaign, kernel, ring, qdisc_spec, profile, traffic, clip, sndbuf, pace,
   avg(v_frame) AS frame_loss_pct,
   sqrt(max(0, avg(v_frame * v_frame) - avg(v_frame) * avg(v_frame)) * count(v_frame) / nullif(count(v_frame) - 1, 0)) AS frame_loss_sd,
   avg(v_artifact) AS artifact_pct,
+  sqrt(max(0, avg(v_artifact * v_artifact) - avg(v_artifact) * avg(v_artifact)) * count(v_artifact) / nullif(count(v_artifact) - 1, 0)) AS artifact_sd,
   avg(v_ring) AS ring_drops,
   max(v_local) AS max_local_drops,
   avg(v_qdisc) AS qdisc_drops,
   avg(v_p50) AS p50_ms,
+  sqrt(max(0, avg(v_p50 * v_p50) - avg(v_p50) * avg(v_p50)) * count(v_p50) / nullif(count(v_p50) - 1, 0)) AS p50_sd,
   avg(v_p95) AS p95_ms,
   sqrt(max(0, avg(v_p95 * v_p95) - avg(v_p95) * avg(v_p95)) * count(v_p95) / nullif(count(v_p95) - 1, 0)) AS p95_sd,
   avg(v_p99) AS p99_ms,
+  sqrt(max(0, avg(v_p99 * v_p99) - avg(v_p99) * avg(v_p99)) * count(v_p99) / nullif(count(v_p99) - 1, 0)) AS p99_sd,
   max(v_max) AS max_ms,
   avg(v_blocked) AS blocked_ms,
+  sqrt(max(0, avg(v_blocked * v_blocked) - avg(v_blocked) * avg(v_blocked)) * count(v_blocked) / nullif(count(v_blocked) - 1, 0)) AS blocked_sd,
   avg(v_tcp) AS tcp_mbit_s,
   sqrt(max(0, avg(v_tcp * v_tcp) - avg(v_tcp) * avg(v_tcp)) * count(v_tcp) / nullif(count(v_tcp) - 1, 0)) AS tcp_mbit_sd
 FROM (SELECT *,

@@ -15,10 +15,13 @@ q() { "$tbdb" query "$db" "$1" --views "$root/analysis/views.sql"; }
 source "$root/tests/check.sh"
 t() { printf '%s' "$*" | tr ' ' '\t'; }
 
-# Attribution: run 1: 50 sent, 48 received, 2 in the ring; run 3: 4 in the
-# ring, 1 on the WAN; run 4: 2 RcvbufErrors, both on OpenVPN's socket.
+# Attribution: run 1: 50 sent, 48 received, 2 in the ring; run 3: 3 in the
+# ring, 2 on the WAN (netem and the robot's veth); run 4: 2 RcvbufErrors,
+# both on OpenVPN's socket; run 8 (mixed): the loss, but no places.
 expect "attribution run 1" "$(q "SELECT sent, received, ring, qdisc, wan, vpn, receiver, unexplained FROM run_attribution WHERE run_id=1")" "$(t 50 48 2 0 0 0 0 0)"
-expect "attribution run 3 (WAN)" "$(q "SELECT sent, received, ring, wan, vpn, unexplained FROM run_attribution WHERE run_id=3")" "$(t 50 45 4 1 0 0)"
+expect "attribution run 3 (WAN)" "$(q "SELECT sent, received, ring, wan, vpn, unexplained FROM run_attribution WHERE run_id=3")" "$(t 50 45 3 2 0 0)"
+expect "mixed run: loss known, places not" "$(q "SELECT sent, received, ring IS NULL, qdisc IS NULL, unexplained IS NULL FROM run_attribution WHERE run_id=8")" "$(t 50 48 1 1 1)"
+expect "mixed run: video loss and TCP throughput" "$(q "SELECT pkt_loss_pct, local_drops IS NULL, tcp_mbit_s FROM run_summary WHERE run_id=8")" "$(t 4.0 1 1.5)"
 expect "receiver excludes OpenVPN's socket" "$(q "SELECT receiver FROM run_attribution WHERE run_id=4")" 0
 expect "tcp runs have no video attribution" "$(q "SELECT count(*) FROM run_attribution WHERE run_id IN (5, 6)")" 0
 
@@ -32,9 +35,9 @@ expect "unfinished runs are not reported" "$(q "SELECT count(*) FROM run_summary
 # Per point: mean and sample sd over valid runs; the invalid one is counted.
 expect "point A: runs, invalid" "$(q "SELECT runs, invalid_runs FROM point_summary WHERE kernel='stock' AND ring=25")" "$(t 2 1)"
 expect "point A: loss mean, sd" "$(q "SELECT pkt_loss_pct, printf('%.4f', pkt_loss_sd) FROM point_summary WHERE kernel='stock' AND ring=25")" "$(t 6.0 2.8284)"
-expect "point A: most robot-side drops in a valid run (ring 2, 4; the invalid run's 4 + 1 WAN not counted)" "$(q "SELECT max_local_drops FROM point_summary WHERE kernel='stock' AND ring=25")" 4
+expect "point A: most robot-side drops in a valid run (ring 2, 4; the invalid run's 3 + 2 WAN not counted)" "$(q "SELECT max_local_drops FROM point_summary WHERE kernel='stock' AND ring=25")" 4
 expect "point A: qdisc as asked" "$(q "SELECT qdisc_spec FROM point_summary WHERE kernel='stock' AND ring=25")" "pfifo limit 25000"
-expect "point B: one run, no spread" "$(q "SELECT runs, pkt_loss_pct, pkt_loss_sd IS NULL FROM point_summary WHERE kernel='nodrop-v2'")" "$(t 1 0.0 1)"
+expect "point B: one run, no spread" "$(q "SELECT runs, pkt_loss_pct, pkt_loss_sd IS NULL FROM point_summary WHERE kernel='nodrop-v2' AND traffic='video'")" "$(t 1 0.0 1)"
 expect "point C: TCP mean, sd (Mbit/s)" "$(q "SELECT tcp_mbit_s, printf('%.4f', tcp_mbit_sd) FROM point_summary WHERE traffic='tcp'")" "$(t 3.0 1.4142)"
 
 # The report: table, CSV and JSON.
@@ -42,8 +45,8 @@ report=$root/analysis/report.sh
 out=$(bash "$report" "$db")
 expect "table shows mean ± sd" "$(grep -c '6.00 ± 2.83' <<<"$out")" 1
 expect "table lists the invalid run" "$(grep -c 'guest CPU saturated' <<<"$out")" 1
-expect "csv has a header and 3 points" "$(bash "$report" "$db" --format csv | wc -l)" 4
-expect "json is an array of 6 runs" "$(bash "$report" "$db" --runs --format json | jq length)" 6
+expect "csv has a header and 4 points" "$(bash "$report" "$db" --format csv | wc -l)" 5
+expect "json is an array of 7 runs" "$(bash "$report" "$db" --runs --format json | jq length)" 7
 expect "campaign filter" "$(bash "$report" "$db" --campaign nope --format csv | wc -l)" 0
 set +e
 bash "$report" "$dir/missing.db" 2>/dev/null; rc1=$?
