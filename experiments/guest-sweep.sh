@@ -20,16 +20,23 @@ sysctl -qw net.core.rmem_max=8388608 net.core.wmem_max=8388608
 n=$(wc -l <"$points")
 i=0 failed=0
 start=$EPOCHSECONDS
+# The whole sweep, as the host tells it (all of it is in this boot when
+# not): runs before this boot, runs in all, seconds the earlier boots spent
+# per run, and the host's guess per run before anything was measured.
+before=${TB_SWEEP_BEFORE:-0} todo=${TB_SWEEP_TODO:-$n}
+per_run_prior=${TB_SWEEP_PER_RUN:-0}
 
 fmt_eta() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
 
 while IFS=$'\t' read -r index kernel ring qdisc profile traffic clip sndbuf pace rep duration seed key; do
 	i=$((i + 1))
 	elapsed=$((EPOCHSECONDS - start))
+	per_run=$per_run_prior
+	[ "$i" -gt 1 ] && per_run=$((elapsed / (i - 1)))
 	eta='?'
-	[ "$i" -gt 1 ] && eta=$(fmt_eta $((elapsed * (n - i + 1) / (i - 1))))
-	printf 'run %d/%d  kernel=%s ring=%s qdisc=%s profile=%s traffic=%s rep=%s  (elapsed %s, ETA %s)\n' \
-		"$i" "$n" "$kernel" "$ring" "$qdisc" "$profile" "$traffic" "$rep" "$(fmt_eta "$elapsed")" "$eta"
+	[ "$per_run" -gt 0 ] && eta=$(fmt_eta $((per_run * (todo - before - i + 1))))
+	printf 'run %d/%d  kernel=%s ring=%s qdisc=%s profile=%s traffic=%s rep=%s  (this boot %d/%d, elapsed %s, sweep ETA %s)\n' \
+		$((before + i)) "$todo" "$kernel" "$ring" "$qdisc" "$profile" "$traffic" "$rep" "$i" "$n" "$(fmt_eta "$elapsed")" "$eta"
 	db=/tmp/run-$index.db
 	rm -f "$db" "$db-wal" "$db-shm"
 	if bash "$TB_ROOT/experiments/run-point.sh" --db "$db" --kernel "$kernel" --ring "$ring" \

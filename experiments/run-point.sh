@@ -130,9 +130,12 @@ if [ ! -s "$env_file" ]; then
 		--arg iperf3 "$(iperf3 --version 2>&1 | awk 'NR == 1 { print $2 }')" \
 		--arg cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)" \
 		--arg ncpu "$(nproc)" --arg git "${TB_GIT_REV:-unknown}" \
+		--arg host_cpu "${TB_HOST_CPU:-}" --arg host_ncpu "${TB_HOST_CPUS:-0}" \
 		'{kernel_release: $release, kernel_variant: $variant, accel: $accel, image_key: $image_key,
 		  patch_hash: $patch_hash, openvpn: $openvpn, iperf3: $iperf3, cpu_model: $cpu,
-		  cpus: ($ncpu | tonumber), git_rev: $git}' >"$env_file"
+		  cpus: ($ncpu | tonumber), git_rev: $git,
+		  host_cpu_model: (if $host_cpu == "" then $cpu else $host_cpu end),
+		  host_cpus: (if $host_ncpu == "0" then ($ncpu | tonumber) else ($host_ncpu | tonumber) end)}' >"$env_file"
 fi
 env_json=$(<"$env_file")
 [[ $env_json =~ \"patch_hash\":\"([0-9a-f]*)\" ]] && patch_hash=${BASH_REMATCH[1]}

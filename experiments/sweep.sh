@@ -44,7 +44,7 @@ done
 file=$(realpath "$file")
 
 bin=$TB_BUILD
-for t in experiments/tb-sweep lib/tb-db; do
+for t in experiments/tb-sweep lib/tb-db netem-profiles/tb-profile; do
 	[ -x "$bin/$t" ] || bash "$TB_ROOT/scripts/build.sh" >/dev/null
 done
 
@@ -63,8 +63,29 @@ mkdir -p "$(dirname "$db")"
 
 work=$TB_CACHE/sweeps/$name
 mkdir -p "$work"
+
+# Merge every finished run database of an out dir, once.
+merge_runs() {
+	local out=$1 f
+	for f in "$out"/runs/*.db; do
+		[ -f "$f" ] || continue
+		"$bin/lib/tb-db" import "$db" "$f" && mv "$f" "$f.merged"
+	done
+}
+# Runs a guest finished before this host process was killed outright (no
+# trap ran) are still in their boot directories: take them in first.
+for d in "$work"/boot-*/; do
+	[ -d "$d/runs" ] && merge_runs "$d"
+done
+
 all=$work/all.tsv pending=$work/pending.tsv
 "$bin/experiments/tb-sweep" expand "$file" "${known[@]}" >"$all"
+# Each profile the sweep uses must parse, too: a broken file is found here,
+# not in the guest after a boot.
+while read -r p; do
+	"$bin/netem-profiles/tb-profile" show "$TB_ROOT/netem-profiles/$p.profile" >/dev/null ||
+		tb_die "sweep: profile '$p' (netem-profiles/$p.profile) is invalid; nothing was run"
+done < <(cut -f5 "$all" | sort -u)
 # Column 13 is the point key; finished keys are skipped.
 "$bin/lib/tb-db" done-keys "$db" "$name" >"$work/done.keys"
 awk -F'\t' 'FILENAME == ARGV[1] { done[$0] = 1; next } !($13 in done)' "$work/done.keys" "$all" >"$pending"
@@ -77,15 +98,6 @@ if [ "$dry" -eq 1 ]; then
 fi
 [ "$todo" -gt 0 ] || { tb_log "nothing to do"; exit 0; }
 
-# Merge every finished run database of an out dir, once.
-merge_runs() {
-	local out=$1 f
-	for f in "$out"/runs/*.db; do
-		[ -f "$f" ] || continue
-		"$bin/lib/tb-db" import "$db" "$f" && mv "$f" "$f.merged"
-	done
-}
-
 current_out=''
 on_interrupt() { # on_interrupt EXIT_STATUS
 	trap - INT TERM
@@ -97,7 +109,13 @@ trap 'on_interrupt 130' INT
 trap 'on_interrupt 143' TERM
 
 git_rev=$(git -C "$TB_ROOT" describe --always --dirty 2>/dev/null || echo unknown)
+# The guest's /proc/cpuinfo names QEMU's emulated CPU; the report wants the host's.
+host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
 failed=0
+# For the guest's progress line: runs of earlier boots, and the seconds
+# per run they took (the host's per-run guess before the first boot).
+before=0 sweep_start=$EPOCHSECONDS
+per_run=$(($(head -n1 "$pending" | cut -f11) + overhead))
 while read -r kernel; do
 	out=$(mktemp -d "$work/boot-$kernel-XXXXXX")
 	current_out=$out
@@ -115,11 +133,15 @@ while read -r kernel; do
 	set +e
 	bash "$TB_ROOT/kernel/vm.sh" --kernel "$kernel" --out "$out" --timeout "$timeout_s" -- \
 		env TB_CAMPAIGN="$name" TB_GIT_REV="$git_rev" \
+		TB_SWEEP_BEFORE="$before" TB_SWEEP_TODO="$todo" TB_SWEEP_PER_RUN="$per_run" \
+		TB_HOST_CPU="$host_cpu" TB_HOST_CPUS="$(nproc)" \
 		bash "$TB_ROOT/experiments/guest-sweep.sh" "$out/points.tsv" "$out"
 	rc=$?
 	set -e
 	merge_runs "$out"
 	current_out=''
+	before=$((before + n))
+	per_run=$(((EPOCHSECONDS - sweep_start) / before))
 	if [ "$rc" -ne 0 ]; then
 		tb_log "kernel $kernel: guest exited with status $rc (finished runs were kept)"
 		failed=1

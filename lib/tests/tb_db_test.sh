@@ -29,6 +29,8 @@ expect "values keep their types" "$("$db" query "$dir/c.db" "SELECT typeof(ring)
 expect "counters follow their run" "$("$db" query "$dir/c.db" "SELECT run_id, after FROM counters WHERE place='ring' ORDER BY run_id" | tr '\t\n' ' ')" "2 11 3 12 "
 expect "samples follow, unit optional" "$("$db" query "$dir/c.db" "SELECT count(*), count(unit) FROM samples WHERE run_id=3")" "$(printf '2\t1')"
 expect "done keys of a campaign" "$("$db" done-keys "$dir/c.db" ci | tr '\n' ' ')" "k1 k2 "
+"$db" import "$dir/c.db" "$dir/r1.db" 2>/dev/null
+expect "a finished run imported twice is kept once" "$("$db" query "$dir/c.db" "SELECT count(*) FROM runs WHERE campaign='ci'")" 2
 
 set +e
 "$db" run-new "$dir/c.db" no_such_column=1 >/dev/null 2>"$dir/err"; rc=$?

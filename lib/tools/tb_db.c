@@ -267,8 +267,15 @@ static void import_one(tb_store *dest, const char *src)
 		tb_die("import: %s", tb_store_errmsg(dest));
 
 	char *run_cols = column_list(db, "runs", "id", NULL);
+	/* A finished run the destination already holds (same campaign and point
+	 * key: imported before, when the importer died before it could mark the
+	 * file merged) is skipped, so importing the same file twice is harmless. */
 	sqlite3_stmt *ids;
-	if (sqlite3_prepare_v2(db, "SELECT id FROM src.runs ORDER BY id", -1, &ids, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db,
+			       "SELECT s.id FROM src.runs s WHERE NOT (s.status = 'done' AND EXISTS (SELECT 1 FROM"
+			       " main.runs m WHERE m.status = 'done' AND m.campaign IS s.campaign AND"
+			       " m.point_key IS s.point_key)) ORDER BY s.id",
+			       -1, &ids, NULL) != SQLITE_OK)
 		tb_die("import %s: %s", src, sqlite3_errmsg(db));
 	int nruns = 0;
 	while (sqlite3_step(ids) == SQLITE_ROW) {
