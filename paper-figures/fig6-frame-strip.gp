@@ -1,13 +1,14 @@
-# Figure 6: the same frame as decoded at the receiver, stock beside patched.
-# The caller sets: n (pictures), pic1..picN (PNG files), cap1..capN (captions).
+# Figure 6: the same frames as decoded at the receiver, stock beside patched.
+# The caller sets: rows (kernels), cols (frames), n = rows * cols pictures,
+# pic1..picN (PNG files, row by row) and cap1..capN (captions).
 load dir."/style.gp"
 if (term eq "svg") {
-  set terminal svg size 1200,420 dynamic font "sans,13" background rgb "white"
+  set terminal svg size 560*cols,230*rows+60 dynamic font "sans,11" background rgb "white"
 } else {
-  set terminal pngcairo size 1500,520 font "sans,13" background rgb "white"
+  set terminal pngcairo size 700*cols,290*rows+70 font "sans,12" background rgb "white"
 }
 set output out
-set multiplot layout 1,n title "The same frame at the receiver (".subtitle.")" font ",15"
+set multiplot layout rows,cols title "The same frames at the receiver (".subtitle.")" font ",15"
 unset key
 unset tics
 unset border

@@ -169,31 +169,35 @@ else
 	skip fig5-patch-cost "no valid TCP runs at ring 500 with profile lan"
 fi
 
-# --- 6: the same frame, stock beside patched ---------------------------------------------
-# The first frame number with a picture from a stock and a patched run, in
+# --- 6: a strip of the same frames, stock beside patched -------------------------------
+# Up to three frame numbers with a picture from a stock and a patched run, in
 # any campaign: these pictures come from runs made for them (--campaign does
-# not apply).
-frame6=$(sql "SELECT i.frame_no FROM frame_images i JOIN runs r ON r.id = i.run_id
+# not apply). One row per kernel, one column per frame.
+mapfile -t frames6 < <(sql "SELECT i.frame_no FROM frame_images i JOIN runs r ON r.id = i.run_id
 	WHERE r.status = 'done'
 	GROUP BY i.frame_no HAVING sum(r.kernel_variant = 'stock') > 0 AND sum(r.kernel_variant != 'stock') > 0
-	ORDER BY i.frame_no LIMIT 1")
-if [ -n "$frame6" ]; then
-	vars=() n=0
-	while IFS=$'\t' read -r id kernel ring qspec complete decodable; do
+	ORDER BY i.frame_no LIMIT 3")
+if [ "${#frames6[@]}" -gt 0 ]; then
+	in_list=$(IFS=,; printf '%s' "${frames6[*]}")
+	vars=() n=0 rows=0 last=''
+	while IFS=$'\t' read -r id kernel ring qspec frame complete decodable; do
 		n=$((n + 1))
+		[ "$kernel" = "$last" ] || rows=$((rows + 1))
+		last=$kernel
 		sqlite3 -readonly "$db" "SELECT writefile('$data/fig6-$n.png', png) FROM frame_images
-			WHERE run_id = $id AND frame_no = $frame6 LIMIT 1" >/dev/null
+			WHERE run_id = $id AND frame_no = $frame LIMIT 1" >/dev/null
 		state='clean'
 		[ "$decodable" = 1 ] || state='with artifacts'
 		[ "$complete" = 1 ] || state='incomplete'
-		vars+=("pic$n='$data/fig6-$n.png'" "cap$n='$kernel, ring $ring, $qspec: $state'")
-	done < <(sql "SELECT r.id, r.kernel_variant, r.ring, coalesce(json_extract(r.knobs_json, '\$.qdisc'), r.qdisc),
+		vars+=("pic$n='$data/fig6-$n.png'" "cap$n='$kernel, ring $ring, $qspec: frame $frame, $state'")
+	done < <(sql "WITH one AS (SELECT r.kernel_variant AS kernel, min(r.id) AS id FROM frame_images i
+			JOIN runs r ON r.id = i.run_id WHERE r.status = 'done' AND i.frame_no IN ($in_list) GROUP BY r.kernel_variant)
+		SELECT o.id, o.kernel, r.ring, coalesce(json_extract(r.knobs_json, '\$.qdisc'), r.qdisc), i.frame_no,
 		coalesce(f.complete, 0), coalesce(f.decodable, 0)
-		FROM frame_images i JOIN runs r ON r.id = i.run_id
+		FROM one o JOIN runs r ON r.id = o.id JOIN frame_images i ON i.run_id = o.id AND i.frame_no IN ($in_list)
 		LEFT JOIN frames_recv f ON f.run_id = i.run_id AND f.stream = i.stream AND f.frame_no = i.frame_no
-		WHERE i.frame_no = $frame6 AND r.status = 'done'
-		GROUP BY r.kernel_variant ORDER BY r.kernel_variant != 'stock', r.kernel_variant")
-	render fig6-frame-strip "n=$n" "${vars[@]}" "subtitle='frame $frame6'"
+		GROUP BY o.id, i.frame_no ORDER BY o.kernel != 'stock', o.kernel, i.frame_no")
+	render fig6-frame-strip "n=$n" "rows=$rows" "cols=${#frames6[@]}" "${vars[@]}" "subtitle='frames ${in_list//,/, }'"
 else
 	skip fig6-frame-strip "no decoded pictures of one frame from a stock and a patched run (TB_RUN_DUMP_FRAMES)"
 fi

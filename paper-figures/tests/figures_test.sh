@@ -9,11 +9,16 @@ trap 'rm -rf "$dir"' EXIT
 tbdb=${TB_BUILD:-$root/build}/lib/tb-db
 "$tbdb" init "$dir/fig.db"
 sqlite3 "$dir/fig.db" <"$here/figures_fixture.sql"
-# Two decoded pictures of frame 45 (stand-ins drawn by gnuplot) for figure 6.
+# Decoded pictures of frames 45 and 50 (stand-ins drawn by gnuplot) for
+# figure 6, from a stock and a patched run; frame 60 only from stock (not
+# drawn: no patched picture of it).
 for k in stock nodrop-v2; do
-	gnuplot -e "set terminal pngcairo size 160,90; set output '$dir/$k.png'; unset key; plot sin(x)"
-	sqlite3 "$dir/fig.db" "INSERT INTO frame_images(run_id, frame_no, png) SELECT min(id), 45, readfile('$dir/$k.png')
-		FROM runs WHERE kernel_variant = '$k' AND kind = 'video' AND ring = 25"
+	for fr in 45 50 60; do
+		[ "$k" = stock ] || [ "$fr" != 60 ] || continue
+		gnuplot -e "set terminal pngcairo size 160,90; set output '$dir/$k-$fr.png'; unset key; plot sin(x * $fr)"
+		sqlite3 "$dir/fig.db" "INSERT INTO frame_images(run_id, frame_no, png) SELECT min(id), $fr, readfile('$dir/$k-$fr.png')
+			FROM runs WHERE kernel_variant = '$k' AND kind = 'video' AND ring = 25"
+	done
 done
 # shellcheck source=tests/check.sh
 source "$root/tests/check.sh"
@@ -25,7 +30,9 @@ for f in fig1-video-loss fig2-tcp-vs-ring fig3-tcp-vs-rtt fig4-latency-cdf fig5-
 done
 expect "no gnuplot warnings" "$(grep -ci 'warning' "$dir/log" || true)" 0
 expect "six drawn" "$(grep -c '^figure .*\.png' "$dir/log")" 6
-expect "fig6 pictures are the stored ones" "$(cmp "$dir/out/data/fig6-1.png" "$dir/stock.png" && echo same)" same
+expect "fig6: stock's row first, frames in order" "$(cmp "$dir/out/data/fig6-1.png" "$dir/stock-45.png" && cmp "$dir/out/data/fig6-2.png" "$dir/stock-50.png" && echo same)" same
+expect "fig6: the patched row" "$(cmp "$dir/out/data/fig6-3.png" "$dir/nodrop-v2-45.png" && cmp "$dir/out/data/fig6-4.png" "$dir/nodrop-v2-50.png" && echo same)" same
+expect "fig6: a frame without a patched picture is left out" "$(find "$dir/out/data" -name 'fig6-*.png' | wc -l)" 4
 # Figure 1's data: stock at ring 25 lost 3 and 6 of 120 packets (frames 0, 10
 # and 20 short by 1 and 2) -> 2.5 % and 5 %: mean 3.75, sample sd 1.7678.
 expect "fig1 stock ring 25" "$(awk -F'\t' '$1 == 25 { printf "%.2f %.4f", $2, $3 }' "$dir/out/data/fig1-stock.dat")" "3.75 1.7678"
