@@ -27,9 +27,9 @@ kind 'selftest' plus tun_flood and counters rows) and fails unless:
     nodrop-qdisc with it;
   - every lost packet is accounted for (unexplained = 0).
 
-  --variants LIST  comma-separated kernel variants (default: those of stock,
-                   nodrop-v2, nodrop-qdisc already built; a listed variant
-                   that is not built yet is built first)
+  --variants LIST  comma-separated kernel variants (default: every variant
+                   already built; a listed variant that is not built yet is
+                   built first)
   --db PATH        results database (default $TB_CACHE/results/selftest.db)
   --quick          1000 packets per point instead of 2000
   --timeout SEC    limit per VM boot (default 600)
@@ -72,7 +72,7 @@ if [ -n "$variants" ]; then
 	done
 else
 	mapfile -t chosen < <(bash "$TB_ROOT/kernel/build.sh" list |
-		awk 'NR > 1 && $2 == "yes" && ($1 == "stock" || $1 == "nodrop-v2" || $1 == "nodrop-qdisc") { print $1 }')
+		awk 'NR > 1 && $2 == "yes" { print $1 }')
 	[ "${#chosen[@]}" -gt 0 ] || tb_die "no kernel variant is built yet: run './testbed kernel build all' or pass --variants"
 fi
 
