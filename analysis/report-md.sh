@@ -39,7 +39,7 @@ paper=(-cmd ".import --csv --skip 1 --schema temp $pub/headline.csv paper_headli
 md() { sqlite3 -readonly -bail -cmd ".read $views" -cmd "$only" "${paper[@]}" -markdown "$db" "$1"; }
 val() { sqlite3 -readonly -bail -cmd ".read $views" -cmd "$only" "${paper[@]}" -list "$db" "$1"; }
 # The paper's kernel name for one of ours.
-paper_kernel="CASE WHEN kernel = 'stock' THEN 'stock' ELSE 'patched' END"
+paper_kernel="CASE WHEN ps.kernel = 'stock' THEN 'stock' ELSE 'patched' END"
 rel=$(realpath --relative-to="$(dirname "$(realpath "$out")")" "$figdir")
 fig() { # fig NAME CAPTION: the image if it was drawn
 	if [ -f "$figdir/$1.png" ]; then printf '![%s](%s/%s.png)\n\n' "$2" "$rel" "$1"; else printf '_(figure %s: no data)_\n\n' "$1"; fi
@@ -95,18 +95,18 @@ pm() { printf "CASE WHEN %s IS NULL THEN '-' ELSE printf('%%.%df', %s) || CASE W
 	echo
 	fig fig2-tcp-vs-ring "TCP vs ring at 120 ms"
 	md "SELECT kernel, ring, profile, runs AS n, $(pm tcp_mbit_s tcp_mbit_sd 2) AS 'ours, Mbit/s',
-		coalesce((SELECT throughput_mbit_s FROM paper_tcp_queue q WHERE q.vpn = 'openvpn' AND q.queue_pkts = ring
+		coalesce((SELECT throughput_mbit_s FROM paper_tcp_queue q WHERE q.vpn = 'openvpn' AND q.queue_pkts = ps.ring
 			AND q.kernel = $paper_kernel), '-') AS 'paper (OpenVPN, Germany–USA), Mbit/s'
-		FROM point_summary WHERE traffic = 'tcp' AND profile IN ('de-us', 'lab-rtt-120') AND runs > 0 ORDER BY kernel, ring"
+		FROM point_summary ps WHERE traffic = 'tcp' AND profile IN ('de-us', 'lab-rtt-120') AND runs > 0 ORDER BY kernel, ring"
 	echo
 
 	echo "## 3. TCP throughput versus RTT at the default ring (500)"
 	echo
 	fig fig3-tcp-vs-rtt "TCP vs RTT"
 	md "SELECT kernel, profile, runs AS n, $(pm tcp_mbit_s tcp_mbit_sd 2) AS 'ours, Mbit/s',
-		coalesce((SELECT throughput_mbit_s FROM paper_tcp_rtt p WHERE p.vpn = 'openvpn' AND p.rtt_ms = CAST(substr(profile, 9) AS INTEGER)
+		coalesce((SELECT throughput_mbit_s FROM paper_tcp_rtt p WHERE p.vpn = 'openvpn' AND p.rtt_ms = CAST(substr(ps.profile, 9) AS INTEGER)
 			AND p.kernel = $paper_kernel), '-') AS 'paper (lab, OpenVPN), Mbit/s'
-		FROM point_summary WHERE traffic = 'tcp' AND ring = 500 AND profile LIKE 'lab-rtt-%' AND runs > 0
+		FROM point_summary ps WHERE traffic = 'tcp' AND ring = 500 AND profile LIKE 'lab-rtt-%' AND runs > 0
 		ORDER BY kernel, CAST(substr(profile, 9) AS INTEGER)"
 	echo
 
@@ -148,7 +148,7 @@ pm() { printf "CASE WHEN %s IS NULL THEN '-' ELSE printf('%%.%df', %s) || CASE W
 
 	echo "## What differs from the paper, and why"
 	echo
-	accel=$(val "SELECT group_concat(DISTINCT accel) FROM runs WHERE status = 'done'")
+	accel=$(val "SELECT upper(group_concat(DISTINCT accel)) FROM runs WHERE status = 'done'")
 	cores=$(val "SELECT coalesce(json_extract(env_json, '$.host_cpus'), '?') FROM runs WHERE status = 'done' LIMIT 1")
 	ceiling=$(val "SELECT CASE WHEN max(tcp_mbit_s) IS NOT NULL THEN printf('%.1f', max(tcp_mbit_s)) END FROM point_summary WHERE traffic = 'tcp' AND runs > 0")
 	paper_top=$(val "SELECT max(CAST(throughput_mbit_s AS REAL)) FROM paper_tcp_queue WHERE vpn = 'openvpn'")

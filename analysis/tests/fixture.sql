@@ -3,7 +3,8 @@
 -- Point A = stock, ring 25, pfifo limit 25000, lan, video: runs 1, 2 valid,
 -- run 3 invalid. Point B = nodrop-v2, same knobs: run 4. Point C = stock,
 -- ring 10, de-us, tcp: runs 5, 6. Point D = nodrop-v2, ring 25, mixed
--- (video beside a TCP upload): run 8.
+-- (video beside a TCP upload): run 8. Point E = nodrop-v2, ring 10, de-us,
+-- tcp: run 9.
 INSERT INTO runs(id, campaign, point_key, kind, kernel_variant, accel, ring, qdisc, qdisc_limit,
   knobs_json, profile, traffic, clip, sndbuf, repetition, status, valid, invalid_reason, cpu_busy_pct)
 VALUES
@@ -14,7 +15,8 @@ VALUES
  (5, 'fx', 'C1', 'tcp', 'stock', 'tcg', 10, 'pfifo_fast', 10, '{"qdisc":"pfifo_fast","pace":0}', 'de-us', 'tcp', NULL, 0, 1, 'done', 1, NULL, 60),
  (6, 'fx', 'C2', 'tcp', 'stock', 'tcg', 10, 'pfifo_fast', 10, '{"qdisc":"pfifo_fast","pace":0}', 'de-us', 'tcp', NULL, 0, 2, 'done', 1, NULL, 60),
  (7, 'fx', 'A4', 'video', 'stock', 'tcg', 25, 'pfifo', 25000, '{"qdisc":"pfifo limit 25000","pace":0}', 'lan', 'video', '720p30', 0, 4, 'running', NULL, NULL, NULL),
- (8, 'fx', 'D1', 'mixed', 'nodrop-v2', 'tcg', 25, 'pfifo', 25000, '{"qdisc":"pfifo limit 25000","pace":0}', 'lan', 'mixed', '720p30', 0, 1, 'done', 1, NULL, 55);
+ (8, 'fx', 'D1', 'mixed', 'nodrop-v2', 'tcg', 25, 'pfifo', 25000, '{"qdisc":"pfifo limit 25000","pace":0}', 'lan', 'mixed', '720p30', 0, 1, 'done', 1, NULL, 55),
+ (9, 'fx', 'E1', 'tcp', 'nodrop-v2', 'tcg', 10, 'pfifo_fast', 10, '{"qdisc":"pfifo_fast","pace":0}', 'de-us', 'tcp', NULL, 0, 1, 'done', 1, NULL, 70);
 
 -- Ten frames of five packets per video run, 1 ms blocked each.
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9)
@@ -55,4 +57,4 @@ INSERT INTO counters(run_id, place, name, before, after) VALUES
  (8, 'wan', 'up.dropped', 0, 0), (8, 'vpn', 'operator_tun_rx_packets', 0, 893);
 
 INSERT INTO tcp_results(run_id, duration_s, sender_bps, receiver_bps, retransmits) VALUES
- (5, 10, 2.1e6, 2e6, 100), (6, 10, 4.1e6, 4e6, 50), (8, 10, 1.6e6, 1.5e6, 20);
+ (5, 10, 2.1e6, 2e6, 100), (6, 10, 4.1e6, 4e6, 50), (8, 10, 1.6e6, 1.5e6, 20), (9, 10, 5.2e6, 5e6, 10);

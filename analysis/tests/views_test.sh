@@ -38,16 +38,26 @@ expect "point A: loss mean, sd" "$(q "SELECT pkt_loss_pct, printf('%.4f', pkt_lo
 expect "point A: most robot-side drops in a valid run (ring 2, 4; the invalid run's 3 + 2 WAN not counted)" "$(q "SELECT max_local_drops FROM point_summary WHERE kernel='stock' AND ring=25")" 4
 expect "point A: qdisc as asked" "$(q "SELECT qdisc_spec FROM point_summary WHERE kernel='stock' AND ring=25")" "pfifo limit 25000"
 expect "point B: one run, no spread" "$(q "SELECT runs, pkt_loss_pct, pkt_loss_sd IS NULL FROM point_summary WHERE kernel='nodrop-v2' AND traffic='video'")" "$(t 1 0.0 1)"
-expect "point C: TCP mean, sd (Mbit/s)" "$(q "SELECT tcp_mbit_s, printf('%.4f', tcp_mbit_sd) FROM point_summary WHERE traffic='tcp'")" "$(t 3.0 1.4142)"
+expect "point C: TCP mean, sd (Mbit/s)" "$(q "SELECT tcp_mbit_s, printf('%.4f', tcp_mbit_sd) FROM point_summary WHERE traffic='tcp' AND kernel='stock'")" "$(t 3.0 1.4142)"
 
 # The report: table, CSV and JSON.
 report=$root/analysis/report.sh
 out=$(bash "$report" "$db")
 expect "table shows mean ± sd" "$(grep -c '6.00 ± 2.83' <<<"$out")" 1
 expect "table lists the invalid run" "$(grep -c 'guest CPU saturated' <<<"$out")" 1
-expect "csv has a header and 4 points" "$(bash "$report" "$db" --format csv | wc -l)" 5
-expect "json is an array of 7 runs" "$(bash "$report" "$db" --runs --format json | jq length)" 7
+expect "csv has a header and 5 points" "$(bash "$report" "$db" --format csv | wc -l)" 6
+expect "json is an array of 8 runs" "$(bash "$report" "$db" --runs --format json | jq length)" 8
 expect "campaign filter" "$(bash "$report" "$db" --campaign nope --format csv | wc -l)" 0
+# REPORT.md: the paper's numbers (datasets/published/) beside ours, per row.
+mkdir -p "$dir/fig"
+bash "$root/analysis/report-md.sh" "$db" "$dir/fig" "$dir/REPORT.md" >/dev/null
+row() { grep -E "^\| $1 +\| $2 +\|" "$dir/REPORT.md" | grep -F "$3" | head -n1 | awk -F'|' '{ gsub(/ /, "", $NF); gsub(/ /, "", $(NF - 1)); print $(NF - 1) }'; }
+expect "REPORT: stock ring 25 video beside the paper's 29 %" "$(row stock 25 'pfifo limit 25000')" "upto29"
+expect "REPORT: patched video beside the paper's 0 %" "$(row nodrop-v2 25 'pfifo limit 25000')" 0
+expect "REPORT: stock TCP ring 10 beside the paper's stock 1.6" "$(row stock 10 de-us)" 1.6
+expect "REPORT: patched TCP ring 10 beside the paper's patched 183.6" "$(row nodrop-v2 10 de-us)" 183.6
+expect "REPORT: the invalid run listed" "$(grep -c 'guest CPU saturated' "$dir/REPORT.md")" 1
+
 set +e
 bash "$report" "$dir/missing.db" 2>/dev/null; rc1=$?
 bash "$report" "$db" --format xml 2>/dev/null; rc2=$?
