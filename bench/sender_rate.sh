@@ -20,9 +20,9 @@ namespace b's UDP counters, datagrams/s the receiving program read and
 datagrams/s dropped at its socket (buffer full), and the sender's CPU time
 (user + system, which includes the kernel's transmit path) per packet. tb-send runs twice per
 repetition: into a sink that reads everything, and into one that reads
-nothing (the cheapest receiver; iperf3's server, which loses most of a flood,
-is close to that). Both share the machine's CPUs with their receiver, so
-compare rows of one run. Needs root. Defaults: build dir $TB_BUILD, clip
+nothing (the cheapest receiver). iperf3's server reads what it can. All
+share the machine's CPUs with their receiver, so compare rows of one run,
+and cpu_us/pkt (the sender's own cost) across them. Needs root. Defaults: build dir $TB_BUILD, clip
 1080p30, 5 s, 3 repetitions, 1200-byte packets.
 TXT
 }

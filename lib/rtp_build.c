@@ -16,25 +16,38 @@
 #define EXT_OFF_CAPTURE (EXT_OFF_FRAME + 9)
 #define EXT_OFF_SEND    (EXT_OFF_CAPTURE + 9)
 
+/* The first i >= from with buf[i..i+2] = 00 00 01 (start_code) or 00 00 0x,
+ * x <= 1 (the end of a NAL unit); len if there is none. memchr() skips the
+ * runs without a zero byte (most of a slice) many bytes at a time: the
+ * byte-by-byte scan it replaces was half of tb-send's CPU time. */
+static size_t find_zero_zero(const uint8_t *buf, size_t i, size_t len, int start_code)
+{
+	while (i + 3 <= len) {
+		const uint8_t *z = memchr(buf + i, 0, len - 2 - i);
+		if (!z)
+			return len;
+		i = (size_t)(z - buf);
+		if (buf[i + 1] == 0 && (start_code ? buf[i + 2] == 1 : buf[i + 2] <= 1))
+			return i;
+		i++;
+	}
+	return len;
+}
+
 int tb_annexb_next_nal(const uint8_t *buf, size_t len, size_t *pos, struct tb_nal *nal)
 {
 	size_t i = *pos;
 	for (;;) {
 		/* Find the next start code 00 00 01 at or after i. */
-		while (i + 3 <= len && !(buf[i] == 0 && buf[i + 1] == 0 && buf[i + 2] == 1))
-			i++;
+		i = find_zero_zero(buf, i, len, 1);
 		if (i + 3 > len) {
 			*pos = len;
 			return 0;
 		}
-		size_t start = i + 3, end = start;
+		size_t start = i + 3;
 		/* The NAL unit runs to the next 00 00 00 or 00 00 01: emulation
 		 * prevention guarantees neither occurs inside one. */
-		while (end + 3 <= len &&
-		       !(buf[end] == 0 && buf[end + 1] == 0 && buf[end + 2] <= 1))
-			end++;
-		if (end + 3 > len)
-			end = len;
+		size_t end = find_zero_zero(buf, start, len, 0);
 		size_t stop = end;
 		while (stop > start && buf[stop - 1] == 0)
 			stop--; /* trailing_zero_8bits, or the first byte of a 4-byte start code */
