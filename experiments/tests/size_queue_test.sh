@@ -13,7 +13,9 @@ WITH p(kernel, ring, qdisc, lost, ms) AS (VALUES
   ('stock', 25, 'pfifo_fast', 3, 30.0), ('stock', 500, 'pfifo_fast', 0, 600.0),
   ('stock', 100, 'fq_codel', 0, 80.0),
   ('nodrop-v2', 1, 'pfifo limit 25000', 0, 45.2), ('nodrop-v2', 5, 'pfifo limit 25000', 0, 45.4),
-  ('nodrop-v2', 25, 'fq_codel', 0, 45.3), ('nodrop-v2', 500, 'pfifo limit 25000', 0, 600.0))
+  ('nodrop-v2', 25, 'fq_codel', 0, 45.3), ('nodrop-v2', 500, 'pfifo limit 25000', 0, 600.0),
+  ('nodrop-qdisc', 10, 'pfifo limit 25000', 0, 44.6), ('nodrop-qdisc', 5, 'pfifo limit 25000', 0, 45.5),
+  ('nodrop-qdisc', 1, 'pfifo limit 25000', 0, 45.7))
 INSERT INTO runs(campaign, kind, kernel_variant, ring, qdisc, knobs_json, profile, traffic, clip, sndbuf,
   repetition, status, valid, invalid_reason)
 SELECT 'sq', 'video', kernel, ring, qdisc, json_object('qdisc', qdisc, 'pace', 0, 'lost', lost, 'ms', ms),
@@ -27,6 +29,9 @@ SELECT id, 0, i, 1, i >= json_extract(knobs_json, '$.lost'), i >= json_extract(k
 -- the packets were lost in the ring
 INSERT INTO counters SELECT id, 'ring', 'tx_dropped', 0, json_extract(knobs_json, '$.lost') FROM runs;
 INSERT INTO counters SELECT id, 'qdisc', 'dropped', 0, 0 FROM runs;
+-- a TCP run in the same campaign: not a video point, never recommended
+INSERT INTO runs(campaign, kind, kernel_variant, ring, qdisc, knobs_json, profile, traffic, sndbuf, repetition, status, valid)
+VALUES ('sq', 'tcp', 'nodrop-qdisc', 7, 'pfifo_fast', '{"qdisc":"pfifo_fast","pace":0}', 'lte-uplink', 'tcp', 0, 1, 'done', 1);
 SQL
 # shellcheck source=tests/check.sh
 source "$root/tests/check.sh"
@@ -37,6 +42,9 @@ expect "stock: zero loss, lowest p95" "$(grep '^recommended for stock' <<<"$out"
 	"recommended for stock: ring 100, qdisc fq_codel: no packet lost on the robot in 1 run(s), p95 80.0 ms, p99 80.0 ms"
 expect "patched: p95 ties within 1 ms go to the smaller ring" "$(grep '^recommended for nodrop-v2' <<<"$out")" \
 	"recommended for nodrop-v2: ring 1, qdisc pfifo limit 25000: no packet lost on the robot in 1 run(s), p95 45.2 ms, p99 45.2 ms"
+expect "within 1 ms of the lowest p95 (44.6), the smaller ring (5 at 45.5, not 1 at 45.7)" "$(grep '^recommended for nodrop-qdisc' <<<"$out")" \
+	"recommended for nodrop-qdisc: ring 5, qdisc pfifo limit 25000: no packet lost on the robot in 1 run(s), p95 45.5 ms, p99 45.5 ms"
+expect "TCP points are not in the tables" "$(grep -cE '│ 7 +│ pfifo_fast' <<<"$out" || true)" 0
 expect "the table behind it shows the lossy point" "$(grep -cE '│ 3 +│ 15.00 ' <<<"$out")" 1
 
 set +e
