@@ -73,10 +73,13 @@ merge_runs() {
 	done
 }
 # Runs a guest finished before this host process was killed outright (no
-# trap ran) are still in their boot directories: take them in first.
-for d in "$work"/boot-*/; do
-	[ -d "$d/runs" ] && merge_runs "$d"
-done
+# trap ran) are still in their boot directories: take them in first (not on
+# a dry run, which changes nothing).
+if [ "$dry" -eq 0 ]; then
+	for d in "$work"/boot-*/; do
+		if [ -d "$d/runs" ]; then merge_runs "$d"; fi
+	done
+fi
 
 all=$work/all.tsv pending=$work/pending.tsv
 "$bin/experiments/tb-sweep" expand "$file" "${known[@]}" >"$all"

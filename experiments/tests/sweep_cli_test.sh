@@ -48,4 +48,24 @@ check "dry run succeeds" test "$rc" -eq 0
 check "dry run lists 4 runs" test "$(grep -c '^stock\|^nodrop-v2' "$dir/out")" -eq 4
 check "dry run reports what is to do" grep -q "0 of 4 runs already in" "$dir/out"
 
+# A host sweep killed outright leaves finished runs in its boot directory:
+# the next start merges them (and a dry run leaves them alone). One point,
+# finished in a "killed" boot: nothing is left to do, nothing boots.
+printf '[sweep]\nname = killed\nduration = 5s\n[matrix]\nring = 25\n' >"$dir/killed.sweep"
+tbdb=${TB_BUILD:-$root/build}/lib/tb-db
+key=$("${TB_BUILD:-$root/build}/experiments/tb-sweep" expand "$dir/killed.sweep" | cut -f13)
+export TB_CACHE=$dir/cache
+mkdir -p "$TB_CACHE/sweeps/killed/boot-stock-x/runs"
+id=$("$tbdb" run-new "$TB_CACHE/sweeps/killed/boot-stock-x/runs/0.db" campaign=killed point_key="$key" kind=video ring=25)
+"$tbdb" run-set "$TB_CACHE/sweeps/killed/boot-stock-x/runs/0.db" "$id" status=done valid=1
+rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/killed.sweep" --db "$dir/killed.db" --dry-run)
+check "dry run: the leftover run is not merged" grep -q "0 of 1 runs already in" "$dir/out"
+rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/killed.sweep" --db "$dir/killed.db")
+check "leftover run merged, nothing to do" test "$rc" -eq 0
+check "it says so" grep -q "1 of 1 runs already in" "$dir/out"
+check "nothing booted (leftover)" test "$(grep -c 'booting' "$dir/out")" -eq 0
+check "the run is in the campaign database" test "$("$tbdb" query "$dir/killed.db" "SELECT count(*) FROM runs WHERE campaign='killed' AND status='done'")" -eq 1
+check "the leftover file is marked merged" test -f "$TB_CACHE/sweeps/killed/boot-stock-x/runs/0.db.merged"
+unset TB_CACHE
+
 tb_summary
