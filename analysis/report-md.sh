@@ -4,8 +4,8 @@
 # the paper and why. Figures are linked from FIGDIR (made by
 # ./testbed figures), relative to the report.
 set -euo pipefail
-# shellcheck source=scripts/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+# shellcheck source=analysis/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() { echo "usage: report-md.sh DB FIGDIR OUT.md [--title TEXT] [--elapsed SECONDS] [--campaign NAME]"; }
 [ $# -ge 3 ] || { usage >&2; exit 2; }
@@ -21,30 +21,24 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-[ -f "$db" ] || tb_die "no such database: $db"
-views=$TB_ROOT/analysis/views.sql
+tb_db_open "$db"
 # With --campaign, every table and count below is of that campaign only:
-# TEMP views of the same names shadow runs and point_summary.
-only=''
-if [ -n "$campaign" ]; then
-	c="'${campaign//\'/\'\'}'"
-	only="CREATE TEMP VIEW runs AS SELECT * FROM main.runs WHERE campaign = $c;"
-fi
+# a TEMP view of the same name shadows runs, and the views read it.
+[ -z "$campaign" ] || tb_sql_setup+=(-cmd "CREATE TEMP VIEW runs AS SELECT * FROM main.runs WHERE $(tb_campaign_is "$campaign");")
 # The paper's numbers (datasets/published/, first line a source comment) as
 # TEMP tables, so the tables below set them beside ours.
 pub=$TB_ROOT/datasets/published
-paper=(-cmd ".import --csv --skip 1 --schema temp $pub/headline.csv paper_headline"
+tb_sql_setup+=(-cmd ".import --csv --skip 1 --schema temp $pub/headline.csv paper_headline"
 	-cmd ".import --csv --skip 1 --schema temp $pub/tcp_vs_queue_120ms.csv paper_tcp_queue"
 	-cmd ".import --csv --skip 1 --schema temp $pub/tcp_vs_rtt_lab.csv paper_tcp_rtt")
-md() { sqlite3 -readonly -bail -cmd ".read $views" -cmd "$only" "${paper[@]}" -markdown "$db" "$1"; }
-val() { sqlite3 -readonly -bail -cmd ".read $views" -cmd "$only" "${paper[@]}" -list "$db" "$1"; }
+md() { tb_sql -markdown "$1"; }
+val() { tb_sql -list "$1"; }
 # The paper's kernel name for one of ours.
 paper_kernel="CASE WHEN ps.kernel = 'stock' THEN 'stock' ELSE 'patched' END"
 rel=$(realpath --relative-to="$(dirname "$(realpath "$out")")" "$figdir")
 fig() { # fig NAME CAPTION: the image if it was drawn
 	if [ -f "$figdir/$1.png" ]; then printf '![%s](%s/%s.png)\n\n' "$2" "$rel" "$1"; else printf '_(figure %s: no data)_\n\n' "$1"; fi
 }
-pm() { printf "CASE WHEN %s IS NULL THEN '-' ELSE printf('%%.%df', %s) || CASE WHEN %s IS NULL THEN '' ELSE printf(' ± %%.%df', %s) END END" "$1" "$3" "$1" "$2" "$3" "$2"; }
 
 {
 	echo "# $title"
@@ -60,16 +54,18 @@ pm() { printf "CASE WHEN %s IS NULL THEN '-' ELSE printf('%%.%df', %s) || CASE W
 	echo "## Environment"
 	echo
 	val "SELECT '- machine: ' || coalesce(json_extract(env_json, '$.host_cpu_model'), '-') || ', '
-		|| coalesce(json_extract(env_json, '$.host_cpus'), '-') || ' cores; the guest: ' || json_extract(env_json, '$.cpus')
-		|| ' vCPUs (' || json_extract(env_json, '$.cpu_model') || '), accel ' || accel FROM runs WHERE status = 'done' LIMIT 1"
-	val "SELECT '- kernel ' || kernel_variant || ': ' || kernel_release || ', patch sha256 ' || coalesce(nullif(patch_hash, ''), '-')
-		|| ', ' || count(*) || ' runs' FROM runs WHERE status = 'done' GROUP BY kernel_variant ORDER BY kernel_variant"
-	val "SELECT '- VPN: OpenVPN ' || json_extract(env_json, '$.openvpn') || ', ' || json_extract(knobs_json, '$.vpn_cipher')
-		|| ', ' || json_extract(knobs_json, '$.vpn_tls') || ', tun MTU ' || json_extract(knobs_json, '$.vpn_tun_mtu')
-		|| '; TCP: iperf3 ' || json_extract(env_json, '$.iperf3') FROM runs WHERE status = 'done' LIMIT 1"
+		|| coalesce(json_extract(env_json, '$.host_cpus'), '-') || ' cores; the guest: ' || coalesce(json_extract(env_json, '$.cpus'), '-')
+		|| ' vCPUs (' || coalesce(json_extract(env_json, '$.cpu_model'), '-') || '), accel ' || coalesce(accel, '-')
+		FROM runs WHERE status = 'done' LIMIT 1"
+	val "SELECT '- kernel ' || kernel || ': ' || coalesce(kernel_release, '-') || ', patch sha256 ' || coalesce(nullif(patch_hash, ''), '-')
+		|| ', ' || count(*) || ' runs' FROM runs WHERE status = 'done' GROUP BY kernel ORDER BY kernel"
+	val "SELECT '- VPN: OpenVPN ' || coalesce(json_extract(env_json, '$.openvpn'), '-') || ', '
+		|| coalesce(json_extract(knobs_json, '$.vpn_cipher'), '-') || ', ' || coalesce(json_extract(knobs_json, '$.vpn_tls'), '-')
+		|| ', tun MTU ' || coalesce(json_extract(knobs_json, '$.vpn_tun_mtu'), '-')
+		|| '; TCP: iperf3 ' || coalesce(json_extract(env_json, '$.iperf3'), '-') FROM runs WHERE status = 'done' LIMIT 1"
 	val "SELECT '- video: clip ' || group_concat(DISTINCT clip) || ' (datasets/clips.conf); '
-		|| CASE WHEN max(coalesce(json_extract(knobs_json, '$.pace'), 0)) = 0 THEN 'a frame''s packets sent back to back'
-		ELSE 'pacing ' || group_concat(DISTINCT coalesce(json_extract(knobs_json, '$.pace'), 0)) || ' of the frame interval' END
+		|| CASE WHEN max(coalesce(pace, 0)) = 0 THEN 'a frame''s packets sent back to back'
+		ELSE 'pacing ' || group_concat(DISTINCT coalesce(pace, 0)) || ' of the frame interval' END
 		FROM runs WHERE status = 'done' AND clip IS NOT NULL"
 	val "SELECT '- runs: ' || count(*) || ' done, ' || sum(valid = 0) || ' invalid (guest CPU-bound; excluded from every number below)'
 		FROM runs WHERE status = 'done'"
@@ -78,15 +74,17 @@ pm() { printf "CASE WHEN %s IS NULL THEN '-' ELSE printf('%%.%df', %s) || CASE W
 	echo "## 1. Video loss versus TUN ring size"
 	echo
 	fig fig1-video-loss "Video loss vs ring size"
-	md "SELECT kernel, ring, qdisc_spec AS qdisc, profile, runs AS n, $(pm pkt_loss_pct pkt_loss_sd 2) AS 'packet loss %',
-		$(pm frame_loss_pct frame_loss_sd 2) AS 'frames lost %', CASE WHEN artifact_pct IS NULL THEN '-' ELSE printf('%.1f', artifact_pct) END AS 'frames with artifacts %',
-		CASE WHEN ring_drops IS NULL THEN '-' ELSE printf('%.0f', ring_drops) END AS 'ring drops', CASE WHEN qdisc_drops IS NULL THEN '-' ELSE printf('%.0f', qdisc_drops) END AS 'qdisc drops',
+	from="point_summary WHERE traffic = 'video' AND runs > 0"
+	md "SELECT kernel, ring, qdisc, profile$(tb_varying_settings "$from" kernel ring qdisc profile), runs AS n,
+		$(tb_pm pkt_loss_pct pkt_loss_sd 2) AS 'packet loss %',
+		$(tb_pm frame_loss_pct frame_loss_sd 2) AS 'frames lost %', $(tb_num artifact_pct 1) AS 'frames with artifacts %',
+		$(tb_num ring_drops 0) AS 'ring drops', $(tb_num qdisc_drops 0) AS 'qdisc drops',
 		coalesce(CASE WHEN kernel = 'stock' THEN (SELECT 'up to ' || value FROM paper_headline WHERE metric = 'video_packet_loss_max' AND queue_pkts = ring)
-			WHEN qdisc_spec LIKE 'pfifo limit%' THEN (SELECT value FROM paper_headline WHERE metric = 'video_packet_loss' AND kernel = 'patched') END, '-') AS 'paper: packet loss %'
-		FROM point_summary WHERE traffic = 'video' AND runs > 0 ORDER BY profile, qdisc, kernel, ring"
+			WHEN qdisc LIKE 'pfifo limit%' THEN (SELECT value FROM paper_headline WHERE metric = 'video_packet_loss' AND kernel = 'patched') END, '-') AS 'paper: packet loss %'
+		FROM $from ORDER BY profile, qdisc, kernel, ring"
 	echo
-	stock25=$(val "SELECT CASE WHEN pkt_loss_pct IS NULL THEN '-' ELSE printf('%.1f', pkt_loss_pct) END FROM point_summary WHERE traffic = 'video' AND kernel = 'stock' AND ring = 25 AND runs > 0 ORDER BY pkt_loss_pct DESC LIMIT 1")
-	patched_max=$(val "SELECT printf('%.2f', max(pkt_loss_pct)) FROM point_summary WHERE traffic = 'video' AND kernel != 'stock' AND runs > 0 AND qdisc_spec LIKE 'pfifo limit%'")
+	stock25=$(val "SELECT $(tb_num pkt_loss_pct 1) FROM point_summary WHERE traffic = 'video' AND kernel = 'stock' AND ring = 25 AND runs > 0 ORDER BY pkt_loss_pct DESC LIMIT 1")
+	patched_max=$(val "SELECT printf('%.2f', max(pkt_loss_pct)) FROM point_summary WHERE traffic = 'video' AND kernel != 'stock' AND runs > 0 AND qdisc LIKE 'pfifo limit%'")
 	echo "Paper: up to **$(val "SELECT value FROM paper_headline WHERE metric = 'video_packet_loss_max'") %** packet loss with the ring at 25; with the patch no packet dropped, even at ring 1."
 	echo "Ours: stock at ring 25 lost **${stock25:-n/a} %**; the patched kernels with a deep pfifo lost at most **${patched_max:-n/a} %** at any ring."
 	echo
@@ -94,39 +92,44 @@ pm() { printf "CASE WHEN %s IS NULL THEN '-' ELSE printf('%%.%df', %s) || CASE W
 	echo "## 2. TCP throughput versus ring size at ≈120 ms RTT"
 	echo
 	fig fig2-tcp-vs-ring "TCP vs ring at 120 ms"
-	md "SELECT kernel, ring, qdisc_spec AS qdisc, profile, runs AS n, $(pm tcp_mbit_s tcp_mbit_sd 2) AS 'ours, Mbit/s',
+	from="point_summary ps WHERE traffic = 'tcp' AND profile IN ('de-us', 'lab-rtt-120') AND runs > 0"
+	md "SELECT kernel, ring, qdisc, profile$(tb_varying_settings "$from" kernel ring qdisc profile), runs AS n,
+		$(tb_pm tcp_mbit_s tcp_mbit_sd 2) AS 'ours, Mbit/s',
 		coalesce((SELECT throughput_mbit_s FROM paper_tcp_queue q WHERE q.vpn = 'openvpn' AND q.queue_pkts = ps.ring
 			AND q.kernel = $paper_kernel), '-') AS 'paper (OpenVPN, Germany–USA), Mbit/s'
-		FROM point_summary ps WHERE traffic = 'tcp' AND profile IN ('de-us', 'lab-rtt-120') AND runs > 0 ORDER BY kernel, ring"
+		FROM $from ORDER BY kernel, ring"
 	echo
 
 	echo "## 3. TCP throughput versus RTT at the default ring (500)"
 	echo
 	fig fig3-tcp-vs-rtt "TCP vs RTT"
-	md "SELECT kernel, profile, runs AS n, $(pm tcp_mbit_s tcp_mbit_sd 2) AS 'ours, Mbit/s',
+	from="point_summary ps WHERE traffic = 'tcp' AND ring = 500 AND profile LIKE 'lab-rtt-%' AND runs > 0"
+	md "SELECT kernel, profile$(tb_varying_settings "$from" kernel ring profile), runs AS n,
+		$(tb_pm tcp_mbit_s tcp_mbit_sd 2) AS 'ours, Mbit/s',
 		coalesce((SELECT throughput_mbit_s FROM paper_tcp_rtt p WHERE p.vpn = 'openvpn' AND p.rtt_ms = CAST(substr(ps.profile, 9) AS INTEGER)
 			AND p.kernel = $paper_kernel), '-') AS 'paper (lab, OpenVPN), Mbit/s'
-		FROM point_summary ps WHERE traffic = 'tcp' AND ring = 500 AND profile LIKE 'lab-rtt-%' AND runs > 0
-		ORDER BY kernel, CAST(substr(profile, 9) AS INTEGER)"
+		FROM $from ORDER BY kernel, CAST(substr(profile, 9) AS INTEGER)"
 	echo
 
 	echo "## 4. Frame latency: ring 25 and 500, pfifo beside fq_codel"
 	echo
 	fig fig4-latency-cdf "Frame latency CDF"
-	md "SELECT kernel, ring, qdisc_spec AS qdisc, runs AS n, CASE WHEN p50_ms IS NULL THEN '-' ELSE printf('%.1f', p50_ms) END AS 'p50 ms', $(pm p95_ms p95_sd 1) AS 'p95 ms',
-		CASE WHEN p99_ms IS NULL THEN '-' ELSE printf('%.1f', p99_ms) END AS 'p99 ms', CASE WHEN max_ms IS NULL THEN '-' ELSE printf('%.1f', max_ms) END AS 'max ms', CASE WHEN pkt_loss_pct IS NULL THEN '-' ELSE printf('%.2f', pkt_loss_pct) END AS 'loss %'
-		FROM point_summary WHERE traffic = 'video' AND ring IN (25, 500) AND kernel != 'stock' AND runs > 0
-		ORDER BY kernel, ring, qdisc"
+	from="point_summary WHERE traffic = 'video' AND ring IN (25, 500) AND kernel != 'stock' AND runs > 0"
+	md "SELECT kernel, ring, qdisc$(tb_varying_settings "$from" kernel ring qdisc), runs AS n,
+		$(tb_num p50_ms 1) AS 'p50 ms', $(tb_pm p95_ms p95_sd 1) AS 'p95 ms',
+		$(tb_num p99_ms 1) AS 'p99 ms', $(tb_num max_ms 1) AS 'max ms', $(tb_num pkt_loss_pct 2) AS 'loss %'
+		FROM $from ORDER BY kernel, ring, qdisc"
 	echo
 
 	echo "## 5. The cost of the patch at ring 500 with no link bottleneck"
 	echo
 	fig fig5-patch-cost "Patch cost"
-	md "SELECT kernel, runs AS n, $(pm tcp_mbit_s tcp_mbit_sd 2) AS 'Mbit/s',
+	from="point_summary WHERE traffic = 'tcp' AND ring = 500 AND profile = 'lan' AND runs > 0"
+	md "SELECT kernel$(tb_varying_settings "$from" kernel ring profile), runs AS n, $(tb_pm tcp_mbit_s tcp_mbit_sd 2) AS 'Mbit/s',
 		printf('%+.1f', 100.0 * (tcp_mbit_s - (SELECT tcp_mbit_s FROM point_summary s WHERE s.kernel = 'stock' AND s.traffic = 'tcp'
 		AND s.ring = 500 AND s.profile = 'lan' AND s.runs > 0 LIMIT 1)) / (SELECT tcp_mbit_s FROM point_summary s WHERE s.kernel = 'stock'
 		AND s.traffic = 'tcp' AND s.ring = 500 AND s.profile = 'lan' AND s.runs > 0 LIMIT 1)) AS 'vs stock %'
-		FROM point_summary WHERE traffic = 'tcp' AND ring = 500 AND profile = 'lan' AND runs > 0 ORDER BY kernel != 'stock', kernel"
+		FROM $from ORDER BY kernel != 'stock', kernel"
 	echo
 	echo "Paper (Fig. 4): a **$(val "SELECT value FROM paper_headline WHERE metric = 'throughput_cost_single_queue'") %** throughput cost for a single-queue TUN at ring 500, on hardware where nothing"
 	echo "else limited TCP. In our guest that case does not exist: with no link limit, OpenVPN's CPU in the guest is"
@@ -139,7 +142,7 @@ pm() { printf "CASE WHEN %s IS NULL THEN '-' ELSE printf('%%.%df', %s) || CASE W
 	echo "## Invalid runs"
 	echo
 	if [ "$(val "SELECT count(*) FROM runs WHERE status = 'done' AND valid = 0")" -gt 0 ]; then
-		md "SELECT id AS run, kernel_variant AS kernel, ring, profile, traffic, CASE WHEN cpu_busy_pct IS NULL THEN '-' ELSE printf('%.0f', cpu_busy_pct) END AS 'cpu %', invalid_reason AS reason
+		md "SELECT id AS run, kernel, ring, qdisc, profile, traffic, $(tb_num cpu_busy_pct 0) AS 'cpu %', invalid_reason AS reason
 			FROM runs WHERE status = 'done' AND valid = 0 ORDER BY id"
 	else
 		echo "None: no run had a CPU-bound guest."

@@ -7,41 +7,44 @@ CREATE TEMP VIEW IF NOT EXISTS counter_delta AS
 SELECT run_id, place, name, after - before AS delta
 FROM counters WHERE before >= 0 AND after >= 0;
 
--- Packets of the video flow, counted where they were seen. Only in
--- video-only runs do the tun devices and the WAN carry nothing else, so only
--- there are the kernel's counters the video's own; in mixed runs (video
--- beside a bulk TCP upload) the places are left NULL and only what the
--- sender sent and the receiver got is known.
+-- Packets of the video flow, counted where they were seen: sent, received,
+-- and per place the packets dropped there (*_drops) or passed on (vpn_read:
+-- read from the ring by OpenVPN; vpn_delivered: written by OpenVPN into the
+-- operator's tun). Only in video-only runs do the tun devices and the WAN
+-- carry nothing else, so only there are the kernel's counters the video's
+-- own; in mixed runs (video beside a bulk TCP upload) the places are left
+-- NULL and only what the sender sent and the receiver got is known.
 CREATE TEMP VIEW IF NOT EXISTS run_video_packets AS
-SELECT run_id, sent, socket, received,
-  CASE WHEN kind = 'video' THEN ring END AS ring,
+SELECT run_id, sent, socket_drops, received,
+  CASE WHEN kind = 'video' THEN ring_drops END AS ring_drops,
   CASE WHEN kind = 'video' THEN vpn_read END AS vpn_read,
-  CASE WHEN kind = 'video' THEN qdisc END AS qdisc,
-  CASE WHEN kind = 'video' THEN wan END AS wan,
+  CASE WHEN kind = 'video' THEN qdisc_drops END AS qdisc_drops,
+  CASE WHEN kind = 'video' THEN wan_drops END AS wan_drops,
   CASE WHEN kind = 'video' THEN vpn_delivered END AS vpn_delivered,
-  CASE WHEN kind = 'video' THEN receiver END AS receiver
+  CASE WHEN kind = 'video' THEN receiver_drops END AS receiver_drops
 FROM (SELECT r.id AS run_id, r.kind,
   (SELECT coalesce(sum(packets), 0) FROM frames_sent WHERE run_id = r.id) AS sent,
-  (SELECT coalesce(sum(send_errors), 0) FROM frames_sent WHERE run_id = r.id) AS socket,
+  (SELECT coalesce(sum(send_errors), 0) FROM frames_sent WHERE run_id = r.id) AS socket_drops,
   -- unique packets the receiver got; its own total counts those that came
   -- after their frame was closed, which no frame row holds
   coalesce((SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'receiver' AND name = 'received'),
            (SELECT coalesce(sum(pkts_received), 0) FROM frames_recv WHERE run_id = r.id)) AS received,
-  (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'ring' AND name = 'tx_dropped') AS ring,
+  (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'ring' AND name = 'tx_dropped') AS ring_drops,
   (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'ring' AND name = 'tx_packets') AS vpn_read,
-  (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'qdisc' AND name = 'dropped') AS qdisc,
+  (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'qdisc' AND name = 'dropped') AS qdisc_drops,
   -- the emulated link (netem's drops) and the veth hops on either side of it
   (SELECT coalesce(sum(delta), 0) FROM counter_delta WHERE run_id = r.id
      AND ((place = 'wan' AND name IN ('up.dropped', 'up.veth_tx_dropped', 'from_robot_rx_dropped'))
-       OR (place = 'robot' AND name = 'veth_tx_dropped'))) AS wan,
+       OR (place = 'robot' AND name = 'veth_tx_dropped'))) AS wan_drops,
   (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'vpn' AND name = 'operator_tun_rx_packets') AS vpn_delivered,
   (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'recv' AND name = 'udp_rcvbuf_errors')
   - coalesce((SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'vpn'
-              AND name = 'operator_socket_drops'), 0) AS receiver
+              AND name = 'operator_socket_drops'), 0) AS receiver_drops
   FROM runs r WHERE r.kind IN ('video', 'mixed'));
 
 -- Where every lost video packet went:
---   sent = received + socket + ring + qdisc + wan + vpn + receiver + unexplained
+--   sent = received + socket_drops + ring_drops + qdisc_drops + wan_drops
+--          + vpn_drops + receiver_drops + unexplained
 -- socket: refused by send(); ring: the tun's tail drop; qdisc: the tun's
 -- qdisc; wan: the emulated link; vpn: read by OpenVPN but neither dropped on
 -- the WAN nor delivered to the operator's tun (its outer UDP socket
@@ -49,9 +52,10 @@ FROM (SELECT r.id AS run_id, r.kind,
 -- tb-recv's socket buffer (the namespace's RcvbufErrors less OpenVPN's
 -- socket). unexplained is what no counter accounts for.
 CREATE TEMP VIEW IF NOT EXISTS run_attribution AS
-SELECT run_id, sent, received, socket, ring, qdisc, wan,
-  vpn_read - wan - vpn_delivered AS vpn, receiver,
-  sent - received - socket - ring - qdisc - wan - (vpn_read - wan - vpn_delivered) - receiver AS unexplained
+SELECT run_id, sent, received, socket_drops, ring_drops, qdisc_drops, wan_drops,
+  vpn_read - wan_drops - vpn_delivered AS vpn_drops, receiver_drops,
+  sent - received - socket_drops - ring_drops - qdisc_drops - wan_drops
+    - (vpn_read - wan_drops - vpn_delivered) - receiver_drops AS unexplained
 FROM run_video_packets;
 
 -- Per run, per frame the sender sent: did it arrive whole, and could it be
@@ -82,20 +86,24 @@ SELECT run_id,
   max(latency_ns) / 1e6 AS max_ms
 FROM ranked GROUP BY run_id;
 
--- Everything a report shows about one run. Loss percentages are of what
--- the sender sent; throughput is iperf3's receiver side.
+-- Everything a report shows about one run: first its settings (named as on
+-- the command line and in the sweep file; qdisc is the qdisc as asked for,
+-- qdisc_kind and qdisc_applied what the kernel showed), then what was
+-- measured. Loss percentages are of what the sender sent; throughput is
+-- iperf3's receiver side. An empty dump_frames is NULL, as when not set.
 CREATE TEMP VIEW IF NOT EXISTS run_summary AS
-SELECT r.id AS run_id, r.campaign, r.kernel_variant AS kernel, r.ring, r.qdisc, r.qdisc_limit,
-  coalesce(json_extract(r.knobs_json, '$.qdisc'), r.qdisc) AS qdisc_spec, r.profile, r.traffic, r.clip, r.sndbuf,
-  json_extract(r.knobs_json, '$.pace') AS pace, r.repetition, r.accel, r.valid, r.invalid_reason,
-  r.cpu_busy_pct,
+SELECT r.id AS run_id, r.campaign, r.kernel, r.ring, r.qdisc, r.profile, r.traffic, r.clip,
+  r.sndbuf, r.pace, r.vpn, r.decode, nullif(r.dump_frames, '') AS dump_frames, r.cpu_limit,
+  r.duration, r.seed, r.repetition,
+  r.qdisc_kind, r.qdisc_limit, r.qdisc_applied, r.kernel_release, r.accel,
+  r.valid, r.invalid_reason, r.cpu_busy_pct,
   a.sent AS pkts_sent, a.received AS pkts_received,
   CASE WHEN a.sent > 0 THEN 100.0 * (a.sent - a.received) / a.sent END AS pkt_loss_pct,
-  a.ring AS ring_drops, a.qdisc AS qdisc_drops, a.socket AS socket_drops, a.wan AS wan_drops,
-  a.vpn AS vpn_drops, a.receiver AS receiver_drops, a.unexplained,
+  a.ring_drops, a.qdisc_drops, a.socket_drops, a.wan_drops, a.vpn_drops, a.receiver_drops,
+  a.unexplained,
   -- lost on the robot before the VPN: what ring, qdisc and socket buffer
   -- sizing decide (the WAN's own loss is not theirs to fix)
-  a.ring + a.qdisc + a.socket AS local_drops,
+  a.ring_drops + a.qdisc_drops + a.socket_drops AS local_drops,
   f.frames_sent,
   CASE WHEN f.frames_sent > 0 THEN 100.0 * f.frames_lost / f.frames_sent END AS frame_loss_pct,
   CASE WHEN f.frames_sent > 0 THEN 100.0 * f.frames_artifacts / f.frames_sent END AS artifact_pct,
@@ -109,13 +117,14 @@ LEFT JOIN run_latency l ON l.run_id = r.id
 LEFT JOIN tcp_results t ON t.run_id = r.id
 WHERE r.status = 'done';
 
--- Per point (all knobs but the repetition): mean and sample standard
--- deviation over the valid repetitions; invalid ones are counted, not used.
--- The inner query blanks every metric of an invalid run (v_*), so the
--- aggregates below see valid runs only; sd = sqrt(n/(n-1) * (mean of
--- squares - square of mean)), NULL for a single run.
+-- Per point (all settings but the repetition; the columns up to runs): mean
+-- and sample standard deviation over the valid repetitions; invalid ones are
+-- counted, not used. The inner query blanks every metric of an invalid run
+-- (v_*), so the aggregates below see valid runs only; sd = sqrt(n/(n-1) *
+-- (mean of squares - square of mean)), NULL for a single run.
 CREATE TEMP VIEW IF NOT EXISTS point_summary AS
-SELECT campaign, kernel, ring, qdisc_spec, profile, traffic, clip, sndbuf, pace,
+SELECT campaign, kernel, ring, qdisc, profile, traffic, clip, sndbuf, pace, vpn, decode,
+  dump_frames, cpu_limit, duration, seed,
   sum(valid = 1) AS runs, sum(valid = 0) AS invalid_runs,
   avg(v_loss) AS pkt_loss_pct,
   sqrt(max(0, avg(v_loss * v_loss) - avg(v_loss) * avg(v_loss)) * count(v_loss) / nullif(count(v_loss) - 1, 0)) AS pkt_loss_sd,
@@ -145,4 +154,5 @@ FROM (SELECT *,
     CASE WHEN valid = 1 THEN p99_ms END AS v_p99, CASE WHEN valid = 1 THEN max_ms END AS v_max,
     CASE WHEN valid = 1 THEN blocked_ms END AS v_blocked, CASE WHEN valid = 1 THEN tcp_mbit_s END AS v_tcp
   FROM run_summary)
-GROUP BY campaign, kernel, ring, qdisc_spec, profile, traffic, clip, sndbuf, pace;
+GROUP BY campaign, kernel, ring, qdisc, profile, traffic, clip, sndbuf, pace, vpn, decode,
+  dump_frames, cpu_limit, duration, seed;

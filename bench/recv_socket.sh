@@ -16,7 +16,7 @@ frames=${2:-6000}
 runs=${3:-3}
 clip=${4:-480p30}
 tb_require_root "the socket benchmark (network namespace)"
-for b in receiver/tb-recv receiver/tb-bench-recv-blast sender/tb-send; do
+for b in receiver/tb-recv bench/tb-bench-recv-blast sender/tb-send; do
 	[ -x "$build/$b" ] || tb_die "build first: $build/$b is missing"
 done
 
@@ -46,7 +46,7 @@ echo "clip $clip; tb-recv --no-decode --db on the loopback of a namespace; 2 cor
 for run in $(seq 1 "$runs"); do
 	# 1. tb-recv's capacity: a sendmmsg() sender offering more than it takes.
 	recv
-	ip netns exec "$ns" "$build/receiver/tb-bench-recv-blast" 127.0.0.1 5700 "$((frames * 100))" "$clip"
+	ip netns exec "$ns" "$build/bench/tb-bench-recv-blast" 127.0.0.1 5700 "$((frames * 100))" "$clip"
 	wait "$pid"
 	summary "$run" "sendmmsg blast" "$work/recv.txt"
 	rm -f "$work"/b.db*

@@ -41,7 +41,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 tb_require_root "bench/sender_rate.sh"
-tb_send=$build/sender/tb-send sink=$build/sender/tb-udp-sink
+tb_send=$build/sender/tb-send sink=$build/bench/tb-udp-sink
 if [ ! -x "$tb_send" ] || [ ! -x "$sink" ]; then tb_die "no $tb_send or $sink: build first"; fi
 tb_have iperf3 || tb_die "iperf3 missing: ./testbed setup"
 

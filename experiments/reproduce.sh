@@ -47,7 +47,7 @@ if [ "$quick" -eq 0 ]; then
 	tb_log "when none is cached (each further variant: under a minute), a boot per variant and the figure-6 runs;"
 	tb_log "Ctrl-C keeps finished runs, and running it again resumes"
 fi
-mapfile -t kernels < <("$TB_BUILD/experiments/tb-sweep" expand "$sweep" | cut -f2 | awk '!seen[$0]++')
+mapfile -t kernels < <("$TB_BUILD/experiments/tb-sweep" check "$sweep" | sed -n 's/^  kernel \([^ ]*\) .*/\1/p')
 step "2/5 kernels: ${kernels[*]}"
 for k in "${kernels[@]}"; do bash "$TB_ROOT/kernel/build.sh" build "$k"; done
 step "3/5 sweep $(basename "$sweep") into $db"
@@ -55,7 +55,7 @@ bash "$TB_ROOT/experiments/sweep.sh" "$sweep" --db "$db"
 # Figure 6: two short runs whose receiver decodes and keeps frames 35, 45
 # and 55 (the GOP after the keyframe at 30: what a viewer sees for the rest
 # of the second once an I-frame lost packets).
-TB_RUN_DUMP_FRAMES=35,45,55 bash "$TB_ROOT/experiments/sweep.sh" "$TB_ROOT/experiments/sweeps/strip.sweep" --db "$db"
+bash "$TB_ROOT/experiments/sweep.sh" "$TB_ROOT/experiments/sweeps/strip.sweep" --db "$db"
 step "4/5 figures"
 bash "$TB_ROOT/paper-figures/figures.sh" "$db" --out "$out/figures-$mode" --campaign "reproduce-$mode"
 step "5/5 report"

@@ -1,68 +1,69 @@
 #!/usr/bin/env bash
 # One measurement point, run inside the kernel under test (or on the host
-# with --host): bring the robot <-> wan <-> operator topology up with the
-# point's profile, ring and qdisc, read every drop counter, run the traffic,
-# read the counters again, and store it all under one runs row in --db.
-#
-# The run is marked invalid, not dropped, when the guest was CPU-bound: the
-# mean load of all CPUs reached TB_CPU_LIMIT (default 90 %), or, on a profile
-# whose bottleneck should be the emulated link, the robot's OpenVPN process
-# used TB_CPU_LIMIT % of a core (then the VPN, not the link, set the pace).
+# for ./testbed run --host): bring the robot <-> wan <-> operator scenario up
+# with the point's profile, ring and qdisc, read every drop counter, run the
+# traffic, read the counters again, and store it all under one runs row in
+# --db. Every setting comes from the point file, by name; `tb-db finish`
+# stores the run and judges its validity (lib/validity.c).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
-# shellcheck source=scenario/topology.sh
-source "$TB_ROOT/scenario/topology.sh"
+# shellcheck source=scenario/scenario-lib.sh
+source "$TB_ROOT/scenario/scenario-lib.sh"
 # shellcheck source=experiments/sampler.sh
 source "$TB_ROOT/experiments/sampler.sh"
+# shellcheck source=experiments/sweep-lib.sh
+source "$TB_ROOT/experiments/sweep-lib.sh"
 
 usage() {
 	cat <<'TXT'
-usage: run-point.sh --db PATH --ring N --qdisc SPEC --profile NAME --traffic video|tcp|mixed
-                    [--kernel NAME] [--clip NAME] [--sndbuf BYTES|default] [--pace F]
-                    [--duration S] [--seed N] [--rep N] [--key KEY] [--reuse-topology]
-Runs one point and writes its runs row, counters, samples and traffic rows
-into the results store PATH. Normally called by ./testbed run or sweep.
---reuse-topology keeps the namespaces and OpenVPN up after the run and, when
-they are up with the same profile, only sets the ring and qdisc (bringing the
-topology up costs most of a minute under TCG).
+usage: run-point.sh --point FILE --db PATH [--host-facts FILE] [--reuse-scenario]
+                    [--scenario-dir DIR] [--prefix PREFIX]
+Runs the point FILE (written by tb-sweep expand) and writes its runs row,
+counters, samples and traffic rows into the results store PATH. Normally
+called by ./testbed run or sweep.
+  --host-facts FILE  key=value facts of the host the guest cannot see
+                     (git_rev, host_cpu_model, host_cpus)
+  --reuse-scenario   keep the namespaces and OpenVPN up after the run and,
+                     when they are up with the same profile, only set the
+                     ring and qdisc (bringing them up costs most of a minute
+                     under TCG)
+  --scenario-dir DIR where the scenario keeps its state (default /tmp/tb-scenario)
+  --prefix PREFIX    namespace prefix (default tbr-)
 TXT
 }
 
-db='' kernel=${TB_KERNEL_VARIANT:-host} ring='' qdisc='' profile='' traffic='' clip=720p30
-sndbuf=default pace=0 duration=10 seed=1 rep=1 key='' reuse=0
+point_file='' db='' facts_file='' reuse=0 scenario_dir=/tmp/tb-scenario prefix=tbr-
 while [ $# -gt 0 ]; do
-	if [ "$1" = --reuse-topology ]; then reuse=1; shift; continue; fi
-	[ $# -ge 2 ] || { [ "$1" = -h ] || [ "$1" = --help ]; } || tb_usage_die "run-point: $1 needs a value"
 	case "$1" in
-	--db) db=$2 ;;
-	--kernel) kernel=$2 ;;
-	--ring) ring=$2 ;;
-	--qdisc) qdisc=$2 ;;
-	--profile) profile=$2 ;;
-	--traffic) traffic=$2 ;;
-	--clip) clip=$2 ;;
-	--sndbuf) sndbuf=$2 ;;
-	--pace) pace=$2 ;;
-	--duration) duration=$2 ;;
-	--seed) seed=$2 ;;
-	--rep) rep=$2 ;;
-	--key) key=$2 ;;
 	-h | --help) usage; exit 0 ;;
+	--reuse-scenario) reuse=1; shift; continue ;;
+	esac
+	[ $# -ge 2 ] || tb_usage_die "run-point: $1 needs a value"
+	case "$1" in
+	--point) point_file=$2 ;;
+	--db) db=$2 ;;
+	--host-facts) facts_file=$2 ;;
+	--scenario-dir) scenario_dir=$2 ;;
+	--prefix) prefix=$2 ;;
 	*) tb_usage_die "run-point: unknown option '$1'" ;;
 	esac
 	shift 2
 done
-for v in db ring qdisc profile traffic; do
-	[ -n "${!v}" ] || tb_usage_die "run-point: --$v is required"
-done
-case "$traffic" in video | tcp | mixed) ;; *) tb_usage_die "run-point: traffic must be video, tcp or mixed" ;; esac
-if ! [[ $duration =~ ^[1-9][0-9]*$ ]]; then tb_usage_die "run-point: --duration must be whole seconds"; fi
+[ -n "$point_file" ] || tb_usage_die "run-point: --point is required"
+[ -n "$db" ] || tb_usage_die "run-point: --db is required"
 tb_require_root "a run"
+tb_point_load "$point_file"
+ring=${point[ring]} qdisc=${point[qdisc]} profile=${point[profile]} traffic=${point[traffic]}
+duration=${point[duration]} sndbuf=${point[sndbuf]}
+[ "${point[vpn]}" = openvpn ] || tb_die "run-point: vpn '${point[vpn]}' is not supported (openvpn only)"
+declare -A facts=()
+if [ -n "$facts_file" ]; then
+	while IFS='=' read -r k v; do facts[$k]=$v; done <"$facts_file"
+fi
 
 bin=$TB_BUILD
 tbdb=$bin/lib/tb-db
-cpu_limit=${TB_CPU_LIMIT:-90}
 video_port=5004 tcp_port=5201
 
 # Every program started in the TCG guest costs about half a second (loading
@@ -75,20 +76,11 @@ work=/tmp/tb-run-$$-$RANDOM
 mkdir -p "$work"
 : >"$work/recv.txt"
 : >"$work/samples.txt"
-TB_SCN_PREFIX=${TB_RUN_PREFIX:-tbr-}
-TB_SCN_DIR=${TB_RUN_SCN_DIR:-/tmp/tb-scenario}
-TB_SCN_PROFILE=$profile TB_SCN_RING=$ring TB_SCN_QDISC=$qdisc
-tb_scn_init
-robot=${TB_SCN_PREFIX}robot operator=${TB_SCN_PREFIX}operator
+TB_SCENARIO_PREFIX=$prefix TB_SCENARIO_DIR=$scenario_dir
+TB_SCENARIO_PROFILE=$profile TB_SCENARIO_RING=$ring TB_SCENARIO_QDISC=$qdisc
+tb_scenario_init
+robot=${prefix}robot operator=${prefix}operator
 
-# The knobs the topology read back from the kernel (knobs.env), by name.
-declare -A knob=()
-load_knobs() {
-	local k v
-	knob=()
-	[ -f "$TB_SCN_STATE/knobs.env" ] || return 1
-	while IFS='=' read -r k v; do knob[$k]=$v; done <"$TB_SCN_STATE/knobs.env"
-}
 bg_pids=()
 finished=0
 cleanup() {
@@ -96,71 +88,64 @@ cleanup() {
 	for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
 	# A failed run leaves nothing behind for the next one to trip over.
-	if [ "$reuse" -eq 0 ] || [ "$finished" -eq 0 ]; then tb_scn_down >/dev/null 2>&1 || true; fi
+	if [ "$reuse" -eq 0 ] || [ "$finished" -eq 0 ]; then tb_scenario_down >/dev/null 2>&1 || true; fi
 	rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [ "$reuse" -eq 1 ] && load_knobs && [ "${knob[profile]:-}" = "$profile" ] && tb_scn_status >/dev/null 2>&1; then
-	TB_SCN_QDISC_REQ=$qdisc tb_scn_set_tun "$ring" "$qdisc"
-	tb_log "topology '$TB_SCN_PREFIX' reused: profile $profile, ring $ring, qdisc '$qdisc'"
+if [ "$reuse" -eq 1 ] && [ "$(tb_scenario_knob profile)" = "$profile" ] && tb_scenario_status >/dev/null 2>&1; then
+	tb_scenario_set_tun "$ring" "$qdisc"
+	tb_log "scenario '$prefix' reused: profile $profile, ring $ring, qdisc '$qdisc'"
 else
-	tb_scn_down >/dev/null 2>&1 || true
-	tb_scn_up
+	tb_scenario_down >/dev/null 2>&1 || true
+	tb_scenario_up
 fi
-load_knobs || tb_die "the topology wrote no knobs.env"
+[ -f "$TB_SCENARIO_STATE/knobs.env" ] || tb_die "the scenario wrote no knobs.env"
+[ "$(tb_scenario_knob ring)" = "$ring" ] ||
+	tb_die "run-point: the tun's ring reads $(tb_scenario_knob ring), not $ring"
 
-# --- the runs row: every knob and the environment ---------------------------
+# --- the runs row: the point's settings and the environment -----------------
 read -r release </proc/sys/kernel/osrelease
-# Facts that do not change within a boot, computed once per kernel.
-env_file=$TB_SCN_DIR/env-$kernel.json
+# The guest's kernel as vm.sh booted it (variant, patch hash, accel); on the
+# host (./testbed run --host) the running kernel, unpatched.
+declare -A vm=([variant]=host [accel]=none [patch_hash]='' [image_key]='')
+if [ -n "${TB_VM_OUT:-}" ]; then
+	while IFS='=' read -r k v; do vm[$k]=$v; done <"$TB_VM_OUT/vm.env"
+fi
+[ "${vm[variant]}" = "${point[kernel]}" ] ||
+	tb_die "run-point: the point is for kernel '${point[kernel]}' but this is '${vm[variant]}'"
+# Facts that do not change within a boot, computed once.
+env_file=$scenario_dir/env-${vm[variant]}.json
 if [ ! -s "$env_file" ]; then
-	# The variant's patches, hashed (stock: no patch, the hash of nothing).
-	patch_hash=''
-	if [ -d "$TB_ROOT/kernel/patches/$kernel" ]; then
-		patch_hash=$(find "$TB_ROOT/kernel/patches/$kernel" -name '*.patch' -print0 | sort -z |
-			xargs -0 -r cat | sha256sum | cut -c1-16)
-	fi
-	image_key=''
-	if [ -n "${TB_VM_OUT:-}" ]; then image_key=$(sed -n 's/^image_key=//p' "$TB_VM_OUT/vm.env"); fi
-	jq -cn --arg release "$release" --arg variant "$kernel" --arg accel "${TB_ACCEL:-none}" \
-		--arg image_key "$image_key" --arg patch_hash "$patch_hash" \
+	mkdir -p "$scenario_dir"
+	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
+	jq -cn --arg release "$release" --arg variant "${vm[variant]}" --arg accel "${vm[accel]}" \
+		--arg image_key "${vm[image_key]}" --arg patch_hash "${vm[patch_hash]}" \
 		--arg openvpn "$(openvpn --version | awk 'NR == 1 { print $2 }')" \
 		--arg iperf3 "$(iperf3 --version 2>&1 | awk 'NR == 1 { print $2 }')" \
-		--arg cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)" \
-		--arg ncpu "$(nproc)" --arg git "${TB_GIT_REV:-unknown}" \
-		--arg host_cpu "${TB_HOST_CPU:-}" --arg host_ncpu "${TB_HOST_CPUS:-0}" \
-		'{kernel_release: $release, kernel_variant: $variant, accel: $accel, image_key: $image_key,
+		--arg cpu "$cpu" --arg ncpu "$(nproc)" \
+		--arg host_cpu "${facts[host_cpu_model]:-$cpu}" --arg host_ncpu "${facts[host_cpus]:-$(nproc)}" \
+		'{kernel_release: $release, kernel: $variant, accel: $accel, image_key: $image_key,
 		  patch_hash: $patch_hash, openvpn: $openvpn, iperf3: $iperf3, cpu_model: $cpu,
-		  cpus: ($ncpu | tonumber), git_rev: $git,
-		  host_cpu_model: (if $host_cpu == "" then $cpu else $host_cpu end),
-		  host_cpus: (if $host_ncpu == "0" then ($ncpu | tonumber) else ($host_ncpu | tonumber) end)}' >"$env_file"
+		  cpus: ($ncpu | tonumber), host_cpu_model: $host_cpu, host_cpus: ($host_ncpu | tonumber)}' >"$env_file"
 fi
-env_json=$(<"$env_file")
-[[ $env_json =~ \"patch_hash\":\"([0-9a-f]*)\" ]] && patch_hash=${BASH_REMATCH[1]}
-profile_file=$TB_SCN_DIR/profile-$profile.json
-[ -s "$profile_file" ] || "$bin/netem-profiles/tb-profile" show --json "$(tb_scn_profile_path "$profile")" >"$profile_file"
-profile_json=$(<"$profile_file")
-bottleneck='link'
-[[ $profile_json =~ \"bottleneck\":\"([a-z]+)\" ]] && bottleneck=${BASH_REMATCH[1]}
-sndbuf_bytes=0
-case "$sndbuf" in default) ;; *k | *K) sndbuf_bytes=$((${sndbuf%?} * 1024)) ;; *M) sndbuf_bytes=$((${sndbuf%?} * 1048576)) ;; *) sndbuf_bytes=$sndbuf ;; esac
-knobs_json=$(printf '{"ring":%d,"qdisc":%s,"qdisc_applied":%s,"profile":%s,"profile_values":%s,"traffic":%s,"clip":%s,"sndbuf":%s,"pace":%s,"duration_s":%d,"seed":%d,"vpn_cipher":%s,"vpn_tls":%s,"vpn_tun_mtu":%s}' \
-	"$ring" "$(json_str "$qdisc")" "$(json_str "${knob[qdisc_spec]:-}")" "$(json_str "$profile")" "$profile_json" \
-	"$(json_str "$traffic")" "$(json_str "$clip")" "$(json_str "$sndbuf")" "$pace" "$duration" "$seed" \
-	"$(json_str "${knob[vpn_cipher]:-}")" "$(json_str "${knob[vpn_tls]:-}")" "$(json_str "${knob[vpn_tun_mtu]:-}")")
+profile_file=$scenario_dir/profile-$profile.json
+[ -s "$profile_file" ] || "$bin/netem-profiles/tb-profile" show --json "$(tb_scenario_profile_path "$profile")" >"$profile_file"
+# What the scenario read back from the kernel and OpenVPN, beside the
+# settings: the profile's values and the tunnel's parameters.
+knobs_json=$(printf '{"profile_values":%s,"vpn_cipher":%s,"vpn_tls":%s,"vpn_tun_mtu":%s}' \
+	"$(<"$profile_file")" "$(json_str "$(tb_scenario_knob vpn_cipher)")" \
+	"$(json_str "$(tb_scenario_knob vpn_tls)")" "$(json_str "$(tb_scenario_knob vpn_tun_mtu)")")
 
-run_id=$("$tbdb" run-new "$db" campaign="${TB_CAMPAIGN:-adhoc}" point_key="$key" kind="$traffic" \
-	kernel_variant="$kernel" kernel_release="$release" patch_hash="${patch_hash:-}" \
-	accel="${TB_ACCEL:-none}" ring="${knob[ring]:-}" qdisc="${knob[qdisc]:-}" qdisc_limit="${knob[qdisc_limit]:-}" \
-	qdisc_params="${knob[qdisc_spec]:-}" sndbuf="$sndbuf_bytes" profile="$profile" traffic="$traffic" \
-	clip="$([ "$traffic" = tcp ] || echo "$clip")" seed="$seed" repetition="$rep" \
-	git_rev="${TB_GIT_REV:-unknown}" knobs_json="$knobs_json" env_json="$env_json" \
+run_id=$("$tbdb" run-new "$db" --point "$point_file" kind="$traffic" kernel_release="$release" \
+	patch_hash="${vm[patch_hash]}" accel="${vm[accel]}" qdisc_kind="$(tb_scenario_knob qdisc_kind)" \
+	qdisc_limit="$(tb_scenario_knob qdisc_limit)" qdisc_applied="$(tb_scenario_knob qdisc_applied)" \
+	git_rev="${facts[git_rev]:-unknown}" knobs_json="$knobs_json" env_json="$(<"$env_file")" \
 	started_ns="$(now_ns)" status=running)
 
 # --- traffic ------------------------------------------------------------------
-dst=$TB_SCN_OPERATOR_TUN_ADDR
+dst=$TB_SCENARIO_OPERATOR_TUN_ADDR
 wait_listening() { # wait_listening NS PROTO PORT
 	local i
 	for ((i = 0; i < 50; i++)); do
@@ -180,26 +165,25 @@ socket_drops() { # socket_drops NS PORT
 }
 tb_counters_snapshot() {
 	{
-		tb_scn_counters
-		echo "vpn.operator_socket_drops=$(socket_drops "$operator" "$TB_SCN_VPN_PORT")"
+		tb_scenario_counters
+		echo "vpn.operator_socket_drops=$(socket_drops "$operator" "$TB_SCENARIO_VPN_PORT")"
 	} | LC_ALL=C sort >"$work/$1.kv"
 }
 tb_counters_snapshot before
-sampler_start "$work/samples.txt" "$robot" "$TB_SCN_ROBOT_TUN" "$(_tb_scn_pid robot)"
+sampler_start "$work/samples.txt" "$robot" "$TB_SCENARIO_ROBOT_TUN" "$(tb_scenario_openvpn_pid robot)"
 bg_pids+=("$SAMPLER_PID")
 
 recv_pid='' iperf_pid=''
 if [ "$traffic" != tcp ]; then
 	# Decoding 720p H.264 under TCG costs most of a vCPU and would make the
-	# receiver compete with OpenVPN: by default frames are judged by the
-	# reference-chain rule only (TB_RUN_DECODE=1 decodes with libavcodec too).
-	# TB_RUN_DUMP_FRAMES=LIST also keeps the decoded pictures of those frames
-	# (PNG, in the frame_images table), to show what a viewer saw.
+	# receiver compete with OpenVPN: with decode = off frames are judged by
+	# the reference-chain rule only. dump_frames keeps the decoded pictures
+	# of those frames (PNG, in frame_images), to show what a viewer saw.
 	decode=(--no-decode)
-	[ "${TB_RUN_DECODE:-0}" = 1 ] && decode=()
-	if [ -n "${TB_RUN_DUMP_FRAMES:-}" ]; then
-		mkdir -p "$work/png"
-		decode=(--dump-png "$work/png" --dump-frames "$TB_RUN_DUMP_FRAMES")
+	[ "${point[decode]}" = on ] && decode=()
+	mkdir -p "$work/png"
+	if [ -n "${point[dump_frames]}" ]; then
+		decode=(--dump-png "$work/png" --dump-frames "${point[dump_frames]}")
 	fi
 	ip netns exec "$operator" "$bin/receiver/tb-recv" --listen "$dst:$video_port" --db "$db" \
 		--run-id "$run_id" --idle 3 --duration $((duration + 30)) "${decode[@]}" \
@@ -218,9 +202,9 @@ if [ "$traffic" != video ]; then
 	bg_pids+=("$iperf_pid")
 fi
 if [ "$traffic" != tcp ]; then
-	send_args=(--clip "$clip" --dest "$dst:$video_port" --duration "$duration" --pace "$pace"
-		--db "$db" --run-id "$run_id")
-	[ "$sndbuf" = default ] || send_args+=(--sndbuf "$sndbuf_bytes")
+	send_args=(--clip "${point[clip]}" --dest "$dst:$video_port" --duration "$duration"
+		--pace "${point[pace]}" --db "$db" --run-id "$run_id")
+	[ "$sndbuf" = 0 ] || send_args+=(--sndbuf "$sndbuf")
 	ip netns exec "$robot" "$bin/sender/tb-send" "${send_args[@]}" >"$work/send.txt" 2>"$work/send.err" ||
 		{ cat "$work/send.err" >&2; tb_die "tb-send failed"; }
 fi
@@ -233,66 +217,21 @@ fi
 sampler_stop
 tb_counters_snapshot after
 
-# --- store counters, samples, receiver totals, TCP results, validity ---------------
-# One awk writes the SQL and one sqlite3 runs it (two programs, not twenty).
-{
-	echo ".timeout 10000"
-	echo ".bail on"
-	echo "BEGIN;"
-	# counters: "place.name=value" before and after -> place, name, before, after
-	awk -F= -v id="$run_id" '
-		function q(s) { gsub(/\x27/, "\x27\x27", s); return "\x27" s "\x27" }
-		FILENAME == ARGV[1] { before[$1] = $2; next }
-		FILENAME == ARGV[2] && ($1 in before) && $2 ~ /^-?[0-9]+$/ && before[$1] ~ /^-?[0-9]+$/ {
-			place = $1; sub(/\..*/, "", place); name = substr($1, length(place) + 2)
-			printf "INSERT OR REPLACE INTO counters VALUES(%d, %s, %s, %s, %s);\n", id, q(place), q(name), before[$1], $2
-		}
-		FILENAME == ARGV[4] && NF >= 3 && $3 ~ /^-?[0-9.]+$/ {
-			printf "INSERT INTO samples VALUES(%d, %s, %s, %s, %s);\n", id, $1, q($2), $3, (NF > 3 ? q($4) : "NULL")
-		}
-		# the receiver summary: its unique packets include those that came after
-		# their frame was closed
-		FILENAME == ARGV[5] && $1 == "packets" {
-			for (i = 2; i < NF; i += 2)
-				if ($i ~ /^(expected|received|lost|duplicate|reordered|late|malformed)$/)
-					printf "INSERT OR REPLACE INTO counters VALUES(%d, \x27receiver\x27, %s, 0, %s);\n", id, q($i), $(i + 1)
-		}' "$work/before.kv" "$work/after.kv" FS=' ' "$work/samples.txt" "$work/recv.txt"
-	for png in "$work"/png/frame-s*-*.png; do
-		[ -f "$png" ] || continue
-		f=${png##*/frame-s}
-		stream=${f%%-*} frame=${f#*-}
-		printf "INSERT INTO frame_images VALUES(%d, %d, %d, readfile('%s'));\n" "$run_id" "$((10#$stream))" "$((10#${frame%.png}))" "$png"
-	done
-	if [ "$traffic" != video ]; then
-		jq -r --arg id "$run_id" '(.intervals[] | "INSERT INTO tcp_intervals VALUES(\($id), \(.sum.start), \(.sum.end), \(.sum.bytes), \(.sum.bits_per_second), \(.sum.retransmits // 0), \(.streams[0].snd_cwnd // 0), \(.streams[0].rtt // 0));"),
-			"INSERT INTO tcp_results VALUES(\($id), \(.end.sum_sent.seconds), \(.end.sum_sent.bytes), \(.end.sum_received.bytes), \(.end.sum_sent.bits_per_second), \(.end.sum_received.bits_per_second), \(.end.sum_sent.retransmits // 0), \(.end.streams[0].sender.mean_rtt // 0), \(.end.streams[0].sender.max_snd_cwnd // 0));"' \
-			"$work/iperf.json"
-	fi
-	# Validity: the mean load of all CPUs, and OpenVPN's share of a core on a
-	# profile whose bottleneck should be the link.
-	cat <<SQL
-WITH c AS (SELECT avg(CASE WHEN name = 'cpu_busy_pct' THEN value END) AS cpu,
-                  avg(CASE WHEN name = 'vpn_cpu_pct' THEN value END) AS vpn
-           FROM samples WHERE run_id = $run_id)
-UPDATE runs SET ended_ns = $(now_ns), status = 'done',
-  cpu_busy_pct = round((SELECT cpu FROM c), 1),
-  valid = CASE WHEN (SELECT cpu FROM c) >= $cpu_limit THEN 0
-               WHEN '$bottleneck' != 'vpn' AND (SELECT vpn FROM c) >= $cpu_limit THEN 0 ELSE 1 END,
-  invalid_reason = CASE
-    WHEN (SELECT cpu FROM c) >= $cpu_limit THEN printf('guest CPU saturated: mean %.1f%% of all CPUs >= $cpu_limit%%', (SELECT cpu FROM c))
-    WHEN '$bottleneck' != 'vpn' AND (SELECT vpn FROM c) >= $cpu_limit
-      THEN printf('OpenVPN CPU-bound (%.1f%% of a core >= $cpu_limit%%) on a profile whose bottleneck is the link', (SELECT vpn FROM c))
-  END
-WHERE id = $run_id;
-COMMIT;
-.read $TB_ROOT/analysis/views.sql
-SELECT '  result: ' || coalesce((SELECT printf('sent %d received %d | ring %d qdisc %d socket %d wan %d vpn %d receiver %d | unexplained %d',
-    sent, received, ring, qdisc, socket, wan, vpn, receiver, unexplained) FROM run_attribution WHERE run_id = $run_id), 'no video attribution')
+# --- store counters, samples, receiver totals, TCP results, validity --------
+finish_args=(--before "$work/before.kv" --after "$work/after.kv" --samples "$work/samples.txt")
+[ "$traffic" = tcp ] || finish_args+=(--receiver "$work/recv.txt" --images "$work/png")
+[ "$traffic" = video ] || finish_args+=(--iperf "$work/iperf.json")
+"$tbdb" finish "$db" "$run_id" "${finish_args[@]}" || tb_die "storing run $run_id failed"
+finished=1
+views=(--views "$TB_ROOT/analysis/views.sql")
+"$tbdb" query "$db" "${views[@]}" "SELECT '  result: ' || coalesce((SELECT printf(
+    'sent %d received %d | ring %d qdisc %d socket %d wan %d vpn %d receiver %d | unexplained %d',
+    sent, received, ring_drops, qdisc_drops, socket_drops, wan_drops, vpn_drops, receiver_drops, unexplained)
+    FROM run_attribution WHERE run_id = $run_id), 'no video attribution')
   || printf('; cpu %.1f%% (openvpn %.1f%% of a core)', cpu_busy_pct,
        (SELECT avg(value) FROM samples WHERE run_id = $run_id AND name = 'vpn_cpu_pct'))
-  || coalesce('; INVALID: ' || invalid_reason, '') FROM runs WHERE id = $run_id;
-SELECT printf('  tcp: %.2f Mbit/s received, %d retransmits', receiver_bps / 1e6, retransmits) FROM tcp_results WHERE run_id = $run_id;
-SQL
-} >"$work/store.sql"
-sqlite3 "$db" <"$work/store.sql" || tb_die "storing run $run_id failed (SQL in $work/store.sql)"
-finished=1
+  || coalesce('; INVALID: ' || invalid_reason, '') FROM runs WHERE id = $run_id"
+if [ "$traffic" != video ]; then
+	"$tbdb" query "$db" "SELECT printf('  tcp: %.2f Mbit/s received, %d retransmits', receiver_bps / 1e6,
+	  retransmits) FROM tcp_results WHERE run_id = $run_id"
+fi

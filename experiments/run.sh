@@ -5,25 +5,35 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+# shellcheck source=experiments/sweep-lib.sh
+source "$TB_ROOT/experiments/sweep-lib.sh"
 
 usage() {
 	cat <<'TXT'
 usage: ./testbed run [--kernel VARIANT] [--ring N] [--qdisc SPEC] [--profile NAME]
                      [--traffic video|tcp|mixed] [--clip NAME] [--sndbuf BYTES|default]
-                     [--pace F] [--duration SECONDS] [--repetitions N] [--db PATH] [--host]
+                     [--pace F] [--vpn openvpn] [--decode on|off] [--dump-frames "N N.."]
+                     [--cpu-limit PCT] [--duration SECONDS] [--repetitions N]
+                     [--db PATH] [--host]
 
-Measures one point: the robot -> WAN -> operator path over OpenVPN inside the
-kernel VARIANT (default stock), ring = the robot tun's txqueuelen (default
-500), its qdisc (default pfifo_fast), a netem profile (default lan), video,
-TCP or both for --duration seconds (default 10). Results go to --db
-(default results/runs.db) under a new campaign named adhoc-<time>.
-  --host   run on this machine's kernel instead of a VM
-Values are checked as in sweep files (experiments/sweeps/README.md).
+Measures one point: the robot -> WAN -> operator path over the VPN inside
+the kernel VARIANT. Each option is the sweep axis of the same name
+(experiments/sweeps/README.md lists them with their defaults and ranges);
+results go to --db (default results/runs.db) under a new campaign named
+adhoc-<time>.
+  --duration     seconds of traffic (default 10)
+  --repetitions  runs of the point (default 1)
+  --host         run on this machine's kernel instead of a VM
 TXT
 }
 
-kernel=stock ring=500 qdisc=pfifo_fast profile=lan traffic=video clip=720p30 sndbuf=default
-pace=0 duration=10 reps=1 db=$TB_ROOT/results/runs.db host=0
+# option -> axis; only the options given are written, so the defaults stay
+# where they are defined (experiments/sweep.c).
+declare -A axis_of=([--kernel]=kernel [--ring]=ring [--qdisc]=qdisc [--profile]=profile
+	[--traffic]=traffic [--clip]=clip [--sndbuf]=sndbuf [--pace]=pace [--vpn]=vpn
+	[--decode]=decode [--dump-frames]=dump_frames [--cpu-limit]=cpu_limit)
+declare -A given=()
+duration=10 reps=1 db=$TB_ROOT/results/runs.db host=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h | --help) usage; exit 0 ;;
@@ -31,61 +41,64 @@ while [ $# -gt 0 ]; do
 	esac
 	[ $# -ge 2 ] || tb_usage_die "run: $1 needs a value"
 	case "$1" in
-	--kernel) kernel=$2 ;;
-	--ring) ring=$2 ;;
-	--qdisc) qdisc=$2 ;;
-	--profile) profile=$2 ;;
-	--traffic) traffic=$2 ;;
-	--clip) clip=$2 ;;
-	--sndbuf) sndbuf=$2 ;;
-	--pace) pace=$2 ;;
 	--duration) duration=$2 ;;
 	--repetitions) reps=$2 ;;
 	--db) db=$2 ;;
-	*) tb_usage_die "run: unknown option '$1'" ;;
+	*)
+		[ -n "${axis_of[$1]:-}" ] || tb_usage_die "run: unknown option '$1'"
+		given[${axis_of[$1]}]=$2
+		;;
 	esac
 	shift 2
 done
-for v in kernel ring qdisc profile traffic clip sndbuf pace duration reps; do
-	case "${!v}" in *[$'\n#,=']*) tb_usage_die "run: --$v may not contain newlines, '#', ',' or '='" ;; esac
+if ! [[ $duration =~ ^[1-9][0-9]{0,3}$ ]] || [ "$duration" -gt 3600 ]; then
+	tb_usage_die "run: --duration must be whole seconds in 1..3600, got '$duration'"
+fi
+if ! [[ $reps =~ ^[1-9][0-9]{0,3}$ ]] || [ "$reps" -gt 1000 ]; then
+	tb_usage_die "run: --repetitions must be in 1..1000, got '$reps'"
+fi
+
+bin=$TB_BUILD
+[ -x "$bin/experiments/tb-sweep" ] || bash "$TB_ROOT/scripts/build.sh" >/dev/null
+tb_sweep_known
+if [ "$host" -eq 1 ]; then
+	[ -z "${given[kernel]:-}" ] || tb_usage_die "run: --kernel and --host exclude each other (--host runs this machine's kernel)"
+	given[kernel]=host
+fi
+for axis in "${!given[@]}"; do
+	value=${given[$axis]}
+	case "$value" in *[$'\n#,=']*) tb_usage_die "run: --${axis//_/-} may not contain newlines, '#', ',' or '='" ;; esac
+	[ "$axis" = kernel ] && [ "$host" -eq 1 ] && continue
+	why=$("$bin/experiments/tb-sweep" check-value "$axis" "$value" "${TB_SWEEP_KNOWN[@]}" 2>&1) ||
+		tb_usage_die "run: --${axis//_/-}: $why"
 done
 
 name=adhoc-$(date -u +%Y%m%d-%H%M%S)
 mkdir -p "$TB_CACHE/runs"
 file=$TB_CACHE/runs/$name.sweep
-cat >"$file" <<SWEEP
-# written by ./testbed run
-[sweep]
-name = $name
-repetitions = $reps
-duration = ${duration}s
-
-[matrix]
-kernel = $([ "$host" -eq 1 ] && echo stock || echo "$kernel")
-ring = $ring
-qdisc = $qdisc
-profile = $profile
-traffic = $traffic
-clip = $clip
-sndbuf = $sndbuf
-pace = $pace
-SWEEP
+{
+	echo "# written by ./testbed run"
+	echo "[sweep]"
+	echo "name = $name"
+	echo "repetitions = $reps"
+	echo "duration = ${duration}s"
+	echo
+	echo "[matrix]"
+	for axis in "${!given[@]}"; do echo "$axis = ${given[$axis]}"; done
+} >"$file"
 
 if [ "$host" -eq 0 ]; then
 	exec bash "$TB_ROOT/experiments/sweep.sh" "$file" --db "$db"
 fi
 
-# --host: the same checks, then the points right here.
+# --host: the points right here.
 tb_require_root "run --host"
-bash "$TB_ROOT/experiments/sweep.sh" "$file" --db "$db" --dry-run >/dev/null
-mkdir -p "$(dirname "$db")"
-"$TB_BUILD/lib/tb-db" init "$db"
-"$TB_BUILD/experiments/tb-sweep" expand "$file" |
-	while IFS=$'\t' read -r _ _ ring qdisc profile traffic clip sndbuf pace rep duration seed key; do
-		TB_CAMPAIGN=$name TB_KERNEL_VARIANT=host \
-			bash "$TB_ROOT/experiments/run-point.sh" --db "$db" --kernel host --ring "$ring" \
-			--qdisc "$qdisc" --profile "$profile" --traffic "$traffic" --clip "$clip" \
-			--sndbuf "$sndbuf" --pace "$pace" --rep "$rep" --duration "$duration" --seed "$seed" \
-			--key "$key" </dev/null
+mkdir -p "$(dirname "$db")" "$TB_CACHE/runs/$name"
+"$bin/lib/tb-db" init "$db"
+printf 'git_rev=%s\n' "$(git -C "$TB_ROOT" describe --always --dirty 2>/dev/null || echo unknown)" >"$TB_CACHE/runs/$name/host.env"
+"$bin/experiments/tb-sweep" expand "$file" --dir "$TB_CACHE/runs/$name" |
+	while read -r point_file; do
+		bash "$TB_ROOT/experiments/run-point.sh" --point "$point_file" --db "$db" \
+			--host-facts "$TB_CACHE/runs/$name/host.env" --prefix tbh- </dev/null
 	done
 tb_log "results in $db (campaign $name)"

@@ -7,8 +7,8 @@
 # within 1 ms of the lowest ties with it; ties go to the smaller ring), and
 # the table behind it. Video points only.
 set -euo pipefail
-# shellcheck source=scripts/lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+# shellcheck source=analysis/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../analysis/lib.sh"
 
 usage() {
 	cat <<'TXT'
@@ -66,45 +66,43 @@ rate_kbit() {
 		if (v > 0) printf "%d\n", v }'
 }
 
-q() { sqlite3 -readonly -bail -cmd ".read $TB_ROOT/analysis/views.sql" "$@"; }
-# num EXPR DIGITS: an SQL expression formatting a number, '-' when NULL
-num() { printf "CASE WHEN %s IS NULL THEN '-' ELSE printf('%%.%df', %s) END" "$1" "$2" "$1"; }
 recommend() { # recommend DB CAMPAIGN
-	local k c="'${2//\'/\'\'}'"
+	local k points kpoints best
+	tb_db_open "$1"
 	# Video points only: a campaign may hold TCP runs too.
-	for k in $(q -list "$1" "SELECT DISTINCT kernel FROM point_summary WHERE campaign = $c AND traffic = 'video'
-		ORDER BY kernel != 'stock', kernel"); do
+	points="point_summary WHERE $(tb_campaign_is "$2") AND traffic = 'video'"
+	for k in $(tb_sql -list "SELECT DISTINCT kernel FROM $points ORDER BY kernel != 'stock', kernel"); do
+		kpoints="$points AND kernel = $(tb_lit "$k")"
 		echo
 		echo "kernel $k: every point (robot drops: ring + qdisc + socket, the most in one repetition;"
 		echo "loss: of all packets sent, WAN included; latency: capture to last packet of complete frames)"
-		q -box "$1" "SELECT ring, qdisc_spec AS qdisc, runs AS n, invalid_runs AS invalid,
-			$(num max_local_drops 0) AS 'robot drops', $(num pkt_loss_pct 2) AS 'pkt loss %',
-			$(num frame_loss_pct 2) AS 'frame loss %', $(num p50_ms 1) AS 'p50 ms', $(num p95_ms 1) AS 'p95 ms',
-			$(num p99_ms 1) AS 'p99 ms', $(num blocked_ms 0) AS 'sender blocked ms'
-			FROM point_summary WHERE campaign = $c AND kernel = '$k' AND traffic = 'video' ORDER BY qdisc, ring"
-		local best
+		tb_sql -box "SELECT ring, qdisc$(tb_varying_settings "$kpoints" kernel ring qdisc),
+			runs AS n, invalid_runs AS invalid,
+			$(tb_num max_local_drops 0) AS 'robot drops', $(tb_num pkt_loss_pct 2) AS 'pkt loss %',
+			$(tb_num frame_loss_pct 2) AS 'frame loss %', $(tb_num p50_ms 1) AS 'p50 ms', $(tb_num p95_ms 1) AS 'p95 ms',
+			$(tb_num p99_ms 1) AS 'p99 ms', $(tb_num blocked_ms 0) AS 'sender blocked ms'
+			FROM $kpoints ORDER BY qdisc, ring"
 		# Of the points without a robot-side drop, those within 1 ms of the
 		# lowest p95; of these the smallest ring.
-		best=$(q -list "$1" "WITH ok AS (SELECT * FROM point_summary WHERE campaign = $c AND kernel = '$k'
-				AND traffic = 'video' AND runs > 0 AND max_local_drops = 0 AND p95_ms IS NOT NULL)
-			SELECT 'ring ' || ring || ', qdisc ' || qdisc_spec || ': no packet lost on the robot in '
-			|| runs || ' run(s), p95 ' || $(num p95_ms 1) || ' ms, p99 ' || $(num p99_ms 1) || ' ms'
+		best=$(tb_sql -list "WITH ok AS (SELECT * FROM $kpoints
+				AND runs > 0 AND max_local_drops = 0 AND p95_ms IS NOT NULL)
+			SELECT 'ring ' || ring || ', qdisc ' || qdisc || ': no packet lost on the robot in '
+			|| runs || ' run(s), p95 ' || $(tb_num p95_ms 1) || ' ms, p99 ' || $(tb_num p99_ms 1) || ' ms'
 			|| CASE WHEN pkt_loss_pct > 0 THEN printf(' (%.2f %% lost further on: WAN, VPN)', pkt_loss_pct) ELSE '' END
 			FROM ok WHERE p95_ms <= (SELECT min(p95_ms) FROM ok) + 1 ORDER BY ring, p95_ms LIMIT 1")
 		if [ -n "$best" ]; then
 			echo "recommended for $k: $best"
 		else
-			echo "recommended for $k: every configuration lost packets on the robot; the fewest: $(q -list "$1" "SELECT 'ring '
-				|| ring || ', qdisc ' || qdisc_spec || ': ' || $(num max_local_drops 0) || ' packets in a run, '
-				|| $(num pkt_loss_pct 2) || ' % packet loss' FROM point_summary
-				WHERE campaign = $c AND kernel = '$k' AND traffic = 'video' AND runs > 0 ORDER BY max_local_drops, pkt_loss_pct, p95_ms LIMIT 1")"
+			echo "recommended for $k: every configuration lost packets on the robot; the fewest: $(tb_sql -list "SELECT 'ring '
+				|| ring || ', qdisc ' || qdisc || ': ' || $(tb_num max_local_drops 0) || ' packets in a run, '
+				|| $(tb_num pkt_loss_pct 2) || ' % packet loss' FROM $kpoints AND runs > 0
+				ORDER BY max_local_drops, pkt_loss_pct, p95_ms LIMIT 1")"
 		fi
 	done
 }
 
 if [ -n "$from_db" ]; then
 	[ -n "$campaign" ] || tb_usage_die "size-queue: --from-db needs --campaign"
-	[ -f "$from_db" ] || tb_die "no such database: $from_db"
 	recommend "$from_db" "$campaign"
 	exit 0
 fi

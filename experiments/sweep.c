@@ -8,12 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The one place an axis gets its name and its default. */
 static const char *const axis_names[AXIS_COUNT] = {
-	"kernel", "ring", "qdisc", "profile", "traffic", "clip", "sndbuf", "pace"};
+	"kernel", "ring",	 "qdisc",  "profile",	  "traffic",  "clip",
+	"sndbuf", "pace",	 "vpn",	   "decode",	  "dump_frames", "cpu_limit"};
 static const char *const axis_defaults[AXIS_COUNT] = {
-	"stock", "500", "pfifo_fast", "lan", "video", "720p30", "default", "0"};
+	"stock",   "500", "pfifo_fast", "lan", "video", "720p30",
+	"default", "0",	  "openvpn",	"off", "none",	"90"};
+/* The VPNs the scenario can bring up. */
+static const char *const vpns[] = {"openvpn", NULL};
 
-const char *sweep_axis_name(enum sweep_axis a) { return axis_names[a]; }
+int sweep_axis_by_name(const char *name)
+{
+	for (int a = 0; a < AXIS_COUNT; a++)
+		if (strcmp(axis_names[a], name) == 0)
+			return a;
+	return -1;
+}
 
 static char *trim(char *s)
 {
@@ -82,8 +93,25 @@ static int parse_duration(const char *v, long long *out)
 	return 1;
 }
 
-static int check_value(enum sweep_axis a, const char *v, const struct sweep_known *known,
-		       char *why, size_t whylen)
+/* "35 45 55": frame numbers, at most 64. */
+static int frame_list_ok(const char *v)
+{
+	int n = 0;
+	while (*v) {
+		char *end;
+		errno = 0;
+		long long f = strtoll(v, &end, 10);
+		if (end == v || errno || f < 0 || f > 1000000 || ++n > 64)
+			return 0;
+		v = end;
+		while (*v == ' ')
+			v++;
+	}
+	return n > 0;
+}
+
+int sweep_check_value(enum sweep_axis a, const char *v, const struct sweep_known *known,
+		      char *why, size_t whylen)
 {
 	long long n;
 	double d;
@@ -132,6 +160,30 @@ static int check_value(enum sweep_axis a, const char *v, const struct sweep_know
 			return -1;
 		}
 		return 0;
+	case AXIS_VPN:
+		if (!in_list(vpns, v)) {
+			tb_errbuf(why, whylen, "vpn must be openvpn (the only one so far), got '%s'", v);
+			return -1;
+		}
+		return 0;
+	case AXIS_DECODE:
+		if (strcmp(v, "on") && strcmp(v, "off")) {
+			tb_errbuf(why, whylen, "decode must be on (libavcodec) or off (reference chain only), got '%s'", v);
+			return -1;
+		}
+		return 0;
+	case AXIS_DUMP_FRAMES:
+		if (strcmp(v, "none") && !frame_list_ok(v)) {
+			tb_errbuf(why, whylen, "dump_frames must be 'none' or frame numbers separated by spaces (e.g. 35 45 55), got '%s'", v);
+			return -1;
+		}
+		return 0;
+	case AXIS_CPU_LIMIT:
+		if (tb_parse_double(v, 1, 100, &d)) {
+			tb_errbuf(why, whylen, "cpu_limit must be a percentage in 1..100, got '%s'", v);
+			return -1;
+		}
+		return 0;
 	case AXIS_COUNT:
 		break;
 	}
@@ -164,7 +216,7 @@ static int set_axis(struct sweep_axis_values *ax, enum sweep_axis a, char *list,
 			tb_errbuf(why, whylen, "more than %d values for '%s'", SWEEP_MAX_VALUES, axis_names[a]);
 			return -1;
 		}
-		if (check_value(a, v, known, why, whylen))
+		if (sweep_check_value(a, v, known, why, whylen))
 			return -1;
 		for (int i = 0; i < ax->count; i++)
 			if (strcmp(ax->values[i], v) == 0) {
@@ -293,13 +345,14 @@ int sweep_parse(const char *text, const char *filename, const struct sweep_known
 			}
 			continue;
 		}
-		int a = 0;
-		while (a < AXIS_COUNT && strcmp(axis_names[a], key))
-			a++;
-		if (a == AXIS_COUNT) {
-			tb_errbuf(err, errlen,
-				  "%s:%d: unknown key '%s' in [matrix] (known: kernel, ring, qdisc, profile, traffic, clip, sndbuf, pace)",
-				  filename, lineno, key);
+		int a = sweep_axis_by_name(key);
+		if (a < 0) {
+			char names[256] = "";
+			for (int i = 0; i < AXIS_COUNT; i++)
+				snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+					 i ? ", " : "", axis_names[i]);
+			tb_errbuf(err, errlen, "%s:%d: unknown key '%s' in [matrix] (known: %s)", filename,
+				  lineno, key, names);
 			return -1;
 		}
 		if (m->axis[a].line) {
@@ -320,12 +373,28 @@ int sweep_parse(const char *text, const char *filename, const struct sweep_known
 	for (int i = 0; i < s->nmatrix; i++)
 		for (int a = 0; a < AXIS_COUNT; a++)
 			if (!s->matrix[i].axis[a].line &&
-			    check_value((enum sweep_axis)a, s->matrix[i].axis[a].values[0], known, why,
+			    sweep_check_value((enum sweep_axis)a, s->matrix[i].axis[a].values[0], known, why,
 					sizeof why)) {
 				tb_errbuf(err, errlen, "%s:%d: default %s: %s; set '%s' in this [matrix]",
 					  filename, s->matrix[i].line, axis_names[a], why, axis_names[a]);
 				return -1;
 			}
+	/* Keeping a frame's picture means decoding it. */
+	for (int i = 0; i < s->nmatrix; i++) {
+		const struct sweep_matrix *mx = &s->matrix[i];
+		const struct sweep_axis_values *dump = &mx->axis[AXIS_DUMP_FRAMES];
+		const struct sweep_axis_values *dec = &mx->axis[AXIS_DECODE];
+		int dumps = 0, undecoded = 0;
+		for (int v = 0; v < dump->count; v++)
+			dumps |= strcmp(dump->values[v], "none") != 0;
+		for (int v = 0; v < dec->count; v++)
+			undecoded |= strcmp(dec->values[v], "off") == 0;
+		if (dumps && undecoded) {
+			tb_errbuf(err, errlen, "%s:%d: dump_frames keeps decoded pictures: set decode = on in this [matrix]",
+				  filename, dump->line);
+			return -1;
+		}
+	}
 	if (!s->name[0]) {
 		const char *base = strrchr(filename, '/');
 		base = base ? base + 1 : filename;
@@ -424,10 +493,45 @@ const char *sweep_value(const struct sweep *s, const struct sweep_point *pt, enu
 void sweep_point_key(const struct sweep *s, const struct sweep_point *pt, char *buf, size_t len)
 {
 	size_t off = 0;
-	for (int a = 0; a < AXIS_COUNT && off < len; a++)
-		off += (size_t)snprintf(buf + off, len - off, "%s=%s;", axis_names[a],
-					sweep_value(s, pt, (enum sweep_axis)a));
+	for (int a = 0; a < AXIS_COUNT && off < len; a++) {
+		const char *v = sweep_value(s, pt, (enum sweep_axis)a);
+		if (a >= AXIS_VPN && strcmp(v, axis_defaults[a]) == 0)
+			continue;
+		off += (size_t)snprintf(buf + off, len - off, "%s=%s;", axis_names[a], v);
+	}
 	if (off < len)
 		snprintf(buf + off, len - off, "duration=%ds;seed=%lld;rep=%d", s->duration_s, s->seed,
 			 pt->rep);
+}
+
+void sweep_point_write(const struct sweep *s, const struct sweep_point *pt, long long index,
+		       FILE *f)
+{
+	char key[2048];
+	sweep_point_key(s, pt, key, sizeof key);
+	const char *traffic = sweep_value(s, pt, AXIS_TRAFFIC);
+	fprintf(f, "# sweep %s, point %lld (written by tb-sweep expand)\n", s->name, index);
+	fprintf(f, "campaign = %s\npoint_key = %s\nrepetition = %d\n", s->name, key, pt->rep);
+	for (int a = 0; a < AXIS_COUNT; a++) {
+		const char *v = sweep_value(s, pt, (enum sweep_axis)a);
+		fprintf(f, "%s =", axis_names[a]);
+		if (a == AXIS_SNDBUF) {
+			long long bytes = 0;
+			if (strcmp(v, "default"))
+				parse_bytes(v, &bytes);
+			fprintf(f, " %lld", bytes);
+		} else if (a == AXIS_DUMP_FRAMES) {
+			/* "35 45 55" -> "35,45,55" (checked by frame_list_ok) */
+			for (const char *c = v; strcmp(v, "none") && *c;) {
+				char *end;
+				long long frame = strtoll(c, &end, 10);
+				fprintf(f, "%c%lld", c == v ? ' ' : ',', frame);
+				c = end;
+			}
+		} else if (!(a == AXIS_CLIP && strcmp(traffic, "tcp") == 0)) {
+			fprintf(f, " %s", v);
+		}
+		fputc('\n', f);
+	}
+	fprintf(f, "duration = %d\nseed = %lld\n", s->duration_s, s->seed);
 }

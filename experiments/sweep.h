@@ -24,6 +24,7 @@
 #define TB_SWEEP_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum { SWEEP_MAX_VALUES = 64, SWEEP_VALUE_LEN = 128, SWEEP_NAME_LEN = 64, SWEEP_MAX_MATRICES = 16 };
 
@@ -36,6 +37,12 @@ enum sweep_axis {
 	AXIS_CLIP,
 	AXIS_SNDBUF,
 	AXIS_PACE,
+	/* Added later: a point key names them only when they differ from their
+	 * default, so the keys of older campaigns stay valid for resuming. */
+	AXIS_VPN,
+	AXIS_DECODE,
+	AXIS_DUMP_FRAMES,
+	AXIS_CPU_LIMIT,
 	AXIS_COUNT
 };
 
@@ -73,7 +80,14 @@ struct sweep_known {
 	const char *const *clips;
 };
 
-const char *sweep_axis_name(enum sweep_axis a);
+/* An axis by its name (the name it has in sweep files, point files, the
+ * runs table and ./testbed run's options); -1 if there is none. */
+int sweep_axis_by_name(const char *name);
+
+/* Check one value of one axis, as a sweep file's value is checked. Returns 0,
+ * or -1 with the reason in why. */
+int sweep_check_value(enum sweep_axis a, const char *v, const struct sweep_known *known, char *why,
+		      size_t whylen);
 
 /* Parse a sweep file's text. Returns 0, or -1 with "FILE:LINE: reason" in err. */
 int sweep_parse(const char *text, const char *filename, const struct sweep_known *known,
@@ -91,6 +105,13 @@ void sweep_point(const struct sweep *s, long long i, struct sweep_point *pt);
 
 /* The value of an axis at a point. */
 const char *sweep_value(const struct sweep *s, const struct sweep_point *pt, enum sweep_axis a);
+
+/* Write a point as a point file: one `key = value` line per setting, each
+ * key the name of its column in the runs table, values normalised (sndbuf in
+ * bytes, 0 = the system's default; dump_frames comma-separated, empty for
+ * none; no clip for TCP). */
+void sweep_point_write(const struct sweep *s, const struct sweep_point *pt, long long index,
+		       FILE *f);
 
 /* A canonical, stable identity for a point: "kernel=stock;ring=25;...;rep=1".
  * Equal keys are the same run; used to skip points two matrices share and

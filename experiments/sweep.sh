@@ -47,16 +47,13 @@ bin=$TB_BUILD
 for t in experiments/tb-sweep lib/tb-db netem-profiles/tb-profile; do
 	[ -x "$bin/$t" ] || bash "$TB_ROOT/scripts/build.sh" >/dev/null
 done
+# shellcheck source=experiments/sweep-lib.sh
+source "$TB_ROOT/experiments/sweep-lib.sh"
 
 # What exists, so the file is checked against it before anything boots.
-join() { local IFS=,; printf '%s' "$*"; }
-mapfile -t kernels < <(find "$TB_ROOT/kernel/patches" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort)
-mapfile -t profiles < <(find "$TB_ROOT/netem-profiles" -maxdepth 1 -name '*.profile' -printf '%f\n' | sed 's/\.profile$//' | sort)
-mapfile -t clips < <(awk '!/^#/ && NF { print $1 }' "$TB_ROOT/datasets/clips.conf")
-known=(--kernels "$(join "${kernels[@]}")" --profiles "$(join "${profiles[@]}")" --clips "$(join "${clips[@]}")")
-
-"$bin/experiments/tb-sweep" check "$file" "${known[@]}" --overhead "$overhead"
-name=$("$bin/experiments/tb-sweep" check "$file" "${known[@]}" | sed -n '1s/^sweep \([^:]*\):.*/\1/p')
+tb_sweep_known
+"$bin/experiments/tb-sweep" check "$file" "${TB_SWEEP_KNOWN[@]}" --overhead "$overhead"
+name=$("$bin/experiments/tb-sweep" check "$file" "${TB_SWEEP_KNOWN[@]}" | sed -n '1s/^sweep \([^:]*\):.*/\1/p')
 [ -n "$db" ] || db=$TB_ROOT/results/$name.db
 mkdir -p "$(dirname "$db")"
 "$bin/lib/tb-db" init "$db"
@@ -81,22 +78,36 @@ if [ "$dry" -eq 0 ]; then
 	done
 fi
 
-all=$work/all.tsv pending=$work/pending.tsv
-"$bin/experiments/tb-sweep" expand "$file" "${known[@]}" >"$all"
-# Each profile the sweep uses must parse, too: a broken file is found here,
-# not in the guest after a boot.
-while read -r p; do
-	"$bin/netem-profiles/tb-profile" show "$TB_ROOT/netem-profiles/$p.profile" >/dev/null ||
-		tb_die "sweep: profile '$p' (netem-profiles/$p.profile) is invalid; nothing was run"
-done < <(cut -f5 "$all" | sort -u)
-# Column 13 is the point key; finished keys are skipped.
-"$bin/lib/tb-db" done-keys "$db" "$name" >"$work/done.keys"
-awk -F'\t' 'FILENAME == ARGV[1] { done[$0] = 1; next } !($13 in done)' "$work/done.keys" "$all" >"$pending"
-total=$(wc -l <"$all")
-todo=$(wc -l <"$pending")
+# One point file per run; the finished ones (by point key) are skipped.
+rm -rf "$work/points"
+mkdir -p "$work/points"
+mapfile -t all < <("$bin/experiments/tb-sweep" expand "$file" "${TB_SWEEP_KNOWN[@]}" --dir "$work/points")
+declare -A finished=() kernel_of=() profile_of=() checked_profile=()
+while IFS= read -r k; do finished[$k]=1; done < <("$bin/lib/tb-db" done-keys "$db" "$name")
+pending=() kernels_in_order=()
+for f in "${all[@]}"; do
+	tb_point_load "$f"
+	# Each profile the sweep uses must parse, too: a broken file is found
+	# here, not in the guest after a boot.
+	if [ -z "${checked_profile[${point[profile]}]:-}" ]; then
+		"$bin/netem-profiles/tb-profile" show "$TB_ROOT/netem-profiles/${point[profile]}.profile" >/dev/null ||
+			tb_die "sweep: profile '${point[profile]}' (netem-profiles/${point[profile]}.profile) is invalid; nothing was run"
+		checked_profile[${point[profile]}]=1
+	fi
+	[ -z "${finished[${point[point_key]}]:-}" ] || continue
+	pending+=("$f")
+	kernel_of[$f]=${point[kernel]} profile_of[$f]=${point[profile]}
+	[[ " ${kernels_in_order[*]} " == *" ${point[kernel]} "* ]] || kernels_in_order+=("${point[kernel]}")
+	duration=${point[duration]}
+done
+total=${#all[@]}
+todo=${#pending[@]}
 tb_log "sweep $name: $((total - todo)) of $total runs already in $db, $todo to do"
 if [ "$dry" -eq 1 ]; then
-	cut -f2-10 "$pending"
+	for f in "${pending[@]}"; do
+		tb_point_load "$f"
+		printf '%-14s %s\n' "${point[kernel]}" "${point[point_key]}"
+	done
 	exit 0
 fi
 [ "$todo" -gt 0 ] || { tb_log "nothing to do"; exit 0; }
@@ -111,34 +122,41 @@ on_interrupt() { # on_interrupt EXIT_STATUS
 trap 'on_interrupt 130' INT
 trap 'on_interrupt 143' TERM
 
+# Facts of this host the guest cannot see (its /proc/cpuinfo names QEMU's
+# emulated CPU), handed to every run of a boot in one file.
 git_rev=$(git -C "$TB_ROOT" describe --always --dirty 2>/dev/null || echo unknown)
-# The guest's /proc/cpuinfo names QEMU's emulated CPU; the report wants the host's.
 host_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
 failed=0
 # For the guest's progress line: runs of earlier boots, and the seconds
 # per run they took (the host's per-run guess before the first boot).
 before=0 sweep_start=$EPOCHSECONDS
-per_run=$(($(head -n1 "$pending" | cut -f11) + overhead))
-while read -r kernel; do
+per_run=$((duration + overhead))
+for kernel in "${kernels_in_order[@]}"; do
 	out=$(mktemp -d "$work/boot-$kernel-XXXXXX")
 	current_out=$out
 	mkdir -p "$out/runs"
-	# Grouped by profile: the guest keeps a topology up while the profile stays.
-	awk -F'\t' -v k="$kernel" '$2 == k' "$pending" | sort -t$'\t' -s -k5,5 >"$out/points.tsv"
-	n=$(wc -l <"$out/points.tsv")
-	duration=$(head -n1 "$out/points.tsv" | cut -f11)
+	# Grouped by profile: the guest keeps a scenario up while the profile stays.
+	for f in "${pending[@]}"; do
+		[ "${kernel_of[$f]}" = "$kernel" ] && printf '%s\t%s\n' "${profile_of[$f]}" "$f"
+	done | sort -t$'\t' -s -k1,1 | cut -f2 >"$out/points.list"
+	n=$(wc -l <"$out/points.list")
+	cat >"$out/boot.env" <<ENV
+git_rev=$git_rev
+host_cpu_model=$host_cpu
+host_cpus=$(nproc)
+sweep_runs_before=$before
+sweep_runs_todo=$todo
+sweep_seconds_per_run=$per_run
+ENV
 	bash "$TB_ROOT/kernel/build.sh" build "$kernel"
 	# Key generation is slow under TCG: the host makes the PKI the guest uses.
-	tb_scn_pki "$out/scenario"
+	tb_scenario_pki "$out/scenario"
 	tb_log "kernel $kernel: $n run(s); booting"
 	# Generous: TCG runs are slow; a hung guest is still killed in the end.
 	timeout_s=$((n * (duration + overhead) * 3 + 300))
 	set +e
-	bash "$TB_ROOT/kernel/vm.sh" --kernel "$kernel" --out "$out" --timeout "$timeout_s" -- \
-		env TB_CAMPAIGN="$name" TB_GIT_REV="$git_rev" \
-		TB_SWEEP_BEFORE="$before" TB_SWEEP_TODO="$todo" TB_SWEEP_PER_RUN="$per_run" \
-		TB_HOST_CPU="$host_cpu" TB_HOST_CPUS="$(nproc)" \
-		bash "$TB_ROOT/experiments/guest-sweep.sh" "$out/points.tsv" "$out"
+	bash "$TB_ROOT/vm/vm.sh" --kernel "$kernel" --out "$out" --timeout "$timeout_s" -- \
+		bash "$TB_ROOT/experiments/guest-sweep.sh" "$out"
 	rc=$?
 	set -e
 	merge_runs "$out"
@@ -149,7 +167,7 @@ while read -r kernel; do
 		tb_log "kernel $kernel: guest exited with status $rc (finished runs were kept)"
 		failed=1
 	fi
-done < <(cut -f2 "$pending" | awk '!seen[$0]++')
+done
 
 done_now=$("$bin/lib/tb-db" query "$db" "SELECT count(*) FROM runs WHERE campaign='$name' AND status='done'")
 invalid=$("$bin/lib/tb-db" query "$db" "SELECT count(*) FROM runs WHERE campaign='$name' AND status='done' AND valid=0")

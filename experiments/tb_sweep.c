@@ -1,9 +1,10 @@
-/* tb-sweep: check a sweep file and expand it into its runs, one per line, for
- * the shell runner. Names of kernels, profiles and clips are checked against
- * the lists given (the runner passes what exists). */
+/* tb-sweep: check a sweep file and expand it into its runs, one point file
+ * per run (see sweep.h), for the runner. Names of kernels, profiles and clips
+ * are checked against the lists given (the runner passes what exists). */
 #include "sweep.h"
 #include "tb/err.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -69,13 +70,16 @@ static void keyset_free(struct keyset *ks)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: tb-sweep check|expand FILE [--kernels A,B] [--profiles A,B] [--clips A,B]\n"
-		"                [--overhead SECONDS]\n"
-		"  check    validate FILE; print the number of runs per kernel and the expected time\n"
-		"  expand   print one tab-separated line per run:\n"
-		"           index kernel ring qdisc profile traffic clip sndbuf pace rep duration_s seed key\n"
-		"  --kernels, --profiles, --clips   the names that exist (unchecked when absent)\n"
-		"  --overhead  seconds each run costs beyond its duration (for the estimate; default 15)\n");
+		"usage: tb-sweep check FILE [KNOWN] [--overhead SECONDS]\n"
+		"       tb-sweep expand FILE --dir DIR [KNOWN]\n"
+		"       tb-sweep check-value AXIS VALUE [KNOWN]\n"
+		"  check        validate FILE; print the number of runs per kernel and the expected time\n"
+		"  expand       write one point file per run into DIR (NNNNNN.point, `key = value`\n"
+		"               lines named like the runs table's columns) and print their paths\n"
+		"  check-value  check one value of one axis (as ./testbed run's options are)\n"
+		"  KNOWN: --kernels A,B --profiles A,B --clips A,B, the names that exist\n"
+		"               (unchecked when absent)\n"
+		"  --overhead   seconds each run costs beyond its duration (for the estimate; default 15)\n");
 }
 
 /* Split a comma list into a NULL-terminated array (modifies s). */
@@ -89,16 +93,34 @@ static const char **split_names(char *s, const char **arr)
 	return arr;
 }
 
+/* DIR/NNNNNN.point, written whole or not at all, and its path printed. */
+static void write_point(const struct sweep *s, const struct sweep_point *pt, long long index,
+			const char *dir)
+{
+	char path[4096], tmp[4200];
+	snprintf(path, sizeof path, "%s/%06lld.point", dir, index);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		tb_die("cannot write %s: %s", tmp, strerror(errno));
+	sweep_point_write(s, pt, index, f);
+	if (fclose(f) || rename(tmp, path))
+		tb_die("cannot write %s: %s", path, strerror(errno));
+	printf("%s\n", path);
+}
+
 int main(int argc, char **argv)
 {
 	tb_set_progname("tb-sweep");
 	static const struct option opts[] = {
 		{"kernels", required_argument, NULL, 'k'}, {"profiles", required_argument, NULL, 'p'},
 		{"clips", required_argument, NULL, 'c'},   {"overhead", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+		{"dir", required_argument, NULL, 'd'},     {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
 	static const char *kernels[MAX_NAMES + 1], *profiles[MAX_NAMES + 1], *clips[MAX_NAMES + 1];
 	struct sweep_known known = {NULL, NULL, NULL};
 	long long overhead = 15;
+	const char *dir = NULL;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -109,9 +131,21 @@ int main(int argc, char **argv)
 			if (tb_parse_i64(optarg, 0, 3600, &overhead))
 				tb_usage_die("--overhead must be 0..3600 seconds, got '%s'", optarg);
 			break;
+		case 'd': dir = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
+	}
+	if (argc - optind == 3 && strcmp(argv[optind], "check-value") == 0) {
+		int a = sweep_axis_by_name(argv[optind + 1]);
+		char why[512];
+		if (a < 0)
+			tb_usage_die("no axis named '%s'", argv[optind + 1]);
+		if (sweep_check_value((enum sweep_axis)a, argv[optind + 2], &known, why, sizeof why)) {
+			fprintf(stderr, "%s\n", why);
+			return 1;
+		}
+		return 0;
 	}
 	if (argc - optind != 2) {
 		usage(stderr);
@@ -119,7 +153,10 @@ int main(int argc, char **argv)
 	}
 	const char *verb = argv[optind], *path = argv[optind + 1];
 	if (strcmp(verb, "check") && strcmp(verb, "expand"))
-		tb_usage_die("unknown action '%s' (check or expand)", verb);
+		tb_usage_die("unknown action '%s' (check, expand or check-value)", verb);
+	int expand = strcmp(verb, "expand") == 0;
+	if (expand && !dir)
+		tb_usage_die("expand needs --dir DIR for the point files");
 
 	static struct sweep s;
 	char err[512];
@@ -133,7 +170,6 @@ int main(int argc, char **argv)
 	long long per_kernel[SWEEP_MAX_VALUES * SWEEP_MAX_MATRICES] = {0};
 	const char *kernel_names[SWEEP_MAX_VALUES * SWEEP_MAX_MATRICES];
 	int nkernels = 0;
-	int expand = strcmp(verb, "expand") == 0;
 	for (long long i = 0; i < total; i++) {
 		struct sweep_point pt;
 		char key[2048];
@@ -151,10 +187,7 @@ int main(int argc, char **argv)
 		per_kernel[ki]++;
 		if (!expand)
 			continue;
-		printf("%lld", i);
-		for (int a = 0; a < AXIS_COUNT; a++)
-			printf("\t%s", sweep_value(&s, &pt, (enum sweep_axis)a));
-		printf("\t%d\t%d\t%lld\t%s\n", pt.rep, s.duration_s, s.seed, key);
+		write_point(&s, &pt, i, dir);
 	}
 	keyset_free(&seen);
 	if (expand)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# ./testbed kernel: build the guest kernels (one per variant) and list them.
+# ./testbed kernel: build the guest kernels (one per variant), list them, and
+# check that their patches apply.
 set -euo pipefail
 TB_ROOT=${TB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 # shellcheck source=kernel/kernel-lib.sh
@@ -10,7 +11,6 @@ usage() {
 usage: ./testbed kernel build [VARIANT|all]   (default: all)
        ./testbed kernel list
        ./testbed kernel check [VARIANT|all]   (do the patches apply? builds nothing)
-       ./testbed kernel path VARIANT          (print the bzImage path; builds if needed)
 
 Builds Debian's linux-source-6.12 with `make tinyconfig` plus
 kernel/config/testbed.config, once per variant in kernel/patches/<variant>/
@@ -163,11 +163,21 @@ switch_variant() {
 	rm -rf "$stage"
 }
 
+# Images built before the info file recorded the patch hash get it added
+# (the image key covers the patch files, so the hash is the image's).
+info_add_patch_hash() {
+	local variant=$1 imgdir=$2
+	grep -q '^patch_hash=' "$imgdir/info" && return 0
+	{ cat "$imgdir/info"; echo "patch_hash=$(tb_kernel_patch_hash "$variant")"; } >"$imgdir/info.tmp.$$"
+	mv "$imgdir/info.tmp.$$" "$imgdir/info"
+}
+
 build_variant() {
 	local variant=$1 key imgdir tree start
 	key=$(tb_kernel_image_key "$variant")
 	imgdir=$(tb_kernel_image_dir "$variant")
 	if [ -f "$imgdir/bzImage" ]; then
+		info_add_patch_hash "$variant" "$imgdir"
 		status "$variant: cached ($key)"
 		return 0
 	fi
@@ -178,6 +188,7 @@ build_variant() {
 		flock 9
 	fi
 	if [ -f "$imgdir/bzImage" ]; then
+		info_add_patch_hash "$variant" "$imgdir"
 		status "$variant: cached ($key)"
 		exec 9>&-
 		return 0
@@ -202,6 +213,7 @@ build_variant() {
 	{
 		echo "variant=$variant"
 		echo "key=$key"
+		echo "patch_hash=$(tb_kernel_patch_hash "$variant")"
 		echo "release=$release"
 		echo "source=$(tb_kernel_source_version)"
 		echo "image_sha256=$(sha256sum <"$imgdir.tmp/bzImage" | cut -d' ' -f1)"
@@ -265,13 +277,6 @@ cmd_list() {
 	done
 }
 
-cmd_path() {
-	[ $# -eq 1 ] || tb_usage_die "kernel path: needs one VARIANT"
-	tb_kernel_is_variant "$1" || tb_usage_die "kernel path: unknown variant '$1' (known: $(tb_kernel_variants | tr '\n' ' '))"
-	build_variant "$1"
-	printf '%s\n' "$(tb_kernel_image_dir "$1")/bzImage"
-}
-
 [ $# -gt 0 ] || tb_usage_die "kernel: missing subcommand"
 for arg in "$@"; do
 	case "$arg" in -h | --help) usage; exit 0 ;; esac
@@ -283,6 +288,5 @@ case "$sub" in
 build) cmd_build "$@" ;;
 check) cmd_check "$@" ;;
 list) cmd_list "$@" ;;
-path) cmd_path "$@" ;;
 *) tb_usage_die "kernel: unknown subcommand '$sub'" ;;
 esac

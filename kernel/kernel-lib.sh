@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Shared by kernel/build.sh and kernel/vm.sh: where the kernel source, build
-# tree and images live, and the cache keys that name them.
+# Shared by kernel/build.sh, vm/vm.sh and kernel/selftest.sh: where the
+# kernel source, build tree and images live, and the cache keys that name
+# them. The variants themselves come from kernel/variants.sh.
 #
 # Layout under $TB_CACHE/kernel/:
 #   tree-<treekey>/src/        one build tree per (source version, config fragment)
@@ -14,17 +15,18 @@
 
 # shellcheck source=scripts/lib.sh
 source "$TB_ROOT/scripts/lib.sh"
+# shellcheck source=kernel/variants.sh
+source "$TB_ROOT/kernel/variants.sh"
 
 TB_KERNEL_TARBALL=${TB_KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 TB_KERNEL_PKG=linux-source-6.12
 TB_KERNEL_DIR="$TB_ROOT/kernel"
 TB_KERNEL_CACHE="$TB_CACHE/kernel"
 TB_KERNEL_FRAGMENT="$TB_KERNEL_DIR/config/testbed.config"
-# Overridable for tests that need a broken variant.
-TB_KERNEL_PATCHES=${TB_KERNEL_PATCHES:-$TB_KERNEL_DIR/patches}
 # Bump when the way a tree is prepared changes (forces a fresh tree).
 TB_KERNEL_RECIPE=1
 
+# Cache keys (tree, image): 12 hex digits of sha256.
 tb_sha() { sha256sum | cut -c1-12; }
 
 # Version of the kernel source: the Debian package version when dpkg knows it,
@@ -48,26 +50,6 @@ tb_kernel_tree_key() {
 }
 
 tb_kernel_tree() { printf '%s\n' "$TB_KERNEL_CACHE/tree-$(tb_kernel_tree_key)"; }
-
-# Variants are the directories under kernel/patches/.
-tb_kernel_variants() {
-	local d
-	for d in "$TB_KERNEL_PATCHES"/*/; do
-		[ -d "$d" ] && basename "$d"
-	done
-}
-
-tb_kernel_is_variant() {
-	[[ $1 =~ ^[a-z0-9][a-z0-9-]*$ ]] && [ -d "$TB_KERNEL_PATCHES/$1" ]
-}
-
-# The variant's patch files, in the order they apply.
-tb_kernel_patch_files() {
-	local f
-	for f in "$TB_KERNEL_PATCHES/$1"/*.patch; do
-		[ -f "$f" ] && printf '%s\n' "$f"
-	done
-}
 
 tb_kernel_image_key() {
 	local variant=$1 f

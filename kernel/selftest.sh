@@ -4,8 +4,8 @@
 # variant is meant to do.
 set -euo pipefail
 TB_ROOT=${TB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-# shellcheck source=scripts/lib.sh
-source "$TB_ROOT/scripts/lib.sh"
+# shellcheck source=kernel/kernel-lib.sh
+source "$TB_ROOT/kernel/kernel-lib.sh"
 
 usage() {
 	cat <<'TXT'
@@ -63,16 +63,17 @@ while [ $# -gt 0 ]; do
 done
 [[ $timeout_s =~ ^[1-9][0-9]*$ ]] || tb_usage_die "selftest: --timeout wants a positive number of seconds, got '$timeout_s'"
 
-known=$(bash "$TB_ROOT/kernel/build.sh" list | awk 'NR > 1 { print $1 }')
+chosen=()
 if [ -n "$variants" ]; then
 	IFS=, read -r -a chosen <<<"$variants"
 	[ "${#chosen[@]}" -gt 0 ] || tb_usage_die "selftest: --variants is empty"
 	for v in "${chosen[@]}"; do
-		grep -qxF -- "$v" <<<"$known" || tb_usage_die "selftest: unknown kernel variant '$v' (known: $(echo "$known" | tr '\n' ' '))"
+		tb_kernel_is_variant "$v" || tb_usage_die "selftest: unknown kernel variant '$v' (known: $(tb_kernel_variants | tr '\n' ' '))"
 	done
 else
-	mapfile -t chosen < <(bash "$TB_ROOT/kernel/build.sh" list |
-		awk 'NR > 1 && $2 == "yes" { print $1 }')
+	for v in $(tb_kernel_variants); do
+		if [ -f "$(tb_kernel_image_dir "$v")/bzImage" ]; then chosen+=("$v"); fi
+	done
 	[ "${#chosen[@]}" -gt 0 ] || tb_die "no kernel variant is built yet: run './testbed kernel build all' or pass --variants"
 fi
 
@@ -103,7 +104,7 @@ for v in "${chosen[@]}"; do
 	tb_log "selftest: $v: booting the VM and flooding the grid (guest output in $out)"
 	start=$(tb_now)
 	set +e
-	bash "$TB_ROOT/kernel/vm.sh" --kernel "$v" --out "$out" --timeout "$timeout_s" -- \
+	bash "$TB_ROOT/vm/vm.sh" --kernel "$v" --out "$out" --timeout "$timeout_s" -- \
 		bash "$TB_ROOT/kernel/tunflood/guest-flood.sh" "$out" "${quick_arg[@]}"
 	rc=$?
 	set -e
@@ -117,16 +118,13 @@ for v in "${chosen[@]}"; do
 	shopt -u nullglob
 	if [ "${#results[@]}" -gt 0 ]; then
 		# The VM's facts (image, CPUs, boot time) go into each run's env_json;
-		# patch_hash is the hash of the variant's patch files.
+		# the patch hash is the one vm.sh recorded for the variant it booted.
 		env_args=()
 		for key in image_key image_sha256 vcpus mem_mb boot_to_command_s accel_reason; do
 			val=$(sed -n "s/^$key=//p" "$out/vm.env" 2>/dev/null | head -n1)
 			[ -z "$val" ] || env_args+=(--env "$key=$val")
 		done
-		shopt -s nullglob
-		patches=("$TB_ROOT/kernel/patches/$v"/*.patch)
-		shopt -u nullglob
-		patch_hash=$(cat /dev/null "${patches[@]}" | sha256sum | cut -c1-12)
+		patch_hash=$(sed -n 's/^patch_hash=//p' "$out/vm.env")
 		"$store" add --db "$db" --campaign "$campaign" --variant "$v" --accel "${accel:-unknown}" \
 			--git-rev "$git_rev" --patch-hash "$patch_hash" "${env_args[@]}" "${results[@]}" >/dev/null
 	fi

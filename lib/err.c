@@ -34,15 +34,6 @@ void tb_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
-void tb_warn_errno(const char *fmt, ...)
-{
-	int e = errno;
-	va_list ap;
-	va_start(ap, fmt);
-	vreport(e, fmt, ap);
-	va_end(ap);
-}
-
 void tb_die(const char *fmt, ...)
 {
 	va_list ap;

@@ -8,6 +8,11 @@
  * v3 tun_flood: one row per TUN flood (the kernel self-test).
  * v4 tcp_intervals, tcp_results: iperf3 runs.
  * v5 frame_images: decoded pictures of chosen frames.
+ * v6 runs: one name per setting, from the sweep file to the column. Renamed
+ *    kernel_variant -> kernel, qdisc -> qdisc_kind (the kind read back),
+ *    qdisc_params -> qdisc_applied (the spec as the kernel shows it); new
+ *    qdisc (the setting as given), vpn, duration, pace, decode, dump_frames,
+ *    cpu_limit. The comments in v1 name the columns as they were then.
  */
 #include "schema.h"
 
@@ -137,6 +142,27 @@ static const char *const migrations[] = {
 	"  stream INTEGER NOT NULL DEFAULT 0, frame_no INTEGER NOT NULL, png BLOB NOT NULL,"
 	"  PRIMARY KEY (run_id, stream, frame_no)"
 	");",
+
+	/* v6: every setting of a run under its one name (see the header). Older
+	 * rows get what their knobs_json recorded; knobs_json is checked with
+	 * json_valid first, so a row with broken JSON migrates with NULLs. */
+	"ALTER TABLE runs RENAME COLUMN kernel_variant TO kernel;"
+	"ALTER TABLE runs RENAME COLUMN qdisc TO qdisc_kind;"
+	"ALTER TABLE runs RENAME COLUMN qdisc_params TO qdisc_applied;"
+	"ALTER TABLE runs ADD COLUMN qdisc TEXT;"          /* as given: 'pfifo limit 25000' */
+	"ALTER TABLE runs ADD COLUMN vpn TEXT;"            /* 'openvpn'; NULL for self-tests and standalone tb-send/tb-recv */
+	"ALTER TABLE runs ADD COLUMN duration INTEGER;"    /* seconds of traffic */
+	"ALTER TABLE runs ADD COLUMN pace REAL;"           /* tb-send pacing factor, 0 = bursty */
+	"ALTER TABLE runs ADD COLUMN decode TEXT;"         /* 'on' | 'off': libavcodec at the receiver */
+	"ALTER TABLE runs ADD COLUMN dump_frames TEXT;"    /* frame numbers whose picture is kept */
+	"ALTER TABLE runs ADD COLUMN cpu_limit REAL;"      /* percent; the validity threshold */
+	"UPDATE runs SET"
+	"  qdisc = coalesce(CASE WHEN json_valid(knobs_json) THEN coalesce("
+	"    json_extract(knobs_json, '$.qdisc'), json_extract(knobs_json, '$.qdisc_spec')) END,"
+	"    qdisc_kind),"
+	"  vpn = CASE WHEN traffic IN ('video', 'tcp', 'mixed') THEN 'openvpn' END,"
+	"  duration = CASE WHEN json_valid(knobs_json) THEN json_extract(knobs_json, '$.duration_s') END,"
+	"  pace = CASE WHEN json_valid(knobs_json) THEN json_extract(knobs_json, '$.pace') END;",
 };
 
 int tb_schema_count(void)

@@ -5,7 +5,7 @@
  *   tb-profile list DIR [--json]
  *
  * `tc` prints the arguments for `tc` (one command per line, nothing for a
- * direction without impairment); scenario/topology.sh runs them in the wan
+ * direction without impairment); scenario/scenario-lib.sh runs them in the wan
  * namespace. Exit status: 0 ok, 1 an invalid profile, 2 bad usage. */
 #include "profile.h"
 #include "tb/err.h"

@@ -3,6 +3,7 @@
 
 #include "tb/clock.h"
 #include "tb/err.h"
+#include "tb/run_row.h"
 #include "tb/store.h"
 
 #include <stdio.h>
@@ -68,17 +69,14 @@ struct tb_recv_store *tb_recv_store_open(const char *path, long long run_id, con
 		}
 		s->run_id = run_id;
 	} else {
-		sqlite3_stmt *ins;
-		if (sqlite3_prepare_v2(db, "INSERT INTO runs(kind, traffic, started_ns) VALUES('video', ?1, ?2)",
-				       -1, &ins, NULL) != SQLITE_OK)
-			goto sqlfail;
-		sqlite3_bind_text(ins, 1, label ? label : "tb-recv", -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(ins, 2, tb_real_ns());
-		int rc = sqlite3_step(ins);
-		sqlite3_finalize(ins);
-		if (rc != SQLITE_DONE)
-			goto sqlfail;
-		s->run_id = sqlite3_last_insert_rowid(db);
+		struct tb_run_row row = TB_RUN_ROW_INIT;
+		tb_run_row_text(&row, "kind", "video");
+		tb_run_row_text(&row, "traffic", label ? label : "tb-recv");
+		tb_run_row_i64(&row, "started_ns", tb_real_ns());
+		s->run_id = tb_run_row_insert(s->st, &row, err, errlen);
+		tb_run_row_free(&row);
+		if (s->run_id < 0)
+			goto fail;
 		s->created_run = 1;
 	}
 	char multi[sizeof ins_pkt_sql + PKT_ROWS * 40];

@@ -18,18 +18,12 @@
 #           it wrote into the operator tun (vpn.operator_tun_rx_packets); its
 #           own byte counters come from its --status file, refreshed every
 #           second, so they may lag by up to 1 s.
-# Sourced by topology.sh (which defines _tb_scn_ns and the device names).
+# Part of scenario-lib.sh (which defines _tb_scenario_ns and the device names).
 
-# _tb_scn_sys NS DEV STAT: one /sys statistics value of a device in a netns
-# (ip netns exec mounts that namespace's sysfs), or -1 if it is not there.
-_tb_scn_sys() {
-	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3" 2>/dev/null || echo -1
-}
-
-# _tb_scn_qdisc_stats NS DEV PREFIX: the root qdisc's Sent/dropped/... as
+# _tb_scenario_qdisc_stats NS DEV PREFIX: the root qdisc's Sent/dropped/... as
 # PREFIX.name=value lines. A qdisc tree (e.g. netem with a child) is read at
 # its root only: parents already count their children's drops.
-_tb_scn_qdisc_stats() {
+_tb_scenario_qdisc_stats() {
 	local ns=$1 dev=$2 prefix=$3
 	tc -n "$ns" -s qdisc show dev "$dev" 2>/dev/null | awk -v p="$prefix" '
 		/^qdisc / && !seen { kind = $2; root = ($0 ~ / root /); next }
@@ -53,8 +47,8 @@ _tb_scn_qdisc_stats() {
 		}'
 }
 
-# _tb_scn_ovpn_status FILE PREFIX: OpenVPN's statistics from its status file.
-_tb_scn_ovpn_status() {
+# _tb_scenario_ovpn_status FILE PREFIX: OpenVPN's statistics from its status file.
+_tb_scenario_ovpn_status() {
 	[ -r "$1" ] || return 0
 	awk -F, -v p="$2" '
 		$1 == "TUN/TAP read bytes" { print p ".tun_read_bytes=" $2 }
@@ -64,11 +58,11 @@ _tb_scn_ovpn_status() {
 		$1 == "Auth read bytes" { print p ".auth_read_bytes=" $2 }' "$1"
 }
 
-# _tb_scn_ns_read NS KEY=DEV/STAT...: KEY=value for device statistics, then
+# _tb_scenario_ns_read NS KEY=DEV/STAT...: KEY=value for device statistics, then
 # the netns's /proc/net/snmp as "snmp.Proto.Field=value" lines, all from one
 # process in the namespace (under QEMU TCG each exec is expensive, so the
 # counters are read with as few processes as possible). -1: not there.
-_tb_scn_ns_read() {
+_tb_scenario_ns_read() {
 	local ns=$1
 	shift
 	# shellcheck disable=SC2016 # the script is for the inner shell
@@ -86,18 +80,19 @@ _tb_scn_ns_read() {
 		done </proc/net/snmp' sh "$@"
 }
 
-# tb_scn_counters: every counter of the running topology, key=value, sorted.
-tb_scn_counters() {
+# tb_scenario_counters: every counter of the running scenario, key=value, sorted.
+tb_scenario_counters() {
 	local robot operator wan raw
-	robot=$(_tb_scn_ns robot) wan=$(_tb_scn_ns wan) operator=$(_tb_scn_ns operator)
-	local t=$TB_SCN_ROBOT_TUN o=$TB_SCN_OPERATOR_TUN up=$TB_SCN_WAN_UP_DEV down=$TB_SCN_WAN_DOWN_DEV
+	_tb_scenario_require_up
+	robot=$(_tb_scenario_ns robot) wan=$(_tb_scenario_ns wan) operator=$(_tb_scenario_ns operator)
+	local t=$TB_SCENARIO_ROBOT_TUN o=$TB_SCENARIO_OPERATOR_TUN up=$TB_SCENARIO_WAN_UP_DEV down=$TB_SCENARIO_WAN_DOWN_DEV
 	raw=$(
-		_tb_scn_ns_read "$robot" ring.tx_packets="$t/tx_packets" ring.tx_bytes="$t/tx_bytes" \
+		_tb_scenario_ns_read "$robot" ring.tx_packets="$t/tx_packets" ring.tx_bytes="$t/tx_bytes" \
 			ring.tx_dropped="$t/tx_dropped" robot.veth_tx_packets=veth-wan/tx_packets \
 			robot.veth_tx_dropped=veth-wan/tx_dropped | sed 's/^snmp\./robot.snmp./'
-		_tb_scn_ns_read "$operator" vpn.operator_tun_rx_packets="$o/rx_packets" \
+		_tb_scenario_ns_read "$operator" vpn.operator_tun_rx_packets="$o/rx_packets" \
 			vpn.operator_tun_rx_dropped="$o/rx_dropped" | sed 's/^snmp\./operator.snmp./'
-		_tb_scn_ns_read "$wan" wan.up.veth_tx_packets="$up/tx_packets" wan.up.veth_tx_dropped="$up/tx_dropped" \
+		_tb_scenario_ns_read "$wan" wan.up.veth_tx_packets="$up/tx_packets" wan.up.veth_tx_dropped="$up/tx_dropped" \
 			wan.down.veth_tx_packets="$down/tx_packets" wan.down.veth_tx_dropped="$down/tx_dropped" \
 			wan.from_robot_rx_dropped="$down/rx_dropped" | grep -v '^snmp\.'
 	)
@@ -112,25 +107,25 @@ tb_scn_counters() {
 			/^operator\.snmp\.Udp\.NoPorts=/ { print "recv.udp_no_ports=" $2; next }
 			/snmp\./ { next }
 			{ print }' <<<"$raw"
-		_tb_scn_qdisc_stats "$robot" "$TB_SCN_ROBOT_TUN" qdisc
-		_tb_scn_qdisc_stats "$wan" "$TB_SCN_WAN_UP_DEV" wan.up
-		_tb_scn_qdisc_stats "$wan" "$TB_SCN_WAN_DOWN_DEV" wan.down
-		_tb_scn_ovpn_status "$TB_SCN_STATE/openvpn-robot.status" vpn.robot
-		_tb_scn_ovpn_status "$TB_SCN_STATE/openvpn-operator.status" vpn.operator
+		_tb_scenario_qdisc_stats "$robot" "$TB_SCENARIO_ROBOT_TUN" qdisc
+		_tb_scenario_qdisc_stats "$wan" "$TB_SCENARIO_WAN_UP_DEV" wan.up
+		_tb_scenario_qdisc_stats "$wan" "$TB_SCENARIO_WAN_DOWN_DEV" wan.down
+		_tb_scenario_ovpn_status "$TB_SCENARIO_STATE/openvpn-robot.status" vpn.robot
+		_tb_scenario_ovpn_status "$TB_SCENARIO_STATE/openvpn-operator.status" vpn.operator
 	} | LC_ALL=C sort
 }
 
-# tb_scn_counters_diff BEFORE AFTER: after - before for every numeric key
+# tb_scenario_counters_diff BEFORE AFTER: after - before for every numeric key
 # present in both (the per-run deltas), key=value.
-tb_scn_counters_diff() {
+tb_scenario_counters_diff() {
 	awk -F= '
 		NR == FNR { before[$1] = $2; next }
 		($1 in before) && $2 ~ /^-?[0-9]+$/ && before[$1] ~ /^-?[0-9]+$/ { printf "%s=%.0f\n", $1, $2 - before[$1]; next }
 		($1 in before) { print $1 "=" $2 }' "$1" "$2"
 }
 
-# tb_scn_kv_to_json: key=value lines on stdin -> one flat JSON object.
-tb_scn_kv_to_json() {
+# tb_scenario_kv_to_json: key=value lines on stdin -> one flat JSON object.
+tb_scenario_kv_to_json() {
 	awk -F= '
 		BEGIN { printf "{" }
 		{

@@ -10,7 +10,8 @@ usage() {
 usage: ./testbed setup [--no-build]
 
 Installs the Debian packages the testbed needs (apt-get, as root; only the
-missing ones, after one 'apt-get update'), then builds the C code into build/.
+missing ones, after one 'apt-get update'), then builds the C code into build/
+and generates the test clips (quick when they are there).
   --no-build   install packages only
 TXT
 }

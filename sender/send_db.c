@@ -6,6 +6,7 @@
 
 #include "send.h"
 #include "tb/err.h"
+#include "tb/run_row.h"
 #include "tb/store.h"
 
 #define BATCH_ROWS 500
@@ -19,27 +20,27 @@ static void check(tb_store *st, int rc, const char *what)
 static long long create_run(tb_store *st, const struct send_opts *o, const struct tb_clip *clip,
 			    int sndbuf_eff, const struct send_result *r)
 {
-	sqlite3 *db = tb_store_db(st);
-	sqlite3_stmt *s;
 	char knobs[512];
 	snprintf(knobs, sizeof knobs,
 		 "{\"dest\":\"%s\",\"pace\":%g,\"speed\":%g,\"flood\":%d,\"nonblocking\":%d,"
 		 "\"sndbuf_effective\":%d,\"ssrc\":%u,\"ext\":%d}",
 		 o->dest, o->pace, o->speed, o->flood, o->nonblocking, sndbuf_eff, o->ssrc, !o->no_ext);
-	check(st, sqlite3_prepare_v2(db,
-				     "INSERT INTO runs (kind, traffic, clip, sndbuf, knobs_json, started_ns,"
-				     " ended_ns, status) VALUES ('video', 'tb-send', ?, ?, ?, ?, ?, ?)",
-				     -1, &s, NULL),
-	      "prepare runs insert");
-	sqlite3_bind_text(s, 1, clip->name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 2, o->sndbuf);
-	sqlite3_bind_text(s, 3, knobs, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 4, r->count ? r->recs[0].capture_ns : 0);
-	sqlite3_bind_int64(s, 5, r->count ? r->recs[r->count - 1].send_end_ns : 0);
-	sqlite3_bind_text(s, 6, r->stopped_by_signal ? "failed" : "done", -1, SQLITE_STATIC);
-	check(st, sqlite3_step(s), "insert runs row");
-	sqlite3_finalize(s);
-	return sqlite3_last_insert_rowid(db);
+	struct tb_run_row row = TB_RUN_ROW_INIT;
+	tb_run_row_text(&row, "kind", "video");
+	tb_run_row_text(&row, "traffic", "tb-send");
+	tb_run_row_text(&row, "clip", clip->name);
+	tb_run_row_i64(&row, "sndbuf", o->sndbuf);
+	tb_run_row_real(&row, "pace", o->pace);
+	tb_run_row_text(&row, "knobs_json", knobs);
+	tb_run_row_i64(&row, "started_ns", r->count ? r->recs[0].capture_ns : 0);
+	tb_run_row_i64(&row, "ended_ns", r->count ? r->recs[r->count - 1].send_end_ns : 0);
+	tb_run_row_text(&row, "status", r->stopped_by_signal ? "failed" : "done");
+	char err[512];
+	long long id = tb_run_row_insert(st, &row, err, sizeof err);
+	tb_run_row_free(&row);
+	if (id < 0)
+		tb_die("results store: %s", err);
+	return id;
 }
 
 tb_store *send_open_db(const struct send_opts *o)

@@ -2,7 +2,8 @@
 # The analysis views and ./testbed report against a hand-made database
 # (fixture.sql) whose answers were worked out by hand.
 set -euo pipefail
-root=${1:?usage: views_test.sh REPO_ROOT}
+root=${1:?usage: views_test.sh REPO_ROOT MAKE_V5_DB}
+make_v5_db=${2:?usage: views_test.sh REPO_ROOT MAKE_V5_DB}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
@@ -10,20 +11,41 @@ db=$dir/fx.db
 tbdb=${TB_BUILD:-$root/build}/lib/tb-db
 "$tbdb" init "$db"
 sqlite3 "$db" <"$here/fixture.sql"
-q() { "$tbdb" query "$db" "$1" --views "$root/analysis/views.sql"; }
+qdb() { "$tbdb" query "$1" "$2" --views "$root/analysis/views.sql"; } # qdb DB SQL
+q() { qdb "$db" "$1"; }
 # shellcheck source=tests/check.sh
 source "$root/tests/check.sh"
 t() { printf '%s' "$*" | tr ' ' '\t'; }
 
+# The names a view's columns have: drops are *_drops; ring and qdisc are
+# the settings (run-point.sh prints run_attribution's columns by name).
+cols() { q "SELECT group_concat(name, ' ') FROM (SELECT name FROM pragma_table_info('$1') ORDER BY cid)"; }
+expect "run_attribution's columns" "$(cols run_attribution)" \
+	"run_id sent received socket_drops ring_drops qdisc_drops wan_drops vpn_drops receiver_drops unexplained"
+expect "run_video_packets' columns" "$(cols run_video_packets)" \
+	"run_id sent socket_drops received ring_drops vpn_read qdisc_drops wan_drops vpn_delivered receiver_drops"
+expect "a point is all settings but the repetition" "$(cols point_summary | sed 's/ runs .*//')" \
+	"campaign kernel ring qdisc profile traffic clip sndbuf pace vpn decode dump_frames cpu_limit duration seed"
+
 # Attribution: run 1: 50 sent, 48 received, 2 in the ring; run 3: 3 in the
 # ring, 2 on the WAN (netem and the robot's veth); run 4: 2 RcvbufErrors,
-# both on OpenVPN's socket; run 8 (mixed): the loss, but no places.
-expect "attribution run 1" "$(q "SELECT sent, received, ring, qdisc, wan, vpn, receiver, unexplained FROM run_attribution WHERE run_id=1")" "$(t 50 48 2 0 0 0 0 0)"
-expect "attribution run 3 (WAN)" "$(q "SELECT sent, received, ring, wan, vpn, unexplained FROM run_attribution WHERE run_id=3")" "$(t 50 45 3 2 0 0)"
-expect "mixed run: loss known, places not" "$(q "SELECT sent, received, ring IS NULL, qdisc IS NULL, unexplained IS NULL FROM run_attribution WHERE run_id=8")" "$(t 50 48 1 1 1)"
+# both on OpenVPN's socket; run 8 (mixed): the loss, but no places; run 10:
+# a different number in every place (see fixture.sql).
+expect "attribution run 1" "$(q "SELECT sent, received, ring_drops, qdisc_drops, wan_drops, vpn_drops, receiver_drops, unexplained FROM run_attribution WHERE run_id=1")" "$(t 50 48 2 0 0 0 0 0)"
+expect "attribution run 3 (WAN)" "$(q "SELECT sent, received, ring_drops, wan_drops, vpn_drops, unexplained FROM run_attribution WHERE run_id=3")" "$(t 50 45 3 2 0 0)"
+expect "attribution run 10, every place" "$(q "SELECT sent, received, socket_drops, ring_drops, qdisc_drops, wan_drops, vpn_drops, receiver_drops, unexplained FROM run_attribution WHERE run_id=10")" "$(t 50 22 1 2 3 4 5 6 7)"
+expect "video packets run 10: what OpenVPN read and delivered" "$(q "SELECT vpn_read, vpn_delivered, ring_drops, qdisc_drops, wan_drops, receiver_drops FROM run_video_packets WHERE run_id=10")" "$(t 44 35 2 3 4 6)"
+expect "run 10 per run: drops, robot-side drops (1 + 2 + 3), loss of 28 in 50" "$(q "SELECT socket_drops, ring_drops, qdisc_drops, wan_drops, vpn_drops, receiver_drops, unexplained, local_drops, pkt_loss_pct FROM run_summary WHERE run_id=10")" "$(t 1 2 3 4 5 6 7 6 56.0)"
+expect "mixed run: loss known, places not" "$(q "SELECT sent, received, ring_drops IS NULL, qdisc_drops IS NULL, unexplained IS NULL FROM run_attribution WHERE run_id=8")" "$(t 50 48 1 1 1)"
 expect "mixed run: video loss and TCP throughput" "$(q "SELECT pkt_loss_pct, local_drops IS NULL, tcp_mbit_s FROM run_summary WHERE run_id=8")" "$(t 4.0 1 1.5)"
-expect "receiver excludes OpenVPN's socket" "$(q "SELECT receiver FROM run_attribution WHERE run_id=4")" 0
+expect "receiver excludes OpenVPN's socket" "$(q "SELECT receiver_drops FROM run_attribution WHERE run_id=4")" 0
 expect "tcp runs have no video attribution" "$(q "SELECT count(*) FROM run_attribution WHERE run_id IN (5, 6)")" 0
+
+# Settings per run, as given: qdisc the setting, qdisc_kind what the kernel
+# showed; an empty dump_frames is no frames, as NULL is.
+expect "run 10 settings" "$(q "SELECT kernel, ring, qdisc, qdisc_kind, pace, vpn, decode, dump_frames, cpu_limit, duration FROM run_summary WHERE run_id=10")" "$(t nodrop-v2 100 fq_codel fq_codel 0.5 openvpn on 3,5 80.0 20)"
+expect "run 1 qdisc as asked" "$(q "SELECT qdisc, qdisc_kind, qdisc_limit FROM run_summary WHERE run_id=1")" "pfifo limit 25000	pfifo	25000"
+expect "empty dump_frames is NULL" "$(q "SELECT count(*) FROM run_summary WHERE run_id IN (11, 12) AND dump_frames IS NULL")" 2
 
 # Per run: losses in percent, latency percentiles (nearest rank over the 9
 # complete frames of run 1: 10..100 ms without 40).
@@ -36,8 +58,10 @@ expect "unfinished runs are not reported" "$(q "SELECT count(*) FROM run_summary
 expect "point A: runs, invalid" "$(q "SELECT runs, invalid_runs FROM point_summary WHERE kernel='stock' AND ring=25")" "$(t 2 1)"
 expect "point A: loss mean, sd" "$(q "SELECT pkt_loss_pct, printf('%.4f', pkt_loss_sd) FROM point_summary WHERE kernel='stock' AND ring=25")" "$(t 6.0 2.8284)"
 expect "point A: most robot-side drops in a valid run (ring 2, 4; the invalid run's 3 + 2 WAN not counted)" "$(q "SELECT max_local_drops FROM point_summary WHERE kernel='stock' AND ring=25")" 4
-expect "point A: qdisc as asked" "$(q "SELECT qdisc_spec FROM point_summary WHERE kernel='stock' AND ring=25")" "pfifo limit 25000"
-expect "point B: one run, no spread" "$(q "SELECT runs, pkt_loss_pct, pkt_loss_sd IS NULL FROM point_summary WHERE kernel='nodrop-v2' AND traffic='video'")" "$(t 1 0.0 1)"
+expect "point A: qdisc as asked" "$(q "SELECT qdisc FROM point_summary WHERE kernel='stock' AND ring=25")" "pfifo limit 25000"
+expect "point B: one run, no spread" "$(q "SELECT runs, pkt_loss_pct, pkt_loss_sd IS NULL FROM point_summary WHERE kernel='nodrop-v2' AND traffic='video' AND ring=25")" "$(t 1 0.0 1)"
+expect "points F and G differ in decode only: run 10 alone, runs 11 and 12 together" \
+	"$(q "SELECT decode, runs, coalesce(dump_frames, '-') FROM point_summary WHERE ring=100 ORDER BY decode" | tr '\t\n' ' ;')" "off 2 -;on 1 3,5;"
 expect "point C: TCP mean, sd (Mbit/s)" "$(q "SELECT tcp_mbit_s, printf('%.4f', tcp_mbit_sd) FROM point_summary WHERE traffic='tcp' AND kernel='stock'")" "$(t 3.0 1.4142)"
 
 # The report: table, CSV and JSON.
@@ -45,8 +69,13 @@ report=$root/analysis/report.sh
 out=$(bash "$report" "$db")
 expect "table shows mean ± sd" "$(grep -c '6.00 ± 2.83' <<<"$out")" 1
 expect "table lists the invalid run" "$(grep -c 'guest CPU saturated' <<<"$out")" 1
-expect "csv has a header and 5 points" "$(bash "$report" "$db" --format csv | wc -l)" 6
-expect "json is an array of 8 runs" "$(bash "$report" "$db" --runs --format json | jq length)" 8
+expect "csv has a header and 7 points (A to G)" "$(bash "$report" "$db" --format csv | wc -l)" 8
+expect "json is an array of 11 runs" "$(bash "$report" "$db" --runs --format json | jq length)" 11
+# A table shows the settings its rows differ in: the video points differ in
+# decode (F, G), not in vpn.
+video_header=$(grep -A2 '^Video' <<<"$out" | tail -n1)
+expect "video table shows decode" "$(grep -c '│ decode │' <<<"$video_header")" 1
+expect "video table leaves out what all share" "$(grep -c '│ vpn │' <<<"$video_header")" 0
 expect "campaign filter" "$(bash "$report" "$db" --campaign nope --format csv | wc -l)" 0
 # REPORT.md: the paper's numbers (datasets/published/) beside ours, per row.
 mkdir -p "$dir/fig"
@@ -58,11 +87,30 @@ expect "REPORT: stock TCP ring 10 beside the paper's stock 1.6" "$(row stock 10 
 expect "REPORT: patched TCP ring 10 beside the paper's patched 183.6" "$(row nodrop-v2 10 de-us)" 183.6
 expect "REPORT: the invalid run listed" "$(grep -c 'guest CPU saturated' "$dir/REPORT.md")" 1
 
+# What is not a results database is refused with what it should be, exit 2.
+printf 'kernel,ring\nstock,25\n' >"$dir/notes.csv"
+sqlite3 "$dir/other.db" "CREATE TABLE t(x)"
+for f in "$dir/missing.db" "$dir/notes.csv" "$dir/other.db"; do
+	set +e
+	"$root/testbed" report "$f" >/dev/null 2>"$dir/err"; rc=$?
+	set -e
+	expect "report on ${f##*/}: exit 2" "$rc" 2
+	expect "report on ${f##*/}: says what it should be" "$(cat "$dir/err")" \
+		"testbed: $f is not a results database (made by ./testbed run or sweep)"
+done
 set +e
-bash "$report" "$dir/missing.db" 2>/dev/null; rc1=$?
-bash "$report" "$db" --format xml 2>/dev/null; rc2=$?
+bash "$report" "$db" --format xml 2>/dev/null; rc=$?
 set -e
-expect "missing database fails" "$rc1" 1
-expect "bad format exits 2" "$rc2" 2
+expect "bad format exits 2" "$rc" 2
+
+# A database from before schema v6 is migrated when read (by tb-db), and
+# reads by the new names: its video run (v5_fixture.h) was nodrop-v2, ring
+# 25, 'pfifo limit 25000' and pace 0.5 in knobs_json, 3 ring drops.
+"$make_v5_db" "$dir/v5.db"
+bash "$report" "$dir/v5.db" --runs >/dev/null 2>"$dir/v5.err"
+expect "an old database is migrated when read" "$(($(sqlite3 "$dir/v5.db" 'PRAGMA user_version') >= 6))" 1
+expect "the migration is said" "$(grep -c 'schema v5: migrating' "$dir/v5.err")" 1
+expect "the old run by the new names" "$(qdb "$dir/v5.db" "SELECT kernel, ring, qdisc, pace, ring_drops FROM run_summary WHERE run_id = 1")" \
+	"nodrop-v2	25	pfifo limit 25000	0.5	3"
 
 tb_summary

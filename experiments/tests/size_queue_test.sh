@@ -16,10 +16,11 @@ WITH p(kernel, ring, qdisc, lost, ms) AS (VALUES
   ('nodrop-v2', 25, 'fq_codel', 0, 45.3), ('nodrop-v2', 500, 'pfifo limit 25000', 0, 600.0),
   ('nodrop-qdisc', 10, 'pfifo limit 25000', 0, 44.6), ('nodrop-qdisc', 5, 'pfifo limit 25000', 0, 45.5),
   ('nodrop-qdisc', 1, 'pfifo limit 25000', 0, 45.7))
-INSERT INTO runs(campaign, kind, kernel_variant, ring, qdisc, knobs_json, profile, traffic, clip, sndbuf,
-  repetition, status, valid, invalid_reason)
-SELECT 'sq', 'video', kernel, ring, qdisc, json_object('qdisc', qdisc, 'pace', 0, 'lost', lost, 'ms', ms),
-  'lte-uplink', 'video', '720p30', 0, 1, 'done', 1, NULL FROM p;
+-- knobs_json carries each point's lost and ms to the inserts below
+INSERT INTO runs(campaign, kind, kernel, ring, qdisc, knobs_json, profile, traffic, clip, sndbuf, pace,
+  vpn, decode, cpu_limit, duration, seed, repetition, status, valid, invalid_reason)
+SELECT 'sq', 'video', kernel, ring, qdisc, json_object('lost', lost, 'ms', ms),
+  'lte-uplink', 'video', '720p30', 0, 0, 'openvpn', 'off', 90, 8, 1, 1, 'done', 1, NULL FROM p;
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 19)
 INSERT INTO frames_sent(run_id, frame_no, packets, send_errors) SELECT id, i, 1, 0 FROM runs, n;
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 19)
@@ -30,8 +31,10 @@ SELECT id, 0, i, 1, i >= json_extract(knobs_json, '$.lost'), i >= json_extract(k
 INSERT INTO counters SELECT id, 'ring', 'tx_dropped', 0, json_extract(knobs_json, '$.lost') FROM runs;
 INSERT INTO counters SELECT id, 'qdisc', 'dropped', 0, 0 FROM runs;
 -- a TCP run in the same campaign: not a video point, never recommended
-INSERT INTO runs(campaign, kind, kernel_variant, ring, qdisc, knobs_json, profile, traffic, sndbuf, repetition, status, valid)
-VALUES ('sq', 'tcp', 'nodrop-qdisc', 7, 'pfifo_fast', '{"qdisc":"pfifo_fast","pace":0}', 'lte-uplink', 'tcp', 0, 1, 'done', 1);
+INSERT INTO runs(campaign, kind, kernel, ring, qdisc, knobs_json, profile, traffic, sndbuf, pace, vpn, decode,
+  cpu_limit, duration, seed, repetition, status, valid)
+VALUES ('sq', 'tcp', 'nodrop-qdisc', 7, 'pfifo_fast', '{"lost":0,"ms":0}', 'lte-uplink', 'tcp', 0, 0, 'openvpn', 'off',
+  90, 8, 1, 1, 'done', 1);
 SQL
 # shellcheck source=tests/check.sh
 source "$root/tests/check.sh"
@@ -48,10 +51,15 @@ expect "TCP points are not in the tables" "$(grep -cE '│ 7 +│ pfifo_fast' <<
 expect "the table behind it shows the lossy point" "$(grep -cE '│ 3 +│ 15.00 ' <<<"$out")" 1
 
 set +e
+printf 'not a database\n' >"$dir/notes.txt"
+bash "$root/experiments/size-queue.sh" --from-db "$dir/notes.txt" --campaign sq >/dev/null 2>"$dir/e0"; rc0=$?
 bash "$root/experiments/size-queue.sh" --profile lan >/dev/null 2>"$dir/e1"; rc1=$?
 bash "$root/experiments/size-queue.sh" --profile lan --bitrate fast >/dev/null 2>"$dir/e2"; rc2=$?
 bash "$root/experiments/size-queue.sh" --profile atlantis --bitrate 4mbit --db "$dir/x.db" >/dev/null 2>"$dir/e3"; rc3=$?
 set -e
+expect "--from-db on a text file exits 2" "$rc0" 2
+expect "--from-db on a text file says what it should be" "$(cat "$dir/e0")" \
+	"testbed: $dir/notes.txt is not a results database (made by ./testbed run or sweep)"
 expect "bitrate required" "$rc1" 2
 expect "bad bitrate exits 2" "$rc2" 2
 expect "bad bitrate named" "$(grep -c "'fast' is not a rate" "$dir/e2")" 1

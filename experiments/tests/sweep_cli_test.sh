@@ -36,12 +36,25 @@ rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/none.sweep")
 check "missing file fails" test "$rc" -eq 1
 rc=$(run_rc "$dir/out" "$root/testbed" sweep --frobnicate)
 check "bad option exits 2" test "$rc" -eq 2
+# ./testbed run: a bad option value is a usage error (exit 2) that names
+# the option, not a line of a generated file.
 rc=$(run_rc "$dir/out" "$root/testbed" run --ring 0 --db "$dir/x.db")
-check "run: out-of-range ring fails" test "$rc" -eq 1
-check "run: ring explained" grep -q "ring must be a whole number of packets in 1..100000" "$dir/out"
+check "run: out-of-range ring exits 2" test "$rc" -eq 2
+check "run: ring explained" grep -q "run: --ring: ring must be a whole number of packets in 1..100000" "$dir/out"
 rc=$(run_rc "$dir/out" "$root/testbed" run --qdisc "pfifo limt 5" --db "$dir/x.db")
-check "run: bad qdisc fails" test "$rc" -eq 1
-check "run: bad qdisc explained" grep -q "qdisc pfifo has no parameter 'limt'" "$dir/out"
+check "run: bad qdisc exits 2" test "$rc" -eq 2
+check "run: bad qdisc explained" grep -q "run: --qdisc: qdisc pfifo has no parameter 'limt'" "$dir/out"
+rc=$(run_rc "$dir/out" "$root/testbed" run --kernel nope --db "$dir/x.db")
+check "run: unknown kernel exits 2" test "$rc" -eq 2
+check "run: unknown kernel names --kernel" grep -q "run: --kernel: unknown kernel variant 'nope'" "$dir/out"
+check "run: no generated file named" test "$(grep -c '\.sweep:' "$dir/out")" -eq 0
+rc=$(run_rc "$dir/out" "$root/testbed" run --dump-frames "35 45" --db "$dir/x.db" --decode maybe)
+check "run: bad decode exits 2" test "$rc" -eq 2
+check "run: bad decode explained" grep -q "run: --decode: decode must be on" "$dir/out"
+rc=$(run_rc "$dir/out" "$root/testbed" run --duration 0 --db "$dir/x.db")
+check "run: bad duration exits 2" test "$rc" -eq 2
+rc=$(run_rc "$dir/out" "$root/testbed" run --colour red)
+check "run: unknown option exits 2" test "$rc" -eq 2
 
 rc=$(run_rc "$dir/out" "$root/testbed" sweep "$root/experiments/sweeps/ci-quick.sweep" --db "$dir/ci.db" --dry-run)
 check "dry run succeeds" test "$rc" -eq 0
@@ -53,7 +66,8 @@ check "dry run reports what is to do" grep -q "0 of 4 runs already in" "$dir/out
 # finished in a "killed" boot: nothing is left to do, nothing boots.
 printf '[sweep]\nname = killed\nduration = 5s\n[matrix]\nring = 25\n' >"$dir/killed.sweep"
 tbdb=${TB_BUILD:-$root/build}/lib/tb-db
-key=$("${TB_BUILD:-$root/build}/experiments/tb-sweep" expand "$dir/killed.sweep" | cut -f13)
+point_file=$("${TB_BUILD:-$root/build}/experiments/tb-sweep" expand "$dir/killed.sweep" --dir "$dir")
+key=$(sed -n 's/^point_key = //p' "$point_file")
 export TB_CACHE=$dir/cache
 mkdir -p "$TB_CACHE/sweeps/killed/boot-stock-x/runs"
 id=$("$tbdb" run-new "$TB_CACHE/sweeps/killed/boot-stock-x/runs/0.db" campaign=killed point_key="$key" kind=video ring=25)

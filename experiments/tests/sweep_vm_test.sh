@@ -42,19 +42,27 @@ expect "no QEMU left behind" "$(pgrep -c -f "qemu-system.*$work" || true)" 0
 expect "the second call resumed" "$(grep -c "$kept of 4 runs already" "$dir/second")" 1
 expect "no point ran twice" "$(q "SELECT count(*) FROM (SELECT point_key FROM runs GROUP BY point_key HAVING count(*) > 1)")" 0
 
-sqlite3 -readonly -box -cmd ".read $root/analysis/views.sql" "$db" "SELECT r.id AS run, r.kernel_variant AS kernel,
-	r.ring, a.sent, a.received, a.ring AS ring_drops, a.qdisc, a.wan, a.vpn, a.unexplained,
+sqlite3 -readonly -box -cmd ".read $root/analysis/views.sql" "$db" "SELECT r.id AS run, r.kernel,
+	r.ring, a.sent, a.received, a.ring_drops, a.qdisc_drops, a.wan_drops, a.vpn_drops, a.unexplained,
 	r.cpu_busy_pct AS 'cpu %', r.valid FROM runs r JOIN run_attribution a ON a.run_id = r.id ORDER BY r.id"
 
 expect "four finished runs" "$(q "SELECT count(*) FROM runs WHERE status='done'")" 4
-expect "runs are in the kernels asked for" "$(q "SELECT group_concat(DISTINCT kernel_variant) FROM (SELECT kernel_variant FROM runs ORDER BY 1)")" "nodrop-v2,stock"
+expect "runs are in the kernels asked for" "$(q "SELECT group_concat(DISTINCT kernel) FROM (SELECT kernel FROM runs ORDER BY 1)")" "nodrop-v2,stock"
+# The patch hash, computed here from the patch files: sha256 of the
+# variant's patches in order, 16 hex digits (stock: the hash of nothing).
+for v in stock nodrop-v2; do
+	hash=$(find "$root/kernel/patches/$v" -name '*.patch' -print0 | sort -z | xargs -0 -r cat | sha256sum | cut -c1-16)
+	expect "patch hash of $v recorded" "$(q "SELECT DISTINCT patch_hash FROM runs WHERE kernel = '$v'")" "$hash"
+done
+expect "every setting in its column" "$(q "SELECT count(*) FROM runs WHERE vpn = 'openvpn' AND decode = 'off'
+	AND qdisc = 'pfifo limit 25000' AND qdisc_kind = 'pfifo' AND duration = 5 AND cpu_limit = 90")" 4
 expect "accel recorded" "$(q "SELECT count(*) FROM runs WHERE accel IN ('tcg', 'kvm')")" 4
 expect "every run sent packets" "$(q "SELECT count(*) FROM run_attribution WHERE sent > 0")" 4
 expect "attribution adds up exactly in every run" "$(q "SELECT count(*) FROM run_attribution WHERE unexplained = 0")" 4
 expect "stock loses packets in the ring at ring 25" \
-	"$(q "SELECT a.ring > 0 FROM runs r JOIN run_attribution a ON a.run_id = r.id WHERE r.kernel_variant='stock' AND r.ring=25")" 1
+	"$(q "SELECT a.ring_drops > 0 FROM runs r JOIN run_attribution a ON a.run_id = r.id WHERE r.kernel='stock' AND r.ring=25")" 1
 expect "nodrop-v2 loses nothing in the ring" \
-	"$(q "SELECT sum(a.ring) FROM runs r JOIN run_attribution a ON a.run_id = r.id WHERE r.kernel_variant='nodrop-v2'")" 0
+	"$(q "SELECT sum(a.ring_drops) FROM runs r JOIN run_attribution a ON a.run_id = r.id WHERE r.kernel='nodrop-v2'")" 0
 
 "$root/testbed" sweep "$sweep" --db "$db" >"$dir/again" 2>&1
 expect "a third call: nothing to do" "$(grep -c '4 of 4 runs already' "$dir/again")" 1

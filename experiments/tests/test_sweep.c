@@ -3,6 +3,7 @@
 #include "sweep.h"
 #include "tb/check.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const kernels[] = {"stock", "nodrop-v2", "nodrop-qdisc", NULL};
@@ -92,6 +93,55 @@ static void test_union(void)
 	CHECK(strcmp(k1, k2) == 0);
 }
 
+/* The axes added after the first campaigns: a key names them only when
+ * they differ from their default, so older keys still match on resume. */
+static void test_later_axes_keys(void)
+{
+	char err[256] = "", key[1024];
+	struct sweep_point pt;
+	CHECK(sweep_parse("[matrix]\nring = 25\ncpu_limit = 90, 80\n", "k.sweep", &known, &s, err,
+			  sizeof err) == 0);
+	sweep_point(&s, 0, &pt);
+	sweep_point_key(&s, &pt, key, sizeof key);
+	CHECK(strcmp(key, "kernel=stock;ring=25;qdisc=pfifo_fast;profile=lan;traffic=video;clip=720p30;"
+			  "sndbuf=default;pace=0;duration=10s;seed=1;rep=1") == 0);
+	sweep_point(&s, 1, &pt);
+	sweep_point_key(&s, &pt, key, sizeof key);
+	CHECK(strstr(key, ";pace=0;cpu_limit=80;duration=10s;") != NULL);
+}
+
+/* A point file: every setting by name, values normalised. */
+static void test_point_file(void)
+{
+	char err[256] = "";
+	CHECK(sweep_parse("[sweep]\nname = pf\nduration = 2m\nseed = 7\n"
+			  "[matrix]\nkernel = nodrop-v2\nring = 25\nqdisc = pfifo limit 25000\n"
+			  "traffic = tcp, video\nsndbuf = 64k\ndecode = on\ndump_frames = 35  45 55\n",
+			  "pf.sweep", &known, &s, err, sizeof err) == 0);
+	struct sweep_point pt;
+	char text[4096];
+	for (int i = 0; i < 2; i++) {
+		sweep_point(&s, i, &pt);
+		FILE *f = fmemopen(text, sizeof text, "w");
+		CHECK(f != NULL);
+		if (!f)
+			return;
+		sweep_point_write(&s, &pt, 12 + i, f);
+		fclose(f);
+		CHECK(strstr(text, "campaign = pf\n") != NULL);
+		CHECK(strstr(text, "\nkernel = nodrop-v2\nring = 25\nqdisc = pfifo limit 25000\n") != NULL);
+		CHECK(strstr(text, "\nsndbuf = 65536\n") != NULL);
+		CHECK(strstr(text, "\nvpn = openvpn\ndecode = on\ndump_frames = 35,45,55\ncpu_limit = 90\n") != NULL);
+		CHECK(strstr(text, "\nduration = 120\nseed = 7\n") != NULL);
+		CHECK(strstr(text, "\nrepetition = 1\n") != NULL);
+		/* TCP carries no clip */
+		CHECK(strstr(text, i == 0 ? "\nclip =\n" : "\nclip = 720p30\n") != NULL);
+		CHECK(strstr(text, i == 0 ? "point 12" : "point 13") != NULL);
+	}
+	CHECK(sweep_axis_by_name("dump_frames") == AXIS_DUMP_FRAMES);
+	CHECK(sweep_axis_by_name("duration") == -1);
+}
+
 static void test_name_from_file(void)
 {
 	char err[256];
@@ -135,6 +185,11 @@ static void test_bad_input(void)
 		{"[matrix]\njust words\n", "t.sweep:2: expected 'key = value'"},
 		{"[matrix]\nring =\n", "'ring' has no value"},
 		{"[sweep]\nname = x\n", "no [matrix] section"},
+		{"[matrix]\nvpn = ipsec\n", "vpn must be openvpn"},
+		{"[matrix]\ndecode = yes\n", "decode must be on"},
+		{"[matrix]\ndecode = on\ndump_frames = 35, x\n", "dump_frames must be 'none' or frame numbers"},
+		{"[matrix]\ndump_frames = 35 45\n", "t.sweep:2: dump_frames keeps decoded pictures: set decode = on"},
+		{"[matrix]\ncpu_limit = 0\n", "cpu_limit must be a percentage in 1..100"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char err[512] = "";
@@ -177,6 +232,8 @@ int main(void)
 	test_expand();
 	test_union();
 	test_name_from_file();
+	test_later_axes_keys();
+	test_point_file();
 	test_bad_input();
 	test_qdisc_specs();
 	return TB_CHECK_SUMMARY();

@@ -6,6 +6,8 @@
 #include "flood_expect.h"
 
 #include "tb/err.h"
+#include "tb/file_read.h"
+#include "tb/run_row.h"
 #include "tb/store.h"
 
 #include <errno.h>
@@ -37,25 +39,10 @@ static _Noreturn void usage_error(const char *fmt, const char *arg)
 
 static char *read_file(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
-		tb_die_errno("cannot open %s", path);
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap);
-	for (;;) {
-		if (!buf)
-			tb_die("out of memory reading %s", path);
-		n += fread(buf + n, 1, cap - n - 1, f);
-		if (n < cap - 1)
-			break;
-		cap *= 2;
-		buf = realloc(buf, cap);
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad)
-		tb_die("cannot read %s", path);
-	buf[n] = 0;
+	char err[512];
+	char *buf = tb_file_read(path, NULL, err, sizeof err);
+	if (!buf)
+		tb_die("cannot read %s", err);
 	return buf;
 }
 
@@ -74,28 +61,32 @@ static void step_done(tb_store *st, sqlite3_stmt *s, const char *what)
 	sqlite3_reset(s);
 }
 
-static const char sql_run[] =
-	"INSERT INTO runs(campaign, point_key, kind, kernel_variant, kernel_release, patch_hash, accel,"
-	" ring, qdisc, qdisc_limit, qdisc_params, sndbuf, traffic, git_rev, knobs_json, env_json,"
-	" started_ns, ended_ns, status, valid)"
-	" SELECT ?2, printf('%s/ring=%d/qdisc=%s', ?3, json_extract(j, '$.start.knobs.ring_packets'),"
-	"   json_extract(j, '$.start.knobs.qdisc_spec')),"
-	" 'selftest', ?3, json_extract(j, '$.start.kernel_release'), nullif(?7, ''), ?4,"
-	" json_extract(j, '$.start.knobs.ring_packets'), json_extract(j, '$.start.device.qdisc_kind'),"
-	" json_extract(j, '$.start.device.qdisc_limit_packets'), json_extract(j, '$.start.knobs.qdisc_spec'),"
-	" json_extract(j, '$.start.device.sndbuf_bytes'),"
+/* The runs row's values, picked from the JSON (?1) by SQLite: each result
+ * column is named as the runs column it fills. */
+static const char sql_run_values[] =
+	"SELECT ?2 AS campaign,"
+	" printf('%s/ring=%d/qdisc=%s', ?3, json_extract(j, '$.start.knobs.ring_packets'),"
+	"   json_extract(j, '$.start.knobs.qdisc_spec')) AS point_key,"
+	" 'selftest' AS kind, ?3 AS kernel, json_extract(j, '$.start.kernel_release') AS kernel_release,"
+	" nullif(?7, '') AS patch_hash, ?4 AS accel,"
+	" json_extract(j, '$.start.knobs.ring_packets') AS ring,"
+	" json_extract(j, '$.start.knobs.qdisc_spec') AS qdisc,"
+	" json_extract(j, '$.start.device.qdisc_kind') AS qdisc_kind,"
+	" json_extract(j, '$.start.device.qdisc_limit_packets') AS qdisc_limit,"
+	" json_extract(j, '$.start.knobs.qdisc_spec') AS qdisc_applied,"
+	" json_extract(j, '$.start.device.sndbuf_bytes') AS sndbuf,"
 	" printf('udp flood: %d B payload, bursts of %d at %d pps, reader %d pps (%s read), %s socket',"
 	"   json_extract(j, '$.start.knobs.size_bytes'), json_extract(j, '$.start.knobs.burst_packets'),"
 	"   json_extract(j, '$.start.knobs.rate_pps'), json_extract(j, '$.start.knobs.reader_rate_pps'),"
 	"   json_extract(j, '$.start.knobs.reader'),"
-	"   iif(json_extract(j, '$.start.knobs.blocking'), 'blocking', 'nonblocking')),"
-	" ?5, json_extract(j, '$.start.knobs'),"
+	"   iif(json_extract(j, '$.start.knobs.blocking'), 'blocking', 'nonblocking')) AS traffic,"
+	" ?5 AS git_rev, json_extract(j, '$.start.knobs') AS knobs_json,"
 	" json_patch(json_object('variant', ?3, 'accel', ?4,"
 	"   'kernel_release', json_extract(j, '$.start.kernel_release'),"
-	"   'dev', json_extract(j, '$.start.dev'), 'tool', json_extract(j, '$.start.tool')), ?6),"
-	" json_extract(j, '$.start.timestamp_ns'),"
-	" json_extract(j, '$.start.timestamp_ns') + json_extract(j, '$.end.duration_ns'),"
-	" 'done', 1"
+	"   'dev', json_extract(j, '$.start.dev'), 'tool', json_extract(j, '$.start.tool')), ?6) AS env_json,"
+	" json_extract(j, '$.start.timestamp_ns') AS started_ns,"
+	" json_extract(j, '$.start.timestamp_ns') + json_extract(j, '$.end.duration_ns') AS ended_ns,"
+	" 'done' AS status, 1 AS valid"
 	" FROM (SELECT ?1 AS j)";
 
 static const char sql_flood[] =
@@ -150,13 +141,31 @@ static char *env_object(tb_store *st, char **env, int nenv)
 	return obj;
 }
 
+/* The runs row of one flood: the values the prepared sql_run_values picks,
+ * inserted by the one function that creates runs rows. */
+static long long store_run(tb_store *st, sqlite3_stmt *values, const char *file)
+{
+	if (sqlite3_step(values) != SQLITE_ROW)
+		tb_die("cannot store %s: %s", file, tb_store_errmsg(st));
+	struct tb_run_row row = TB_RUN_ROW_INIT;
+	for (int c = 0; c < sqlite3_column_count(values); c++)
+		tb_run_row_value(&row, sqlite3_column_name(values, c), sqlite3_column_value(values, c));
+	sqlite3_reset(values);
+	char err[512];
+	long long id = tb_run_row_insert(st, &row, err, sizeof err);
+	tb_run_row_free(&row);
+	if (id < 0)
+		tb_die("cannot store %s: %s", file, err);
+	return id;
+}
+
 static int cmd_add(tb_store *st, const char *campaign, const char *variant, const char *accel,
 		   const char *git_rev, const char *patch_hash, char **env, int nenv, char **files,
 		   int nfiles)
 {
 	char *env_json = env_object(st, env, nenv);
 	sqlite3_stmt *valid = prepare(st, "SELECT json_valid(?1) AND json_type(?1, '$.end.sent') = 'integer'");
-	sqlite3_stmt *run = prepare(st, sql_run);
+	sqlite3_stmt *run = prepare(st, sql_run_values);
 	sqlite3_stmt *flood = prepare(st, sql_flood);
 	sqlite3_stmt *ctr = prepare(st, sql_counters);
 	if (tb_store_begin(st))
@@ -177,8 +186,7 @@ static int cmd_add(tb_store *st, const char *campaign, const char *variant, cons
 		sqlite3_bind_text(run, 5, git_rev, -1, SQLITE_STATIC);
 		sqlite3_bind_text(run, 6, env_json, -1, SQLITE_STATIC);
 		sqlite3_bind_text(run, 7, patch_hash, -1, SQLITE_STATIC);
-		step_done(st, run, files[i]);
-		sqlite3_int64 id = sqlite3_last_insert_rowid(tb_store_db(st));
+		long long id = store_run(st, run, files[i]);
 		sqlite3_bind_text(flood, 1, json, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(flood, 2, id);
 		step_done(st, flood, files[i]);
@@ -199,7 +207,7 @@ static int cmd_add(tb_store *st, const char *campaign, const char *variant, cons
 }
 
 static const char sql_rows[] =
-	"SELECT r.kernel_variant, r.ring, coalesce(r.qdisc, ''), coalesce(r.qdisc_params, ''),"
+	"SELECT r.kernel, r.ring, coalesce(r.qdisc_kind, ''), coalesce(r.qdisc, ''),"
 	" coalesce(r.qdisc_limit, -1), f.blocking, f.rate_pps, f.burst_packets, f.reader_rate_pps,"
 	" f.sent, f.received, f.lost, f.ring_drops, f.dev_drops, f.qdisc_drops, f.socket_drops,"
 	" f.stuck_in_qdisc, f.unexplained, f.hung, f.blocked_ns, f.duration_ns, f.latency_max_ns,"

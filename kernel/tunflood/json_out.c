@@ -1,6 +1,5 @@
 #include "json_out.h"
 
-#include <math.h>
 #include <stdlib.h>
 
 void json_write_string(FILE *f, const char *s)
@@ -77,15 +76,6 @@ void json_int(struct json_out *j, const char *key, long long value)
 {
 	member(j, key);
 	fprintf(j->f, "%lld", value);
-}
-
-void json_real(struct json_out *j, const char *key, double value)
-{
-	member(j, key);
-	if (isfinite(value))
-		fprintf(j->f, "%.6g", value);
-	else
-		fputs("null", j->f);
 }
 
 void json_bool(struct json_out *j, const char *key, int value)

@@ -1,5 +1,5 @@
 /* A small streaming JSON writer for the tool's one result object:
- * nested objects, string/integer/real/bool members, two-space indent. */
+ * nested objects, string/integer/bool/null members, two-space indent. */
 #ifndef TB_JSON_OUT_H
 #define TB_JSON_OUT_H
 
@@ -19,7 +19,6 @@ void json_obj_begin(struct json_out *j, const char *key);
 void json_obj_end(struct json_out *j);
 void json_str(struct json_out *j, const char *key, const char *value);
 void json_int(struct json_out *j, const char *key, long long value);
-void json_real(struct json_out *j, const char *key, double value);
 void json_bool(struct json_out *j, const char *key, int value);
 void json_null(struct json_out *j, const char *key);
 

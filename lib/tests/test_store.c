@@ -2,6 +2,7 @@
  * it cannot read, and a reader in another process while a writer commits. */
 #include "tb/check.h"
 #include "tb/store.h"
+#include "v5_fixture.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,70 @@ static void test_migrate_from_v1(void)
 	CHECK_EQ_I64(tb_store_query_i64(st, "SELECT ring FROM runs WHERE kind='video'", NULL), 25);
 	/* The new tables are usable and tied to the old rows. */
 	CHECK(tb_store_exec(st, "INSERT INTO frames_recv(run_id, frame_no, complete) VALUES(1, 0, 1)") == 0);
+	tb_store_close(st);
+}
+
+/* One text value of a query (copied into buf; "" for NULL, "?" on error). */
+static const char *text_of(tb_store *st, const char *sql, char *buf, size_t len)
+{
+	sqlite3_stmt *s;
+	snprintf(buf, len, "?");
+	if (sqlite3_prepare_v2(tb_store_db(st), sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+		const unsigned char *v = sqlite3_column_text(s, 0);
+		snprintf(buf, len, "%s", v ? (const char *)v : "");
+	}
+	sqlite3_finalize(s);
+	return buf;
+}
+
+#define CHECK_TEXT(st, sql, want)                                                       \
+	do {                                                                            \
+		char got_[256];                                                         \
+		text_of(st, sql, got_, sizeof got_);                                    \
+		if (strcmp(got_, want) != 0)                                            \
+			fprintf(stderr, "  %s -> [%s], want [%s]\n", sql, got_, want);   \
+		CHECK(strcmp(got_, want) == 0);                                         \
+	} while (0)
+
+/* v5 -> v6: renamed columns keep their values, new ones are filled from
+ * knobs_json (or left NULL when it is not JSON), and the queries the tools
+ * run on a results file work on the migrated one. */
+static void test_migrate_v5_to_v6(void)
+{
+	char p[256], err[256] = "";
+	path_in_dir(p, sizeof p, "v5.db");
+	CHECK(v5_fixture_write(p, err, sizeof err) == 0);
+	tb_store *st;
+	CHECK(tb_store_open(p, &st, err, sizeof err) == 0);
+	if (!st)
+		return;
+	CHECK_EQ_I64(tb_store_version(st), 6);
+	CHECK_TEXT(st, "SELECT kernel || '|' || qdisc_kind || '|' || qdisc_applied || '|' || qdisc FROM runs WHERE id = 1",
+		   "nodrop-v2|pfifo|pfifo limit 25000|pfifo limit 25000");
+	CHECK_TEXT(st, "SELECT vpn || '|' || duration || '|' || typeof(duration) || '|' || pace || '|' || typeof(pace) FROM runs WHERE id = 1",
+		   "openvpn|10|integer|0.5|real");
+	CHECK_TEXT(st, "SELECT kernel || '|' || qdisc || '|' || (vpn IS NULL) FROM runs WHERE id = 2",
+		   "stock|pfifo_fast|1");
+	/* knobs_json that is not JSON: qdisc falls back to the kind read back */
+	CHECK_TEXT(st, "SELECT qdisc || '|' || vpn || '|' || (duration IS NULL) || '|' || (pace IS NULL) FROM runs WHERE id = 3",
+		   "fq_codel|openvpn|1|1");
+	CHECK_TEXT(st, "SELECT (decode IS NULL) || (dump_frames IS NULL) || (cpu_limit IS NULL) FROM runs WHERE id = 1", "111");
+	/* a standalone tb-send never went through a VPN */
+	CHECK_TEXT(st, "SELECT (vpn IS NULL) || '|' || pace FROM runs WHERE id = 4", "1|0.0");
+	CHECK_EQ_I64(tb_store_query_i64(st, "SELECT count(*) FROM pragma_table_info('runs')"
+					    " WHERE name IN ('kernel_variant', 'qdisc_params')", NULL), 0);
+	CHECK_EQ_I64(tb_store_query_i64(st, "SELECT after FROM counters WHERE run_id = 1", NULL), 4);
+	tb_store_close(st);
+
+	/* Readers: a read-only open, the resume query of tb-db done-keys and the
+	 * self-test table's columns. */
+	CHECK(tb_store_open_readonly(p, &st, err, sizeof err) == 0);
+	if (!st)
+		return;
+	CHECK_TEXT(st, "SELECT group_concat(point_key) FROM (SELECT DISTINCT point_key FROM runs WHERE campaign='c5'"
+		       " AND status='done' AND point_key IS NOT NULL ORDER BY point_key)", "k5,k6");
+	CHECK_TEXT(st, "SELECT r.kernel || ' ' || r.ring || ' ' || r.qdisc_kind || ' ' || r.qdisc FROM runs r"
+		       " WHERE r.campaign = 'self' AND r.kind = 'selftest'", "stock 10 pfifo_fast pfifo_fast");
 	tb_store_close(st);
 }
 
@@ -220,6 +285,7 @@ int main(void)
 	}
 	test_create();
 	test_migrate_from_v1();
+	test_migrate_v5_to_v6();
 	test_reopen_and_refuse();
 	test_batches();
 	test_concurrent_reader();

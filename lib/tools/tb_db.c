@@ -1,10 +1,13 @@
 /* tb-db: the results store from the shell. The run scripts use it to create
- * run rows, record counters and samples, merge a finished run's database
- * into the campaign database, and list what a resumed sweep can skip. */
+ * run rows (from a point file), store a finished run, merge a finished run's
+ * database into the campaign database, and list what a resumed sweep can
+ * skip. */
 #include "tb/err.h"
+#include "tb/point_file.h"
+#include "tb/run_finish.h"
+#include "tb/run_row.h"
 #include "tb/store.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,15 +17,24 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: tb-db init DB\n"
-		"       tb-db run-new DB COLUMN=VALUE...     create a runs row, print its id\n"
-		"       tb-db run-set DB ID COLUMN=VALUE...  update a runs row\n"
-		"       tb-db rows DB ID TABLE COL,COL.. < LINES  insert whitespace-separated\n"
-		"                                            lines into TABLE with run_id=ID\n"
-		"       tb-db import DEST SRC...             merge run databases into DEST\n"
-		"       tb-db done-keys DB CAMPAIGN          point keys of finished runs\n"
-		"       tb-db query DB SQL [--views FILE]    rows, tab-separated (read-only);\n"
-		"                                            FILE's SQL (TEMP views) runs first\n"
-		"VALUE is stored as an integer or a real when it parses as one, as text\n"
+		"       tb-db run-new DB [--point FILE] [COLUMN=VALUE...]\n"
+		"                               create a runs row, print its id; every key of\n"
+		"                               the point FILE is a runs column, COLUMN=VALUE\n"
+		"                               adds or overrides one\n"
+		"       tb-db run-set DB ID COLUMN=VALUE...   update a runs row\n"
+		"       tb-db finish DB ID [--before FILE --after FILE] [--samples FILE]\n"
+		"                          [--receiver FILE] [--iperf FILE] [--images DIR]\n"
+		"                               store a finished run in one transaction:\n"
+		"                               counters (place.name=value snapshots), samples\n"
+		"                               (T_NS NAME VALUE [UNIT]), tb-recv's summary,\n"
+		"                               iperf3 --json, frame-sSTREAM-FRAME.png pictures;\n"
+		"                               then judge validity and mark the run done\n"
+		"       tb-db import DEST SRC...       merge run databases into DEST\n"
+		"       tb-db done-keys DB CAMPAIGN    point keys of finished runs\n"
+		"       tb-db query DB [--views FILE] SQL\n"
+		"                               rows, tab-separated (read-only); FILE's SQL\n"
+		"                               (TEMP views) runs first\n"
+		"VALUE is stored as an integer or a real when it reads as one, as text\n"
 		"otherwise; an empty VALUE stores NULL.\n");
 }
 
@@ -44,82 +56,54 @@ static tb_store *open_ro(const char *path)
 	return st;
 }
 
-static void bind_value(sqlite3_stmt *s, int i, const char *v)
-{
-	long long n;
-	double d;
-	if (!*v)
-		sqlite3_bind_null(s, i);
-	else if (tb_parse_i64(v, -0x7fffffffffffffffLL, 0x7fffffffffffffffLL, &n) == 0 &&
-		 (isdigit((unsigned char)v[0]) || v[0] == '-') && !strchr(v, 'x'))
-		sqlite3_bind_int64(s, i, n);
-	else if (tb_parse_double(v, -1e308, 1e308, &d) == 0 && strspn(v, "0123456789.-+eE") == strlen(v))
-		sqlite3_bind_double(s, i, d);
-	else
-		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-}
-
-/* Column names come from the command line: only existing columns of the
- * table are accepted, so they can be pasted into SQL safely. */
-static int has_column(tb_store *st, const char *table, const char *col)
-{
-	if (strspn(table, "abcdefghijklmnopqrstuvwxyz_0123456789") != strlen(table))
-		return 0;
-	sqlite3_stmt *s;
-	char sql[128];
-	snprintf(sql, sizeof sql, "SELECT 1 FROM pragma_table_info('%s') WHERE name = ?", table);
-	if (sqlite3_prepare_v2(tb_store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_text(s, 1, col, -1, SQLITE_STATIC);
-	int ok = sqlite3_step(s) == SQLITE_ROW;
-	sqlite3_finalize(s);
-	return ok;
-}
-
-/* Split COL=VALUE arguments, checking each column. */
-static void split_assignments(tb_store *st, int n, char **args, const char **cols,
-			      const char **vals)
+/* COLUMN=VALUE arguments into row; a column runs does not have is a usage error. */
+static void add_assignments(tb_store *st, int n, char **args, struct tb_run_row *row)
 {
 	for (int i = 0; i < n; i++) {
 		char *eq = strchr(args[i], '=');
 		if (!eq || eq == args[i])
 			tb_usage_die("expected COLUMN=VALUE, got '%s'", args[i]);
 		*eq = 0;
-		cols[i] = args[i];
-		vals[i] = eq + 1;
-		if (strcmp(cols[i], "id") == 0 || !has_column(st, "runs", cols[i]))
-			tb_usage_die("runs has no settable column '%s'", cols[i]);
+		if (!tb_run_column_settable(st, args[i]))
+			tb_usage_die("runs has no settable column '%s'", args[i]);
+		tb_run_row_parse(row, args[i], eq + 1);
 	}
 }
 
-static void step_done(tb_store *st, sqlite3_stmt *s, const char *what)
+/* Every setting of a point file into row; a key that is not a runs column is
+ * named with its file and line. */
+static void add_point(tb_store *st, const char *path, struct tb_run_row *row)
 {
-	if (sqlite3_step(s) != SQLITE_DONE)
-		tb_die("%s: %s", what, tb_store_errmsg(st));
-	sqlite3_finalize(s);
+	struct tb_point p;
+	char err[512];
+	if (tb_point_read(path, &p, err, sizeof err))
+		tb_die("%s", err);
+	for (int i = 0; i < p.n; i++) {
+		const struct tb_point_setting *s = &p.set[i];
+		if (!tb_run_column_settable(st, s->key))
+			tb_die("%s:%d: '%s' is not a setting (runs has no such column)", path, s->line, s->key);
+		tb_run_row_parse(row, s->key, s->value);
+	}
+	tb_point_free(&p);
 }
 
 static int cmd_run_new(tb_store *st, int n, char **args)
 {
-	const char *cols[256], *vals[256];
-	if (n > 256)
-		tb_usage_die("too many columns");
-	split_assignments(st, n, args, cols, vals);
-	char sql[8192] = "INSERT INTO runs(";
-	size_t off = strlen(sql);
-	for (int i = 0; i < n; i++)
-		off += (size_t)snprintf(sql + off, sizeof sql - off, "%s%s", i ? "," : "", cols[i]);
-	off += (size_t)snprintf(sql + off, sizeof sql - off, ") VALUES(");
-	for (int i = 0; i < n; i++)
-		off += (size_t)snprintf(sql + off, sizeof sql - off, "%s?", i ? "," : "");
-	snprintf(sql + off, sizeof sql - off, ")");
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(tb_store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
-		tb_die("run-new: %s", tb_store_errmsg(st));
-	for (int i = 0; i < n; i++)
-		bind_value(s, i + 1, vals[i]);
-	step_done(st, s, "run-new");
-	printf("%lld\n", (long long)sqlite3_last_insert_rowid(tb_store_db(st)));
+	struct tb_run_row row = TB_RUN_ROW_INIT;
+	if (n >= 1 && !strcmp(args[0], "--point")) {
+		if (n < 2)
+			tb_usage_die("--point needs a FILE");
+		add_point(st, args[1], &row);
+		n -= 2;
+		args += 2;
+	}
+	add_assignments(st, n, args, &row);
+	char err[512];
+	long long id = tb_run_row_insert(st, &row, err, sizeof err);
+	tb_run_row_free(&row);
+	if (id < 0)
+		tb_die("run-new: %s", err);
+	printf("%lld\n", id);
 	return 0;
 }
 
@@ -133,84 +117,44 @@ static long long parse_id(const char *v)
 
 static int cmd_run_set(tb_store *st, long long id, int n, char **args)
 {
-	const char *cols[256], *vals[256];
-	if (n < 1 || n > 256)
-		tb_usage_die("run-set needs 1..256 COLUMN=VALUE arguments");
-	split_assignments(st, n, args, cols, vals);
-	char sql[8192] = "UPDATE runs SET ";
-	size_t off = strlen(sql);
-	for (int i = 0; i < n; i++)
-		off += (size_t)snprintf(sql + off, sizeof sql - off, "%s%s=?", i ? "," : "", cols[i]);
-	snprintf(sql + off, sizeof sql - off, " WHERE id=?");
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(tb_store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
-		tb_die("run-set: %s", tb_store_errmsg(st));
-	for (int i = 0; i < n; i++)
-		bind_value(s, i + 1, vals[i]);
-	sqlite3_bind_int64(s, n + 1, id);
-	step_done(st, s, "run-set");
-	if (sqlite3_changes(tb_store_db(st)) != 1)
-		tb_die("run-set: no run with id %lld", id);
+	if (n < 1)
+		tb_usage_die("run-set needs COLUMN=VALUE arguments");
+	struct tb_run_row row = TB_RUN_ROW_INIT;
+	add_assignments(st, n, args, &row);
+	char err[512];
+	int rc = tb_run_row_update(st, id, &row, err, sizeof err);
+	tb_run_row_free(&row);
+	if (rc)
+		tb_die("run-set: %s", err);
 	return 0;
 }
 
-/* Insert whitespace-separated lines from stdin as rows of TABLE (columns
- * COLS, a comma list) with run_id = ID, in one transaction. Table and
- * columns must exist; lines with fewer fields leave the last columns NULL. */
-static int cmd_rows(tb_store *st, long long id, const char *table, char *cols)
+/* finish DB ID [--before F --after F] [--samples F] [--receiver F] [--iperf F] [--images DIR] */
+static int cmd_finish(tb_store *st, long long id, int n, char **args)
 {
-	enum { MAXC = 32 };
-	const char *col[MAXC];
-	int ncol = 0;
-	char *save = NULL;
-	for (char *c = strtok_r(cols, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
-		if (ncol == MAXC)
-			tb_usage_die("rows: at most %d columns", MAXC);
-		if (!strcmp(c, "run_id") || !has_column(st, table, c))
-			tb_usage_die("rows: table '%s' has no settable column '%s'", table, c);
-		col[ncol++] = c;
+	struct tb_finish_inputs in = {0};
+	for (int i = 0; i < n; i += 2) {
+		const char *opt = args[i];
+		const char **dst = !strcmp(opt, "--before")     ? &in.before
+				   : !strcmp(opt, "--after")    ? &in.after
+				   : !strcmp(opt, "--samples")  ? &in.samples
+				   : !strcmp(opt, "--receiver") ? &in.receiver
+				   : !strcmp(opt, "--iperf")    ? &in.iperf
+				   : !strcmp(opt, "--images")   ? &in.images
+								: NULL;
+		if (!dst)
+			tb_usage_die("finish: unknown option '%s'", opt);
+		if (i + 1 >= n || !*args[i + 1])
+			tb_usage_die("finish: %s needs a value", opt);
+		if (*dst)
+			tb_usage_die("finish: %s given twice", opt);
+		*dst = args[i + 1];
 	}
-	if (!ncol)
-		tb_usage_die("rows: no columns given");
-	char sql[4096];
-	size_t off = (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s(run_id", table);
-	for (int i = 0; i < ncol; i++)
-		off += (size_t)snprintf(sql + off, sizeof sql - off, ",%s", col[i]);
-	off += (size_t)snprintf(sql + off, sizeof sql - off, ") VALUES(?");
-	for (int i = 0; i < ncol; i++)
-		off += (size_t)snprintf(sql + off, sizeof sql - off, ",?");
-	snprintf(sql + off, sizeof sql - off, ")");
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(tb_store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
-		tb_die("rows: %s", tb_store_errmsg(st));
-	char line[4096];
-	int lineno = 0, rows = 0;
-	if (tb_store_begin(st))
-		tb_die("rows: %s", tb_store_errmsg(st));
-	while (fgets(line, sizeof line, stdin)) {
-		lineno++;
-		char *f[MAXC + 1];
-		int n = 0;
-		save = NULL;
-		for (char *t = strtok_r(line, " \t\n", &save); t && n <= MAXC; t = strtok_r(NULL, " \t\n", &save))
-			f[n++] = t;
-		if (n == 0 || f[0][0] == '#')
-			continue;
-		if (n > ncol)
-			tb_die("rows: stdin line %d: %d fields for %d columns", lineno, n, ncol);
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-		sqlite3_bind_int64(s, 1, id);
-		for (int i = 0; i < n; i++)
-			bind_value(s, i + 2, f[i]);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			tb_die("rows: stdin line %d: %s", lineno, tb_store_errmsg(st));
-		rows++;
-	}
-	sqlite3_finalize(s);
-	if (tb_store_commit(st))
-		tb_die("rows: %s", tb_store_errmsg(st));
-	fprintf(stderr, "tb-db: %d row(s) into %s\n", rows, table);
+	if (!in.before != !in.after)
+		tb_usage_die("finish: --before and --after go together");
+	char err[1024];
+	if (tb_run_finish(st, id, &in, err, sizeof err))
+		tb_die("finish run %lld: %s", id, err);
 	return 0;
 }
 
@@ -262,7 +206,9 @@ static void import_one(tb_store *dest, const char *src)
 	if (sqlite3_prepare_v2(db, "ATTACH DATABASE ? AS src", -1, &att, NULL) != SQLITE_OK)
 		tb_die("import: %s", sqlite3_errmsg(db));
 	sqlite3_bind_text(att, 1, src, -1, SQLITE_STATIC);
-	step_done(dest, att, "import: attach");
+	if (sqlite3_step(att) != SQLITE_DONE)
+		tb_die("import: attach %s: %s", src, sqlite3_errmsg(db));
+	sqlite3_finalize(att);
 	if (tb_store_begin(dest))
 		tb_die("import: %s", tb_store_errmsg(dest));
 
@@ -363,12 +309,20 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "query")) {
-		if (argc != 4 && !(argc == 6 && !strcmp(argv[4], "--views")))
+		/* --views FILE before or after the SQL */
+		const char *views = NULL, *sql = NULL;
+		if (argc == 4)
+			sql = argv[3];
+		else if (argc == 6 && !strcmp(argv[3], "--views"))
+			views = argv[4], sql = argv[5];
+		else if (argc == 6 && !strcmp(argv[4], "--views"))
+			sql = argv[3], views = argv[5];
+		else
 			tb_usage_die("query needs DB and SQL, optionally --views FILE");
 		tb_store *st = open_ro(path);
-		if (argc == 6)
-			load_views(st, argv[5]);
-		rc = cmd_query(st, argv[3]);
+		if (views)
+			load_views(st, views);
+		rc = cmd_query(st, sql);
 		tb_store_close(st);
 		return rc;
 	}
@@ -403,9 +357,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(cmd, "run-set") && argc >= 4) {
 		st = open_rw(path);
 		rc = cmd_run_set(st, parse_id(argv[3]), argc - 4, argv + 4);
-	} else if (!strcmp(cmd, "rows") && argc == 6) {
+	} else if (!strcmp(cmd, "finish") && argc >= 4) {
 		st = open_rw(path);
-		rc = cmd_rows(st, parse_id(argv[3]), argv[4], argv[5]);
+		rc = cmd_finish(st, parse_id(argv[3]), argc - 4, argv + 4);
 	} else {
 		usage(stderr);
 		return 2;

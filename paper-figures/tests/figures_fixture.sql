@@ -5,10 +5,10 @@ WITH RECURSIVE
  k(kernel, kid) AS (VALUES ('stock', 0), ('nodrop-v2', 1)),
  g(ring) AS (VALUES (1), (25), (500)),
  rep(r) AS (VALUES (1), (2))
-INSERT INTO runs(campaign, kind, kernel_variant, ring, qdisc, knobs_json, profile, traffic, clip,
-  sndbuf, repetition, status, valid)
-SELECT 'fig', 'video', kernel, ring, 'pfifo', '{"qdisc":"pfifo limit 25000","pace":0}', 'lan', 'video',
-  '720p30', 0, r, 'done', 1 FROM k, g, rep;
+INSERT INTO runs(campaign, kind, kernel, ring, qdisc, qdisc_kind, profile, traffic, clip, sndbuf, pace,
+  vpn, decode, cpu_limit, duration, seed, repetition, status, valid)
+SELECT 'fig', 'video', kernel, ring, 'pfifo limit 25000', 'pfifo', 'lan', 'video', '720p30', 0, 0,
+  'openvpn', 'off', 90, 10, 1, r, 'done', 1 FROM k, g, rep;
 -- 30 frames of 4 packets per video run; stock loses packets of frame 0 at
 -- small rings; latency grows with the frame number.
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 29)
@@ -17,14 +17,16 @@ SELECT id, i, 4, 0, 0 FROM runs, n WHERE kind = 'video';
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 29)
 INSERT INTO frames_recv(run_id, stream, frame_no, pkts_expected, pkts_received, complete, decodable, latency_ns)
 SELECT id, 0, i, 4,
-  CASE WHEN kernel_variant = 'stock' AND ring < 500 AND i % 10 = 0 THEN 4 - repetition ELSE 4 END,
-  CASE WHEN kernel_variant = 'stock' AND ring < 500 AND i % 10 = 0 THEN 0 ELSE 1 END,
-  CASE WHEN kernel_variant = 'stock' AND ring < 500 AND i % 10 = 0 THEN 0 ELSE 1 END,
+  CASE WHEN kernel = 'stock' AND ring < 500 AND i % 10 = 0 THEN 4 - repetition ELSE 4 END,
+  CASE WHEN kernel = 'stock' AND ring < 500 AND i % 10 = 0 THEN 0 ELSE 1 END,
+  CASE WHEN kernel = 'stock' AND ring < 500 AND i % 10 = 0 THEN 0 ELSE 1 END,
   (20 + i + ring / 10) * 1000000
 FROM runs, n WHERE kind = 'video';
 -- Figure 4 also needs fq_codel runs of nodrop-v2.
-INSERT INTO runs(campaign, kind, kernel_variant, ring, qdisc, knobs_json, profile, traffic, clip, repetition, status, valid)
-VALUES ('fig', 'video', 'nodrop-v2', 25, 'fq_codel', '{"qdisc":"fq_codel","pace":0}', 'lan', 'video', '720p30', 1, 'done', 1);
+INSERT INTO runs(campaign, kind, kernel, ring, qdisc, qdisc_kind, profile, traffic, clip, sndbuf, pace,
+  vpn, decode, cpu_limit, duration, seed, repetition, status, valid)
+VALUES ('fig', 'video', 'nodrop-v2', 25, 'fq_codel', 'fq_codel', 'lan', 'video', '720p30', 0, 0,
+  'openvpn', 'off', 90, 10, 1, 1, 'done', 1);
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 29)
 INSERT INTO frames_recv(run_id, stream, frame_no, pkts_expected, pkts_received, complete, decodable, latency_ns)
 SELECT max(id), 0, i, 4, 4, 1, 1, (15 + i / 2) * 1000000 FROM runs, n GROUP BY i;
@@ -33,9 +35,11 @@ WITH k(kernel) AS (VALUES ('stock'), ('nodrop-v2')),
  pts(profile, ring) AS (VALUES ('de-us', 10), ('de-us', 100), ('de-us', 500),
    ('lab-rtt-10', 500), ('lab-rtt-40', 500), ('lab-rtt-120', 500), ('lan', 500)),
  rep(r) AS (VALUES (1), (2))
-INSERT INTO runs(campaign, kind, kernel_variant, ring, qdisc, knobs_json, profile, traffic, repetition, status, valid)
-SELECT 'fig', 'tcp', kernel, ring, 'pfifo_fast', '{"qdisc":"pfifo_fast","pace":0}', profile, 'tcp', r, 'done', 1
+INSERT INTO runs(campaign, kind, kernel, ring, qdisc, qdisc_kind, profile, traffic, sndbuf, pace,
+  vpn, decode, cpu_limit, duration, seed, repetition, status, valid)
+SELECT 'fig', 'tcp', kernel, ring, 'pfifo_fast', 'pfifo_fast', profile, 'tcp', 0, 0,
+  'openvpn', 'off', 90, 10, 1, r, 'done', 1
 FROM k, pts, rep;
 INSERT INTO tcp_results(run_id, receiver_bps)
-SELECT id, (CASE WHEN kernel_variant = 'stock' AND ring < 500 THEN 1 + ring / 50.0 ELSE 12 END + repetition * 0.5) * 1e6
+SELECT id, (CASE WHEN kernel = 'stock' AND ring < 500 THEN 1 + ring / 50.0 ELSE 12 END + repetition * 0.5) * 1e6
 FROM runs WHERE kind = 'tcp';

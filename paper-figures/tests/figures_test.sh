@@ -17,7 +17,7 @@ for k in stock nodrop-v2; do
 		[ "$k" = stock ] || [ "$fr" != 60 ] || continue
 		gnuplot -e "set terminal pngcairo size 160,90; set output '$dir/$k-$fr.png'; unset key; plot sin(x * $fr)"
 		sqlite3 "$dir/fig.db" "INSERT INTO frame_images(run_id, frame_no, png) SELECT min(id), $fr, readfile('$dir/$k-$fr.png')
-			FROM runs WHERE kernel_variant = '$k' AND kind = 'video' AND ring = 25"
+			FROM runs WHERE kernel = '$k' AND kind = 'video' AND ring = 25"
 	done
 done
 # shellcheck source=tests/check.sh
@@ -47,11 +47,20 @@ expect "fig5 bars" "$(cut -f1 "$dir/out/data/fig5.dat" | tr '\n' ' ')" "stock no
 sqlite3 "$dir/fig.db" "DELETE FROM runs WHERE kind = 'tcp'"
 bash "$root/paper-figures/figures.sh" "$dir/fig.db" --out "$dir/out2" >"$dir/log2" 2>&1
 expect "skips say why" "$(grep -c 'skipped: no valid TCP runs' "$dir/log2")" 3
+# What is not a results database is refused with what it should be, exit 2.
+printf 'kernel,ring\nstock,25\n' >"$dir/notes.csv"
+sqlite3 "$dir/other.db" "CREATE TABLE t(x)"
+for f in "$dir/none.db" "$dir/notes.csv" "$dir/other.db"; do
+	set +e
+	"$root/testbed" figures "$f" --out "$dir/out3" >/dev/null 2>"$dir/err"; rc=$?
+	set -e
+	expect "figures on ${f##*/}: exit 2" "$rc" 2
+	expect "figures on ${f##*/}: says what it should be" "$(cat "$dir/err")" \
+		"testbed: $f is not a results database (made by ./testbed run or sweep)"
+done
 set +e
-bash "$root/paper-figures/figures.sh" "$dir/none.db" 2>/dev/null; rc1=$?
-bash "$root/paper-figures/figures.sh" "$dir/fig.db" --frob 2>/dev/null; rc2=$?
+bash "$root/paper-figures/figures.sh" "$dir/fig.db" --frob 2>/dev/null; rc=$?
 set -e
-expect "missing database fails" "$rc1" 1
-expect "bad option exits 2" "$rc2" 2
+expect "bad option exits 2" "$rc" 2
 
 tb_summary

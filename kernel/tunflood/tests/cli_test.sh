@@ -65,9 +65,9 @@ rc=0
 check "check fails on the violation (exit 1, got $rc)" test "$rc" -eq 1
 check "check names expectation and row" grep -qF 'FAIL nodrop-v2 ring=1 qdisc=pfifo limit 25000: nodrop-v2 with pfifo limit >= 25000 and a blocking sender loses no packet (lost 7)' "$dir/check"
 check "check counts" grep -qF '1 of 2 floods meet' "$dir/check"
-check "runs row: kind, variant, accel, release, ring, limit" test \
-	"$(sqlite3 "$db" "SELECT kind, kernel_variant, accel, kernel_release, ring, qdisc, qdisc_limit FROM runs WHERE id = 1")" \
-	= "selftest|stock|tcg|6.12.0-tb|25|pfifo|25000"
+check "runs row: kind, kernel, accel, release, ring, qdisc kind, as given, applied, limit" test \
+	"$(sqlite3 "$db" "SELECT kind, kernel, accel, kernel_release, ring, qdisc_kind, qdisc, qdisc_applied, qdisc_limit FROM runs WHERE id = 1")" \
+	= "selftest|stock|tcg|6.12.0-tb|25|pfifo|pfifo limit 25000|pfifo limit 25000|25000"
 check "runs row: patch hash" test "$(sqlite3 "$db" "SELECT patch_hash FROM runs WHERE id = 1")" = abc123
 check "runs row: env_json merges --env" test \
 	"$(sqlite3 "$db" "SELECT json_extract(env_json, '\$.variant'), json_extract(env_json, '\$.image_key'), json_extract(env_json, '\$.note') FROM runs WHERE id = 1")" \

@@ -11,10 +11,9 @@ void tb_set_progname(const char *argv0);
 const char *tb_progname(void);
 
 /* "prog: message" on stderr. tb_die exits with status 1, tb_usage_die with 2
- * (the convention for bad command-line input). *_errno variants append
+ * (the convention for bad command-line input). tb_die_errno appends
  * ": strerror(errno)". */
 void tb_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void tb_warn_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void tb_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void tb_die_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void tb_usage_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -21,8 +21,8 @@ int tb_schema_latest(void);
  * returns -1, *out stays NULL, and err holds a one-line reason. */
 int tb_store_open(const char *path, tb_store **out, char *err, size_t errlen);
 
-/* As tb_store_open, but migrate only up to target_version (1..latest). Used
- * by tests to build an older database, and by tools pinned to a version. */
+/* As tb_store_open, but migrate only up to target_version (1..latest): how
+ * tests build a database as an older build left it. */
 int tb_store_open_at(const char *path, int target_version, tb_store **out, char *err,
 		     size_t errlen);
 

@@ -1,43 +1,41 @@
 #!/usr/bin/env bash
-# VM test of scenario/topology.sh: inside the testbed guest (kernel with
-# netem, fq_codel, cake) bring the topology up with a rate-limited netem
+# VM test of ./testbed scenario: inside the testbed guest (kernel with
+# netem, fq_codel, cake) bring the scenario up with a rate-limited netem
 # profile, check that tc shows exactly what tb-profile prints, push UDP
 # faster than the emulated uplink, and check that every lost datagram is
 # counted at one place (ring, qdisc, socket, WAN, receiver). Then 'down'
 # must leave nothing.
 #
-#   vm_topology_test.sh REPO_ROOT            (host: boots the VM, exit 77 = skipped)
-#   vm_topology_test.sh REPO_ROOT --guest    (what runs inside the VM)
+#   vm_scenario_test.sh REPO_ROOT            (host: boots the VM)
+#   vm_scenario_test.sh REPO_ROOT --guest    (what runs inside the VM)
 set -euo pipefail
-root=${1:?usage: vm_topology_test.sh REPO_ROOT [--guest]}
-[ -x "${TB_PROFILE_BIN:-}" ] || { echo "vm_topology_test: set TB_PROFILE_BIN to a built tb-profile" >&2; exit 1; }
+root=${1:?usage: vm_scenario_test.sh REPO_ROOT [--guest]}
+[ -x "${TB_PROFILE_BIN:-}" ] || { echo "vm_scenario_test: set TB_PROFILE_BIN to a built tb-profile" >&2; exit 1; }
+scenario=$root/scenario/scenario.sh
 
 if [ "${2:-}" != --guest ]; then
-	if [ ! -f "$root/kernel/vm.sh" ]; then
-		echo "vm_topology_test: kernel/vm.sh is not there: skipped"
-		exit 77
-	fi
 	pki=$(mktemp -d)
 	trap 'rm -rf "$pki"' EXIT
 	# certificates made here: generating them in the guest costs seconds
-	bash "$root/scenario/topology.sh" pki --dir "$pki" >/dev/null
-	TB_SCN_TEST_PKI=$pki exec bash "$root/kernel/vm.sh" --timeout 1200 -- \
-		bash "$root/scenario/tests/vm_topology_test.sh" "$root" --guest
+	bash "$scenario" pki --dir "$pki" >/dev/null
+	rc=0
+	TB_SCENARIO_TEST_PKI=$pki bash "$root/testbed" vm --timeout 1200 -- \
+		bash "$root/scenario/tests/vm_scenario_test.sh" "$root" --guest || rc=$?
+	exit "$rc"
 fi
 
 # --- in the guest ---------------------------------------------------------------
-topo=$root/scenario/topology.sh
 prefix=tbvm-
 dir=$(mktemp -d)
-cp -a "${TB_SCN_TEST_PKI:?}/pki" "$dir/" # -a: keeps the validity stamp fresh
-trap 'bash "$topo" down --prefix "$prefix" --dir "$dir" >/dev/null 2>&1 || true' EXIT
+cp -a "${TB_SCENARIO_TEST_PKI:?}/pki" "$dir/" # -a: keeps the validity stamp fresh
+trap 'bash "$scenario" down --prefix "$prefix" --dir "$dir" >/dev/null 2>&1 || true' EXIT
 # shellcheck source=tests/check.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../tests/check.sh"
 echo "guest kernel $(uname -r)"
 profile=$root/netem-profiles/lte-uplink.profile
 
 start=$(date +%s%N)
-bash "$topo" up --prefix "$prefix" --dir "$dir" --profile lte-uplink --ring 100 --qdisc 'pfifo limit 200'
+bash "$scenario" up --prefix "$prefix" --dir "$dir" --profile lte-uplink --ring 100 --qdisc 'pfifo limit 200'
 echo "up took $((($(date +%s%N) - start) / 1000000)) ms"
 
 # tc shows netem with the profile's numbers on both wan veths
@@ -66,7 +64,7 @@ check "min RTT at least 25 ms" awk -v r="${rtt:-0}" 'BEGIN { exit !(r >= 25) }'
 # on the control socket) although the data went through, so an attempt that
 # fails is repeated, at most three times, each with fresh counters.
 for attempt in 1 2 3; do
-	bash "$topo" counters --prefix "$prefix" --dir "$dir" >"$dir/c1"
+	bash "$scenario" counters --prefix "$prefix" --dir "$dir" >"$dir/c1"
 	ip netns exec "${prefix}operator" iperf3 -s -1 -B 198.18.100.1 -D -I "$dir/iperf3.pid"
 	sleep 0.5
 	if ip netns exec "${prefix}robot" iperf3 -u -c 198.18.100.1 -b 8M -t 4 -l 1300 >"$dir/iperf.txt" 2>&1; then
@@ -78,8 +76,8 @@ for attempt in 1 2 3; do
 done
 check "iperf3 ran (attempts: $attempt)" grep -q ' receiver$' "$dir/iperf.txt"
 sleep 1.5
-bash "$topo" counters --prefix "$prefix" --dir "$dir" >"$dir/c2"
-bash "$topo" counters-diff "$dir/c1" "$dir/c2" >"$dir/delta"
+bash "$scenario" counters --prefix "$prefix" --dir "$dir" >"$dir/c2"
+bash "$scenario" counters-diff "$dir/c1" "$dir/c2" >"$dir/delta"
 d() { sed -n "s/^$1=//p" "$dir/delta"; }
 # "lost/total" of the sender line (total = datagrams sent) and of the receiver
 # line (total = highest sequence number seen: datagrams lost at the very end
@@ -111,6 +109,6 @@ unexplained=$((sent - received - explained))
 echo "unexplained: $unexplained"
 check "sent = received + counted drops + unexplained ($sent = $received + $explained + $unexplained)" test "$unexplained" -ge "$((-control))" -a "$unexplained" -le 90
 
-bash "$topo" down --prefix "$prefix" --dir "$dir"
+bash "$scenario" down --prefix "$prefix" --dir "$dir"
 check "down: no namespace left" bash -c "! ip netns list | grep -q '^$prefix'"
 tb_summary

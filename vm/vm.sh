@@ -20,7 +20,8 @@ TB_KERNEL_VARIANT, TB_ACCEL and TB_VM_OUT=DIR are set, and the host's TB_*
 variables are passed through.
 
 Afterwards DIR holds vm.exit (COMMAND's exit status), vm.env (variant,
-kernel release, image hash, accel, boot time) and vm-console.log.
+patch_hash, kernel release, image_key, image_sha256, accel, boot time; the
+guest may read it while COMMAND runs) and vm-console.log.
 
 Exit status: COMMAND's own; 124 when the guest ran past --timeout (default
 900 s, counted from QEMU's start; QEMU is killed); 125 when the VM failed
@@ -124,7 +125,7 @@ start_qemu() {
 		-nodefaults -display none -monitor none -no-reboot -nic none \
 		-serial "file:$console" \
 		-kernel "$imgdir/bzImage" \
-		-append "console=ttyS0 root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro init=$TB_ROOT/kernel/guest-init.sh panic=-1 no_timer_check $verbosity tb_out=$out tb_variant=$variant tb_accel=$accel" \
+		-append "console=ttyS0 root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro init=$TB_ROOT/vm/guest-init.sh panic=-1 no_timer_check $verbosity tb_out=$out tb_variant=$variant tb_accel=$accel" \
 		-fsdev local,id=r,path=/,security_model=none,readonly=on,multidevs=remap \
 		-device virtio-9p-pci,fsdev=r,mount_tag=rootfs \
 		-fsdev "local,id=o,path=$out,security_model=none" \
@@ -159,7 +160,7 @@ choose_accel() {
 				msg "probing KVM (15 s at most, once per host boot)"
 				local probe_out
 				probe_out=$(mktemp -d "$TB_CACHE/vm-out/kvm-probe-XXXX")
-				if TB_VM_ACCEL=kvm bash "$TB_ROOT/kernel/vm.sh" --kernel "$variant" --out "$probe_out" \
+				if TB_VM_ACCEL=kvm bash "$TB_ROOT/vm/vm.sh" --kernel "$variant" --out "$probe_out" \
 					--timeout 15 -- true >/dev/null 2>&1; then
 					result="kvm booted"
 				else
@@ -181,12 +182,15 @@ mkdir -p "$TB_CACHE/vm-out"
 choose_accel
 msg "accel=$accel ($accel_why), kernel=$variant, out=$out"
 
-release=$(sed -n 's/^release=//p' "$imgdir/info")
+# What the guest reads instead of recomputing: the variant and, from the
+# image's info file (written by kernel/build.sh), its patch hash and image.
+info() { sed -n "s/^$1=//p" "$imgdir/info"; }
 {
 	echo "variant=$variant"
-	echo "release=$release"
-	echo "image_key=$(sed -n 's/^key=//p' "$imgdir/info")"
-	echo "image_sha256=$(sed -n 's/^image_sha256=//p' "$imgdir/info")"
+	echo "patch_hash=$(info patch_hash)"
+	echo "release=$(info release)"
+	echo "image_key=$(info key)"
+	echo "image_sha256=$(info image_sha256)"
 	echo "accel=$accel"
 	echo "accel_reason=$accel_why"
 	echo "vcpus=2"

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Host integration test of scenario/topology.sh (as root): namespaces, veth,
+# Host integration test of ./testbed scenario (as root): namespaces, veth,
 # OpenVPN with the campaign PKI, UDP through the tunnel, the drop counters,
 # the tun knobs, the clear failure when the kernel lacks a qdisc, cleanup on
 # failure and on SIGTERM, and that 'down' leaves nothing behind.
 set -euo pipefail
-root=${1:?usage: host_topology_test.sh REPO_ROOT}
-topo=$root/scenario/topology.sh
-[ "$(id -u)" -eq 0 ] || { echo "host_topology_test: needs root (network namespaces)" >&2; exit 1; }
-[ -x "${TB_PROFILE_BIN:-}" ] || { echo "host_topology_test: set TB_PROFILE_BIN to a built tb-profile" >&2; exit 1; }
+root=${1:?usage: host_scenario_test.sh REPO_ROOT}
+scenario=$root/scenario/scenario.sh
+[ "$(id -u)" -eq 0 ] || { echo "host_scenario_test: needs root (network namespaces)" >&2; exit 1; }
+[ -x "${TB_PROFILE_BIN:-}" ] || { echo "host_scenario_test: set TB_PROFILE_BIN to a built tb-profile" >&2; exit 1; }
 
 prefix="tbt$$-"
 prefix2="tbu$$-"
@@ -16,8 +16,8 @@ dir=$(mktemp -d)
 out=$dir/out
 mkdir "$out"
 cleanup() {
-	bash "$topo" down --prefix "$prefix" --dir "$dir" >/dev/null 2>&1 || true
-	bash "$topo" down --prefix "$prefix2" --dir "$dir" >/dev/null 2>&1 || true
+	bash "$scenario" down --prefix "$prefix" --dir "$dir" >/dev/null 2>&1 || true
+	bash "$scenario" down --prefix "$prefix2" --dir "$dir" >/dev/null 2>&1 || true
 	ip netns del "$probe" 2>/dev/null || true
 	rm -rf "$dir"
 }
@@ -25,10 +25,10 @@ trap cleanup EXIT
 
 # shellcheck source=tests/check.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../tests/check.sh"
-scn() { # scn NAME ARGS...: run topology.sh, keep stdout/stderr/status in $out/NAME.*
+scn() { # scn NAME ARGS...: run scenario.sh, keep stdout/stderr/status in $out/NAME.*
 	local name=$1 rc=0
 	shift
-	bash "$topo" "$@" >"$out/$name.out" 2>"$out/$name.err" || rc=$?
+	bash "$scenario" "$@" >"$out/$name.out" 2>"$out/$name.err" || rc=$?
 	echo "$rc" >"$out/$name.rc"
 }
 rc_is() { [ "$(cat "$out/$1.rc")" = "$2" ]; }
@@ -41,7 +41,7 @@ procs_mentioning() {
 	done
 	return 0
 }
-knob() { sed -n "s/^$1=//p" "$dir/topo-${prefix%-}/knobs.env"; }
+knob() { sed -n "s/^$1=//p" "$dir/scenario-${prefix%-}/knobs.env"; }
 
 # Does this kernel have netem / fq_codel? (probed in a namespace of our own)
 ip netns add "$probe"
@@ -75,6 +75,10 @@ scn badprofile up --prefix "$prefix" --dir "$dir" --profile no-such-profile
 check "unknown profile exits 2" rc_is badprofile 2
 check "unknown profile lists the known ones" grep -qF "no such profile 'no-such-profile' (known: none 5g" "$out/badprofile.err"
 check "usage errors leave no namespace" no_namespaces "$prefix"
+# settings come from the command line only: a prefix in the environment that
+# would be refused is not read (status on the default prefix changes nothing)
+TB_SCENARIO_PREFIX='bad!' scn envset status --dir "$dir"
+check "settings in the environment are ignored" test "$(cat "$out/envset.rc")" != 2
 
 # --- every shipped profile's tc lines pass tc's own parser ----------------------
 ip -n "$probe" link add name va type veth peer name vb
@@ -97,11 +101,11 @@ if [ "$has_netem" -eq 0 ]; then
 	check "netem profile without sch_netem exits 1" rc_is netem 1
 	check "netem profile: the clear message" grep -qF "lacks sch_netem, which profile 'lte-uplink' needs; run inside the testbed VM" "$out/netem.err"
 	check "failed up leaves no namespace" no_namespaces "$prefix"
-	check "failed up leaves no openvpn" test -z "$(procs_mentioning "$dir/topo-")"
+	check "failed up leaves no openvpn" test -z "$(procs_mentioning "$dir/scenario-")"
 else
 	check "netem profile applied" rc_is netem 0
 	check "netem on the up veth" grep -q 'netem' <(tc -n "${prefix}wan" qdisc show dev veth-op)
-	bash "$topo" down --prefix "$prefix" --dir "$dir" 2>/dev/null
+	bash "$scenario" down --prefix "$prefix" --dir "$dir" 2>/dev/null
 fi
 
 # --- up with the lan profile and explicit knobs -------------------------------
@@ -111,13 +115,17 @@ up_ms=$((($(date +%s%N) - start) / 1000000))
 check "up exits 0" rc_is up 0
 [ "$(cat "$out/up.rc")" = 0 ] || { cat "$out/up.err" >&2; exit 1; }
 echo "up took ${up_ms} ms"
-state=$dir/topo-${prefix%-}
+state=$dir/scenario-${prefix%-}
 check "knob ring recorded" test "$(knob ring)" = 64
-check "knob qdisc recorded" test "$(knob qdisc)" = pfifo
+check "knob qdisc: the setting as given" test "$(knob qdisc)" = 'pfifo limit 100'
+check "knob qdisc_kind recorded" test "$(knob qdisc_kind)" = pfifo
 check "knob qdisc_limit recorded" test "$(knob qdisc_limit)" = 100
+check "knob qdisc_applied: as tc shows it" test "$(knob qdisc_applied)" = 'limit 100p'
 check "knob profile recorded" test "$(knob profile)" = lan
 check "knob cipher recorded" test "$(knob vpn_cipher)" = AES-256-GCM
-check "knobs.json written" grep -q '"ring":64' "$state/knobs.json"
+check "knob vpn recorded" test "$(knob vpn)" = openvpn
+check "knob vpn_version is openvpn's" test "$(knob vpn_version)" = "$(openvpn --version | awk 'NR == 1 { print $2 }')"
+check "knobs.json written" jq -e '.ring == 64 and .qdisc == "pfifo limit 100" and .qdisc_kind == "pfifo"' "$state/knobs.json"
 check "profile.json written" grep -q '"name":"lan"' "$state/profile.json"
 check "tun txqueuelen is the ring" grep -q 'qlen 64' <(ip -n "${prefix}robot" link show tbtun0)
 check "tun qdisc is pfifo limit 100" grep -q 'qdisc pfifo .* limit 100p' <(tc -n "${prefix}robot" qdisc show dev tbtun0)
@@ -149,7 +157,7 @@ check "status reports the tunnel" grep -q '^tunnel: robot reaches 198.18.100.1' 
 scn again up --prefix "$prefix" --dir "$dir"
 check "up on a prefix in use exits 1" rc_is again 1
 check "up on a prefix in use: message" grep -qF "namespace ${prefix}robot exists already" "$out/again.err"
-check "the first topology survived" ip netns exec "${prefix}robot" ping -n -q -c 1 -W 2 198.18.100.1
+check "the first scenario survived" ip netns exec "${prefix}robot" ping -n -q -c 1 -W 2 198.18.100.1
 
 # --- MTU: the largest inner packet passes without outer fragmentation ----------
 frag_creates() { # the robot netns's Ip FragCreates, found by its column name
@@ -180,7 +188,7 @@ echo "iperf3: ${sent:-?} datagrams sent, $received received"
 check "datagrams arrived" test "$received" -gt 300
 sleep 1.2 # OpenVPN's status file is rewritten every second
 scn c2 counters --prefix "$prefix" --dir "$dir"
-bash "$topo" counters-diff "$out/c1.out" "$out/c2.out" >"$out/delta"
+bash "$scenario" counters-diff "$out/c1.out" "$out/c2.out" >"$out/delta"
 d() { sed -n "s/^$1=//p" "$out/delta"; }
 # Nothing is lost on an idle host, but a loaded one (other builds, VMs)
 # can stall OpenVPN long enough to fill the 64-packet ring: then the loss
@@ -218,17 +226,19 @@ check "counters --json is valid JSON" jq -e '(.["ring.tx_dropped"] | type == "nu
 scn tun1 tun --prefix "$prefix" --dir "$dir" --ring 25 --qdisc noqueue
 check "tun noqueue exits 0" rc_is tun1 0
 check "tun: ring 25 recorded" test "$(knob ring)" = 25
-check "tun: noqueue recorded, limit 0" test "$(knob qdisc):$(knob qdisc_limit)" = noqueue:0
+check "tun: noqueue recorded, limit 0" test "$(knob qdisc):$(knob qdisc_kind):$(knob qdisc_limit)" = noqueue:noqueue:0
 check "tun: ring applied" grep -q 'qlen 25' <(ip -n "${prefix}robot" link show tbtun0)
 scn tun2 tun --prefix "$prefix" --dir "$dir" --ring 25 --qdisc pfifo_fast
-check "tun: pfifo_fast limit is the ring" test "$(knob qdisc):$(knob qdisc_limit)" = pfifo_fast:25
+check "tun: pfifo_fast limit is the ring" test "$(knob qdisc_kind):$(knob qdisc_limit)" = pfifo_fast:25
 scn tun3 tun --prefix "$prefix" --dir "$dir" --ring 25 --qdisc 'fq_codel limit 100'
 if [ "$has_fq_codel" -eq 0 ]; then
 	check "fq_codel without sch_fq_codel exits 1" rc_is tun3 1
 	check "fq_codel: the clear message" grep -qF "lacks sch_fq_codel, which qdisc 'fq_codel limit 100' on the tun needs; run inside the testbed VM" "$out/tun3.err"
-	check "fq_codel refused: knobs unchanged" test "$(knob qdisc)" = pfifo_fast
+	check "fq_codel refused: knobs unchanged" test "$(knob qdisc):$(knob qdisc_kind)" = pfifo_fast:pfifo_fast
+	kept=pfifo_fast
 else
 	check "fq_codel applied" rc_is tun3 0
+	kept='fq_codel limit 100'
 fi
 scn tun4 tun --prefix "$prefix" --dir "$dir" --ring 0 --qdisc noqueue
 check "ring 0 exits 2" rc_is tun4 2
@@ -236,9 +246,10 @@ scn tun5 tun --prefix "$prefix" --dir "$dir" --ring 30 --qdisc 'pfifo limit many
 check "a qdisc tc refuses exits 2" rc_is tun5 2
 check "tc's refusal is shown" grep -qF "qdisc 'pfifo limit many' rejected by tc" "$out/tun5.err"
 check "the ring change is still recorded" test "$(knob ring)" = 30
+check "the qdisc that stayed is recorded" test "$(knob qdisc):$(knob qdisc_kind)" = "$kept:${kept%% *}"
 
-# --- a second topology in parallel, interrupted while coming up -------------------
-setsid bash "$topo" up --prefix "$prefix2" --dir "$dir" --timeout 20 >"$out/int.out" 2>"$out/int.err" &
+# --- a second scenario in parallel, interrupted while coming up -------------------
+setsid bash "$scenario" up --prefix "$prefix2" --dir "$dir" --timeout 20 >"$out/int.out" 2>"$out/int.err" &
 int_pid=$!
 for _ in $(seq 1 100); do
 	ip netns list | grep -q "^${prefix2}robot" && break
@@ -250,8 +261,8 @@ wait "$int_pid" || rc=$?
 check "interrupted up exits 130" test "$rc" -eq 130
 check "interrupted up: message" grep -qF "interrupted: tearing down" "$out/int.err"
 check "interrupted up leaves no namespace" no_namespaces "$prefix2"
-check "interrupted up leaves no openvpn" test -z "$(procs_mentioning "$dir/topo-${prefix2%-}/")"
-check "first topology still up" ip netns exec "${prefix}robot" ping -n -q -c 1 -W 2 198.18.100.1
+check "interrupted up leaves no openvpn" test -z "$(procs_mentioning "$dir/scenario-${prefix2%-}/")"
+check "first scenario still up" ip netns exec "${prefix}robot" ping -n -q -c 1 -W 2 198.18.100.1
 
 # --- a tunnel that cannot come up: the server presents the client's certificate
 mkdir -p "$dir/bad/pki"
@@ -259,13 +270,13 @@ cp -p "$dir/pki/"* "$dir/bad/pki/"
 cp -p "$dir/pki/client.crt" "$dir/bad/pki/server.crt"
 cp -p "$dir/pki/client.key" "$dir/bad/pki/server.key"
 scn bad up --prefix "$prefix2" --dir "$dir/bad" --timeout 3 --profile none
-check "profile 'none' recorded" grep -qF '{"name":"none"}' "$dir/bad/topo-${prefix2%-}/profile.json"
+check "profile 'none' recorded" grep -qF '{"name":"none"}' "$dir/bad/scenario-${prefix2%-}/profile.json"
 check "tunnel failure exits 1" rc_is bad 1
 check "tunnel failure: clear message" grep -qF "the tunnel did not come up within 3s" "$out/bad.err"
-check "tunnel failure: OpenVPN log tails shown" grep -qF -- "--- last lines of $dir/bad/topo-${prefix2%-}/openvpn-robot.log" "$out/bad.err"
+check "tunnel failure: OpenVPN log tails shown" grep -qF -- "--- last lines of $dir/bad/scenario-${prefix2%-}/openvpn-robot.log" "$out/bad.err"
 check "tunnel failure: the first error is shown (wrong certificate purpose)" grep -qF "VERIFY ERROR: depth=0, error=unsuitable certificate purpose: CN=tb-client" "$out/bad.err"
 check "tunnel failure leaves no namespace" no_namespaces "$prefix2"
-check "tunnel failure leaves no openvpn" test -z "$(procs_mentioning "$dir/bad/topo-")"
+check "tunnel failure leaves no openvpn" test -z "$(procs_mentioning "$dir/bad/scenario-")"
 
 # --- down leaves nothing -------------------------------------------------------------
 scn down down --prefix "$prefix" --dir "$dir"

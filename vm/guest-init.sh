@@ -1,5 +1,5 @@
 #!/bin/bash
-# PID 1 of a testbed guest (booted by kernel/vm.sh with init=<this file>).
+# PID 1 of a testbed guest (booted by vm/vm.sh with init=<this file>).
 # The root filesystem is the host's / over 9p, read-only. This script makes the
 # guest usable (proc, sys, dev, writable /tmp /run /var/tmp), mounts the host's
 # results directory at the same absolute path, runs the command the host put

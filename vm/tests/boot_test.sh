@@ -2,29 +2,23 @@
 # VM test: boot a kernel variant under QEMU via ./testbed vm and check what
 # the interface promises: 2 CPUs, the results share writable at the same path
 # (also under /tmp, which the guest overlays), the working directory, the
-# environment, exit status propagation, and a guest that runs past --timeout
-# killed with a clear error and no QEMU left behind.
-# usage: test-vm.sh [VARIANT] [--quick]   (--quick: boot + exit status only)
+# environment, vm.env read from the guest (patch_hash), exit status
+# propagation, and a guest that runs past --timeout killed with a clear error
+# and no QEMU left behind.
+# usage: boot_test.sh REPO_ROOT VARIANT [--quick]   (--quick: boot + exit status only)
 set -euo pipefail
-TB_ROOT=${TB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-export TB_ROOT
+root=${1:?usage: boot_test.sh REPO_ROOT VARIANT [--quick]}
+variant=${2:?usage: boot_test.sh REPO_ROOT VARIANT [--quick]}
+quick=${3:-}
+export TB_ROOT=$root
 # shellcheck source=scripts/lib.sh
-source "$TB_ROOT/scripts/lib.sh"
-variant=${1:-stock}
-quick=${2:-}
+source "$root/scripts/lib.sh"
+# shellcheck source=tests/check.sh
+source "$root/tests/check.sh"
 
 tmp=$(mktemp -d /tmp/tb-vmtest-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-fails=0
-pass() { echo "ok: $*"; }
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-# check DESCRIPTION COMMAND...: COMMAND's success is the check.
-check() {
-	local desc=$1
-	shift
-	if "$@"; then pass "$desc"; else fail "$desc"; fi
-}
-vm() { bash "$TB_ROOT/testbed" vm --kernel "$variant" "$@"; }
+vm() { bash "$root/testbed" vm --kernel "$variant" "$@"; }
 
 # 1. CPUs, release, environment, cwd, and the share at the same path.
 out="$tmp/out1"
@@ -36,6 +30,7 @@ rc=0
 	echo "release=$(uname -r)"
 	echo "env=$TB_VM/$TB_KERNEL_VARIANT/$TB_ACCEL/$TB_VM_OUT"
 	echo "cwd=$(pwd)"
+	grep "^patch_hash=" "$TB_VM_OUT/vm.env"
 	echo written-in-guest >"$TB_VM_OUT/from-guest.txt"
 	touch /tmp/guest-tmp-is-writable && echo tmp=ok
 	ip netns add tb-vmtest && ip netns del tb-vmtest && echo netns=ok
@@ -46,16 +41,19 @@ check_line "nproc=2"
 check_line "env=1/$variant/$(sed -n 's/^accel=//p' "$out/vm.env")/$out"
 check_line "cwd=$tmp/work"
 check_line "tmp=ok"
+# The variant's patches in apply order, hashed (stock: none).
+want_hash=$(find "$root/kernel/patches/$variant" -name '*.patch' | LC_ALL=C sort | xargs -r cat | sha256sum | cut -c1-16)
+check_line "patch_hash=$want_hash"
 check_line "netns=ok"
 check "kernel release names $variant" grep -qx "release=.*-tb-$variant" "$tmp/stdout1"
 check "out share written at the same path" grep -qx written-in-guest "$out/from-guest.txt"
 check "vm.exit holds 0" grep -qx 0 "$out/vm.exit"
-for key in variant release image_sha256 accel boot_to_command_s; do
+for key in variant patch_hash release image_key image_sha256 accel boot_to_command_s; do
 	check "vm.env has $key" grep -q "^$key=." "$out/vm.env"
 done
 check "no boot messages on stdout" test "$(grep -c "Linux version\|^\[ " "$tmp/stdout1")" -eq 0
 check "guest /tmp is private" test ! -e /tmp/guest-tmp-is-writable
-if [ "$fails" -gt 0 ]; then
+if [ "$tb_failed" -gt 0 ]; then
 	echo "--- stdout"; cat "$tmp/stdout1"; echo "--- stderr"; cat "$tmp/stderr1"
 fi
 
@@ -79,10 +77,9 @@ if [ "$quick" != --quick ]; then
 	sleep 1
 	check "no QEMU left behind" test -z "$(pgrep -f -- "path=$out" || true)"
 	check "vm.env records the timeout" grep -qx "timed_out=1" "$out/vm.env"
-	if [ "$fails" -gt 0 ]; then
+	if [ "$tb_failed" -gt 0 ]; then
 		echo "--- stdout"; cat "$tmp/stdout3"; echo "--- stderr"; cat "$tmp/stderr3"
 	fi
 fi
 
-echo "$fails failed"
-[ "$fails" -eq 0 ]
+tb_summary

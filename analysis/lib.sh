@@ -1,0 +1,90 @@
+# shellcheck shell=bash
+# Sourced by the scripts that read a results database (./testbed report,
+# figures, size-queue, REPORT.md): opening it with the views of
+# analysis/views.sql, and the SQL that formats numbers for tables. Sources
+# scripts/lib.sh; sourcing scripts set -euo pipefail themselves.
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+
+# The schema version views.sql is written for: an older database is
+# migrated (by tb-db, as every tool that opens it would) before it is read.
+TB_VIEWS_SCHEMA=6
+
+# The database tb_sql reads (set by tb_db_open), and sqlite3 options every
+# tb_sql call gets after the views are loaded (e.g. -cmd lines that make
+# TEMP tables or views).
+tb_db=''
+tb_sql_setup=()
+
+# tb_db_version FILE: the schema version of a results database; nothing
+# when FILE is not one (missing, not SQLite, or SQLite without a runs table).
+tb_db_version() {
+	[ -f "$1" ] || return 0
+	sqlite3 -readonly "$1" "SELECT user_version FROM pragma_user_version
+		WHERE EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs')" 2>/dev/null || true
+}
+
+# tb_db_open FILE: FILE becomes the database tb_sql reads. Exits 2 when it
+# is not a results database; migrates an older one in place.
+tb_db_open() {
+	local version
+	tb_have sqlite3 || tb_die "sqlite3 is missing (./testbed setup)"
+	version=$(tb_db_version "$1")
+	if [ -z "$version" ]; then
+		printf 'testbed: %s is not a results database (made by ./testbed run or sweep)\n' "$1" >&2
+		exit 2
+	fi
+	if [ "$version" -lt "$TB_VIEWS_SCHEMA" ]; then
+		[ -x "$TB_BUILD/lib/tb-db" ] || tb_die "$1 has schema v$version, older than v$TB_VIEWS_SCHEMA; build the testbed (./testbed build) to migrate it"
+		tb_log "$1 has schema v$version: migrating it to the current schema"
+		"$TB_BUILD/lib/tb-db" init "$1"
+	fi
+	tb_db=$1
+}
+
+# tb_sql [SQLITE3_OPTION...] QUERY: QUERY on the database of tb_db_open,
+# read-only, with the views loaded; stops at the first error.
+tb_sql() {
+	sqlite3 -readonly -bail -cmd ".read $TB_ROOT/analysis/views.sql" "${tb_sql_setup[@]}" \
+		"${@:1:$#-1}" "$tb_db" "${!#}"
+}
+
+# tb_lit TEXT: TEXT as an SQL string literal.
+tb_lit() { printf "'%s'" "${1//\'/\'\'}"; }
+
+# tb_campaign_is NAME: an SQL condition on the column campaign, true for
+# every row when NAME is empty.
+tb_campaign_is() {
+	if [ -n "$1" ]; then printf 'campaign = %s' "$(tb_lit "$1")"; else printf '1'; fi
+}
+
+# tb_num EXPR DIGITS: SQL printing EXPR with DIGITS decimals, '-' when NULL.
+tb_num() { printf "CASE WHEN %s IS NULL THEN '-' ELSE printf('%%.%df', %s) END" "$1" "$2" "$1"; }
+
+# tb_pm MEAN SD DIGITS: SQL printing "mean ± sd"; the mean alone when SD is
+# NULL (a single run), '-' when MEAN is.
+tb_pm() {
+	printf "%s || CASE WHEN %s IS NULL OR %s IS NULL THEN '' ELSE printf(' ± %%.%df', %s) END" \
+		"$(tb_num "$1" "$3")" "$1" "$2" "$3" "$2"
+}
+
+# tb_varying_settings SOURCE SHOWN...: the settings of a point (the columns
+# of point_summary before runs) that are not in SHOWN and take more than one
+# value in SOURCE (a FROM clause with its WHERE), as ", name, name", so a
+# table shows every setting its rows differ in.
+tb_varying_settings() {
+	local source=$1 name i list='' names=() tests=() differ=()
+	shift
+	while read -r name; do
+		[ "$name" != runs ] || break
+		case " $* " in *" $name "*) continue ;; esac
+		names+=("$name")
+		tests+=("count(DISTINCT quote($name)) > 1")
+	done < <(tb_sql -list "SELECT name FROM pragma_table_info('point_summary') ORDER BY cid")
+	[ "${#names[@]}" -gt 0 ] || return 0
+	IFS=, read -r -a differ <<<"$(tb_sql -list -separator , "SELECT $(IFS=,; printf '%s' "${tests[*]}") FROM $source")"
+	for i in "${!names[@]}"; do
+		[ "${differ[$i]}" != 1 ] || list="$list, ${names[$i]}"
+	done
+	printf '%s' "$list"
+}

@@ -1,0 +1,43 @@
+# shellcheck shell=bash
+# Shared by ./testbed run, sweep and the guest's run driver: the names a
+# sweep is checked against, and point files read by name.
+#
+# A point file (written by `tb-sweep expand`, format in experiments/sweep.h)
+# holds one run's settings as `key = value` lines, each key the name of the
+# setting's column in the runs table.
+
+# shellcheck source=kernel/kernel-lib.sh
+source "$TB_ROOT/kernel/kernel-lib.sh"
+
+# TB_SWEEP_KNOWN: tb-sweep's options naming the kernels, profiles and clips
+# that exist, so a sweep is checked against them before anything boots.
+tb_sweep_known() {
+	local IFS=,
+	local -a kernels profiles clips
+	mapfile -t kernels < <(tb_kernel_variants)
+	mapfile -t profiles < <(find "$TB_ROOT/netem-profiles" -maxdepth 1 -name '*.profile' -printf '%f\n' |
+		sed 's/\.profile$//' | sort)
+	mapfile -t clips < <(awk '!/^#/ && NF { print $1 }' "$TB_ROOT/datasets/clips.conf")
+	# shellcheck disable=SC2034 # read by the scripts that source this file
+	TB_SWEEP_KNOWN=(--kernels "${kernels[*]}" --profiles "${profiles[*]}" --clips "${clips[*]}")
+}
+
+# tb_point_load FILE: the point's settings into the associative array
+# `point` (point[ring], point[qdisc], ...). Fails on a line that is not
+# `key = value`.
+declare -gA point=()
+tb_point_load() {
+	local file=$1 line key value n=0
+	point=()
+	[ -r "$file" ] || tb_die "cannot read point file $file"
+	while IFS= read -r line || [ -n "$line" ]; do
+		n=$((n + 1))
+		[[ $line =~ ^[[:space:]]*(#|$) ]] && continue
+		[[ $line =~ ^[[:space:]]*([a-z_][a-z0-9_]*)[[:space:]]*=[[:space:]]*(.*)$ ]] ||
+			tb_die "$file:$n: expected 'key = value', got '$line'"
+		key=${BASH_REMATCH[1]} value=${BASH_REMATCH[2]}
+		value=${value%"${value##*[![:space:]]}"}
+		point[$key]=$value
+	done <"$file"
+	[ -n "${point[point_key]:-}" ] || tb_die "$file: not a point file (no point_key)"
+}

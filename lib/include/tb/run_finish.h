@@ -1,0 +1,25 @@
+/* Storing a finished run: what the run driver collected, from named files,
+ * into the results store under one runs row, then the validity rule
+ * (tb/validity.h), ended_ns and status 'done'. All of it is one transaction:
+ * on any error nothing is written. */
+#ifndef TB_RUN_FINISH_H
+#define TB_RUN_FINISH_H
+
+#include "tb/store.h"
+
+#include <stddef.h>
+
+/* Each input is optional (NULL); before and after go together. */
+struct tb_finish_inputs {
+	const char *before, *after; /* counter snapshots: lines place.name=value */
+	const char *samples;        /* lines t_ns name value [unit] */
+	const char *receiver;       /* tb-recv's summary (its stdout) */
+	const char *iperf;          /* iperf3 --json output */
+	const char *images;         /* a directory of frame-sSTREAM-FRAME.png */
+};
+
+/* Returns 0, or -1 with err set (naming FILE:LINE where a line is at fault). */
+int tb_run_finish(tb_store *st, long long run_id, const struct tb_finish_inputs *in, char *err,
+		  size_t errlen);
+
+#endif

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Unit test (no boot): ./testbed vm's usage errors, and the host side of a
+# run with a stand-in for qemu-system-x86_64 (fake_qemu.sh) and a fake
+# cached image: the kernel command line names vm/guest-init.sh, the command,
+# its directory and the host's TB_* variables reach the guest's run dir,
+# vm.env records variant, patch_hash, image_key and accel, the guest's output
+# is streamed without the boot messages, its exit status is vm.sh's; a
+# kernel that does not boot gives 125.
+set -euo pipefail
+root=${1:?usage: cli_test.sh REPO_ROOT}
+export TB_ROOT=$root
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/check.sh
+source "$root/tests/check.sh"
+
+vm=(bash "$root/vm/vm.sh")
+# status CMD...: run CMD, stdout to $tmp/out, stderr to $tmp/err; print its exit status.
+status() {
+	local rc=0
+	"$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	echo "$rc"
+}
+
+expect "vm --help" "$(status "${vm[@]}" --help)" 0
+check "vm --help: usage" grep -q '^usage: ./testbed vm ' "$tmp/out"
+expect "unknown variant" "$(status "${vm[@]}" --kernel no-such-variant -- true)" 2
+check "unknown variant named" grep -qF "unknown kernel variant 'no-such-variant'" "$tmp/err"
+expect "no COMMAND" "$(status "${vm[@]}" --kernel stock)" 2
+check "missing COMMAND said" grep -qF "missing COMMAND" "$tmp/err"
+expect "--timeout 0" "$(status "${vm[@]}" --timeout 0 -- true)" 2
+check "--timeout explained" grep -qF -- "--timeout wants a positive number" "$tmp/err"
+expect "unknown option" "$(status "${vm[@]}" --frob -- true)" 2
+check "unknown option named" grep -qF "unknown option '--frob'" "$tmp/err"
+
+# A cached stock image (fake) where `kernel list` expects it, with an info
+# file from before patch_hash was recorded; QEMU replaced by fake_qemu.sh.
+export TB_CACHE=$tmp/cache TB_VM_ACCEL=tcg TB_TEST_QEMU_ARGS=$tmp/qemu-args
+image=$(bash "$root/kernel/build.sh" list | awk '$1 == "stock" { print $4 }')
+key=$(bash "$root/kernel/build.sh" list | awk '$1 == "stock" { print $3 }')
+mkdir -p "$(dirname "$image")" "$tmp/bin" "$tmp/work" "$tmp/out1" "$tmp/out2"
+echo fake >"$image"
+printf 'variant=stock\nkey=%s\nrelease=6.12.0-fake\nimage_sha256=abc\n' "$key" >"$(dirname "$image")/info"
+ln -s "$root/vm/tests/fake_qemu.sh" "$tmp/bin/qemu-system-x86_64"
+export PATH=$tmp/bin:$PATH
+
+# 1. A guest that runs its command: output streamed, exit status passed on.
+rc=0
+(cd "$tmp/work" && TB_TEST_QEMU_GUEST=1 TB_TEST_MARK=passed TB_ACCEL=host "${vm[@]}" --out "$tmp/out1" -- sh -c 'echo a b') \
+	>"$tmp/stdout1" 2>"$tmp/stderr1" || rc=$?
+expect "the guest's exit status" "$rc" 3
+expect "stdout: the command's output only" "$(cat "$tmp/stdout1")" "hello from the guest"
+check "no boot messages on stderr" test "$(grep -c 'Linux version' "$tmp/stderr1")" -eq 0
+append=$(grep -A1 -x -- -append "$tmp/qemu-args" | tail -n1)
+check "init is vm/guest-init.sh" grep -qF " init=$root/vm/guest-init.sh " <<<"$append"
+check "guest-init.sh is executable" test -x "$root/vm/guest-init.sh"
+for f in guest-fstab.early guest-fstab.late; do
+	check "$f beside guest-init.sh" test -f "$root/vm/$f"
+done
+check "the kernel gets the out dir, variant and accel" grep -qF " tb_out=$tmp/out1 tb_variant=stock tb_accel=tcg" <<<"$append"
+check "QEMU boots the cached image" grep -qxF "$image" "$tmp/qemu-args"
+expect "the command, NUL-separated" "$(tr '\0' '|' <"$tmp/out1/.vm-run/cmd")" "sh|-c|echo a b|"
+expect "the working directory" "$(cat "$tmp/out1/.vm-run/cwd")" "$(cd "$tmp/work" && pwd -P)"
+check "host TB_* variables passed" grep -qzx TB_TEST_MARK=passed "$tmp/out1/.vm-run/env"
+check "the guest's own TB_ACCEL not passed" test "$(grep -czE '^TB_(VM|VM_OUT|KERNEL_VARIANT|ACCEL)=' "$tmp/out1/.vm-run/env")" -eq 0
+envval() { sed -n "s/^$1=//p" "$2/vm.env"; }
+expect "vm.env variant" "$(envval variant "$tmp/out1")" stock
+expect "vm.env patch_hash (stock: sha256 of nothing)" "$(envval patch_hash "$tmp/out1")" e3b0c44298fc1c14
+expect "vm.env image_key" "$(envval image_key "$tmp/out1")" "$key"
+expect "vm.env release" "$(envval release "$tmp/out1")" 6.12.0-fake
+expect "vm.env accel" "$(envval accel "$tmp/out1")" tcg
+expect "vm.env exit_status" "$(envval exit_status "$tmp/out1")" 3
+check "vm.env boot_to_command_s is a time" grep -qE '^boot_to_command_s=[0-9]+\.[0-9]$' "$tmp/out1/vm.env"
+expect "the image's info gained patch_hash" "$(sed -n 's/^patch_hash=//p' "$(dirname "$image")/info")" e3b0c44298fc1c14
+
+# 2. A kernel that does not boot: 125, said on stderr and in vm.env.
+rc=0
+"${vm[@]}" --out "$tmp/out2" -- true >"$tmp/stdout2" 2>"$tmp/stderr2" || rc=$?
+expect "no exit status reported" "$rc" 125
+check "error said" grep -qF "the guest stopped without reporting" "$tmp/stderr2"
+expect "vm.env exit_status none" "$(envval exit_status "$tmp/out2")" none
+
+tb_summary

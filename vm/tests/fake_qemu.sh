@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Stand-in for qemu-system-x86_64 in vm/tests/cli_test.sh: records its
+# arguments (one a line) in $TB_TEST_QEMU_ARGS. With TB_TEST_QEMU_GUEST=1 it
+# plays a guest that booted: writes the console the way vm/guest-init.sh
+# does (boot noise, the marker, output, the exit status line) and vm.exit =
+# 3 into the out dir; otherwise it fails like a kernel that does not boot.
+set -euo pipefail
+printf '%s\n' "$@" >"$TB_TEST_QEMU_ARGS"
+console='' append=''
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-serial) console=${2#file:}; shift ;;
+	-append) append=$2; shift ;;
+	esac
+	shift
+done
+[ "${TB_TEST_QEMU_GUEST:-0}" = 1 ] || exit 1
+out=$(sed -n 's/.* tb_out=\([^ ]*\).*/\1/p' <<<"$append")
+printf '%s\r\n' "Linux version 6.12.0-fake" "tb-guest: running sh -c x" "hello from the guest" >>"$console"
+sleep 1 # a guest that runs a while: vm.sh sees the marker while QEMU lives (boot time)
+echo 3 >"$out/vm.exit"
+printf '%s\r\n' "tb-guest: exit status 3" >>"$console"
