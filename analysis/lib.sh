@@ -68,6 +68,20 @@ tb_pm() {
 		"$(tb_num "$1" "$3")" "$1" "$2" "$3" "$2"
 }
 
+# The frame deadlines of views.sql's displayable_<N>ms_pct columns, in ms.
+TB_DEADLINES_MS=(100 150 200)
+
+# tb_in_time_columns: SQL columns of point_summary, one per deadline N:
+# "in time ≤N ms %", the share of frames sent an operator could show within
+# N ms of capture (complete, decodable, in by then), mean ± sd.
+tb_in_time_columns() {
+	local d list=''
+	for d in "${TB_DEADLINES_MS[@]}"; do
+		list="$list, $(tb_pm "displayable_${d}ms_pct" "displayable_${d}ms_sd" 1) AS 'in time ≤$d ms %'"
+	done
+	printf '%s' "${list#, }"
+}
+
 # tb_varying_settings SOURCE SHOWN...: the settings of a point (the columns
 # of point_summary before runs) that are not in SHOWN and take more than one
 # value in SOURCE (a FROM clause with its WHERE), as ", name, name", so a
@@ -87,4 +101,19 @@ tb_varying_settings() {
 		[ "${differ[$i]}" != 1 ] || list="$list, ${names[$i]}"
 	done
 	printf '%s' "$list"
+}
+
+# tb_same_settings A B EXCEPT...: an SQL condition, true when the rows A and
+# B (aliases of point_summary, run_summary or runs) agree, NULL as a value, in
+# every setting of a point (the columns of point_summary before runs) but
+# the EXCEPT ones: two rows of one experiment.
+tb_same_settings() {
+	local a=$1 b=$2 name cond='1'
+	shift 2
+	while read -r name; do
+		[ "$name" != runs ] || break
+		case " $* " in *" $name "*) continue ;; esac
+		cond="$cond AND $a.$name IS $b.$name"
+	done < <(tb_sql -list "SELECT name FROM pragma_table_info('point_summary') ORDER BY cid")
+	printf '%s' "$cond"
 }

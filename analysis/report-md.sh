@@ -33,6 +33,12 @@ tb_sql_setup+=(-cmd ".import --csv --skip 1 --schema temp $pub/headline.csv pape
 	-cmd ".import --csv --skip 1 --schema temp $pub/tcp_vs_rtt_lab.csv paper_tcp_rtt")
 md() { tb_sql -markdown "$1"; }
 val() { tb_sql -list "$1"; }
+# pval METRIC [COLUMN]: a column (default: value) of the paper's headline.csv
+# row METRIC; paper_ref says where in the paper it is.
+pval() { val "SELECT ${2:-value} FROM paper_headline WHERE metric = $(tb_lit "$1")"; }
+# psource CSV: what a published table is, from its first line (the source
+# comment) after the citation.
+psource() { sed -n '1s/^# source: [^:]*: //p' "$pub/$1"; }
 # The paper's kernel name for one of ours.
 paper_kernel="CASE WHEN ps.kernel = 'stock' THEN 'stock' ELSE 'patched' END"
 rel=$(realpath --relative-to="$(dirname "$(realpath "$out")")" "$figdir")
@@ -49,7 +55,7 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 		"$(git -C "$TB_ROOT" describe --always --dirty 2>/dev/null || echo unknown)" \
 		"${elapsed:+, in $((elapsed / 60)) min $((elapsed % 60)) s}"
 	echo "Numbers are means ± sample standard deviation over the valid repetitions;"
-	echo "the paper's numbers are quoted from its patch postings (datasets/published/)."
+	echo "the paper's numbers come from datasets/published/, each with the part of the paper it is from."
 	echo
 	echo "## Environment"
 	echo
@@ -63,10 +69,20 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 		|| coalesce(json_extract(knobs_json, '$.vpn_cipher'), '-') || ', ' || coalesce(json_extract(knobs_json, '$.vpn_tls'), '-')
 		|| ', tun MTU ' || coalesce(json_extract(knobs_json, '$.vpn_tun_mtu'), '-')
 		|| '; TCP: iperf3 ' || coalesce(json_extract(env_json, '$.iperf3'), '-') FROM runs WHERE status = 'done' LIMIT 1"
-	val "SELECT '- video: clip ' || group_concat(DISTINCT clip) || ' (datasets/clips.conf); '
-		|| CASE WHEN max(coalesce(pace, 0)) = 0 THEN 'a frame''s packets sent back to back'
+	# The clips as sent, measured from the frames the sender sent (the
+	# recipes are in datasets/clips.conf).
+	val "WITH per_run AS (SELECT r.clip, count(*) AS n, sum(f.size_bytes) AS bytes, sum(f.idr) AS idrs,
+			max(f.capture_ns) - min(f.capture_ns) AS span
+			FROM frames_sent f JOIN runs r ON r.id = f.run_id WHERE r.status = 'done' AND r.clip IS NOT NULL GROUP BY r.id),
+		per_clip AS (SELECT clip, 1e9 * (sum(n) - count(*)) / sum(span) AS fps, 1.0 * sum(bytes) / sum(n) AS frame_bytes,
+			1.0 * sum(n) / nullif(sum(idrs), 0) AS idr_every FROM per_run WHERE n > 1 AND span > 0 GROUP BY clip)
+		SELECT '- video: clip ' || clip || ', ' || printf('%.0f', fps) || ' frames/s, ' || printf('%.1f', 8 * frame_bytes * fps / 1e6)
+			|| ' Mbit/s, ' || CASE WHEN idr_every IS NULL THEN 'no IDR frame' ELSE printf('an IDR frame every %.0f frames', idr_every) END
+			|| ' (measured from the frames sent; recipe in datasets/clips.conf)'
+		FROM per_clip ORDER BY clip"
+	val "SELECT '- sending: ' || CASE WHEN max(coalesce(pace, 0)) = 0 THEN 'a frame''s packets back to back'
 		ELSE 'pacing ' || group_concat(DISTINCT coalesce(pace, 0)) || ' of the frame interval' END
-		FROM runs WHERE status = 'done' AND clip IS NOT NULL"
+		FROM runs WHERE status = 'done' AND clip IS NOT NULL HAVING count(*) > 0"
 	val "SELECT '- runs: ' || count(*) || ' done, ' || sum(valid = 0) || ' invalid (guest CPU-bound; excluded from every number below)'
 		FROM runs WHERE status = 'done'"
 	echo
@@ -83,15 +99,37 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 			WHEN qdisc LIKE 'pfifo limit%' THEN (SELECT value FROM paper_headline WHERE metric = 'video_packet_loss' AND kernel = 'patched') END, '-') AS 'paper: packet loss %'
 		FROM $from ORDER BY profile, qdisc, kernel, ring"
 	echo
-	stock25=$(val "SELECT $(tb_num pkt_loss_pct 1) FROM point_summary WHERE traffic = 'video' AND kernel = 'stock' AND ring = 25 AND runs > 0 ORDER BY pkt_loss_pct DESC LIMIT 1")
-	patched_max=$(val "SELECT printf('%.2f', max(pkt_loss_pct)) FROM point_summary WHERE traffic = 'video' AND kernel != 'stock' AND runs > 0 AND qdisc LIKE 'pfifo limit%'")
-	echo "Paper: up to **$(val "SELECT value FROM paper_headline WHERE metric = 'video_packet_loss_max'") %** packet loss with the ring at 25; with the patch no packet dropped, even at ring 1."
-	echo "Ours: stock at ring 25 lost **${stock25:-n/a} %**; the patched kernels with a deep pfifo lost at most **${patched_max:-n/a} %** at any ring."
+	paper_ring=$(pval video_packet_loss_max queue_pkts)
+	echo "Paper: up to **$(pval video_packet_loss_max) %** packet loss with the ring at $paper_ring ($(pval video_packet_loss_max paper_ref));"
+	echo "with the patch $(pval video_packet_loss) % lost, even at ring $(pval video_packet_loss queue_pkts) ($(pval video_packet_loss paper_ref))."
+	echo
+	# Each stock point at the paper's ring beside the patched kernels of the
+	# same experiment: the same campaign and settings but kernel and ring.
+	same=$(tb_same_settings s p kernel ring)
+	ours=$(val "SELECT '- campaign ' || s.campaign || ', profile ' || s.profile || ', clip ' || coalesce(s.clip, '-')
+		|| ', qdisc ' || s.qdisc || ': stock lost **' || printf('%.1f', s.pkt_loss_pct) || ' %**'
+		|| CASE WHEN s.pkt_loss_sd IS NULL THEN ' (1 run)' ELSE printf(' (± %.1f, %d runs)', s.pkt_loss_sd, s.runs) END
+		|| coalesce((SELECT CASE WHEN count(*) > 0 THEN '; the patched kernels with the same settings ('
+			|| group_concat(DISTINCT p.kernel) || ') lost at most **' || printf('%.2f', max(p.pkt_loss_pct)) || ' %** at any ring' END
+			FROM point_summary p WHERE p.kernel != 'stock' AND p.runs > 0 AND $same), '; no patched kernel ran with the same settings') || '.'
+		FROM point_summary s WHERE s.traffic = 'video' AND s.kernel = 'stock' AND s.ring = $(tb_lit "$paper_ring") AND s.runs > 0
+		ORDER BY s.campaign, s.profile, s.clip, s.qdisc")
+	echo "Ours, the stock kernel at ring $paper_ring:"
+	echo
+	echo "${ours:-- no valid stock video run at ring $paper_ring.}"
 	echo
 
-	echo "## 2. TCP throughput versus ring size at ≈120 ms RTT"
+	echo "## 2. TCP throughput versus ring size, the paper's real-world RTT"
 	echo
-	fig fig2-tcp-vs-ring "TCP vs ring at 120 ms"
+	fig fig2-tcp-vs-ring "TCP vs ring at the paper's real-world RTT"
+	echo "Paper: $(psource tcp_vs_queue_120ms.csv)."
+	val "SELECT 'Ours: profile ' || profile || ', ' || group_concat(DISTINCT printf('%g ms RTT (netem delay %g ms up, %g ms down)',
+			(up + down) / 1000.0, up / 1000.0, down / 1000.0)) || ', as the runs recorded it.'
+		FROM (SELECT profile, json_extract(knobs_json, '$.profile_values.up.delay_us') AS up,
+			json_extract(knobs_json, '$.profile_values.down.delay_us') AS down FROM runs
+			WHERE status = 'done' AND traffic = 'tcp' AND profile IN ('de-us', 'lab-rtt-120') AND json_valid(knobs_json))
+		WHERE up IS NOT NULL AND down IS NOT NULL GROUP BY profile ORDER BY profile"
+	echo
 	from="point_summary ps WHERE traffic = 'tcp' AND profile IN ('de-us', 'lab-rtt-120') AND runs > 0"
 	md "SELECT kernel, ring, qdisc, profile$(tb_varying_settings "$from" kernel ring qdisc profile), runs AS n,
 		$(tb_pm tcp_mbit_s tcp_mbit_sd 2) AS 'ours, Mbit/s',
@@ -103,6 +141,8 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 	echo "## 3. TCP throughput versus RTT at the default ring (500)"
 	echo
 	fig fig3-tcp-vs-rtt "TCP vs RTT"
+	echo "Paper: $(psource tcp_vs_rtt_lab.csv)."
+	echo
 	from="point_summary ps WHERE traffic = 'tcp' AND ring = 500 AND profile LIKE 'lab-rtt-%' AND runs > 0"
 	md "SELECT kernel, profile$(tb_varying_settings "$from" kernel ring profile), runs AS n,
 		$(tb_pm tcp_mbit_s tcp_mbit_sd 2) AS 'ours, Mbit/s',
@@ -111,31 +151,44 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 		FROM $from ORDER BY kernel, CAST(substr(profile, 9) AS INTEGER)"
 	echo
 
-	echo "## 4. Frame latency: ring 25 and 500, pfifo beside fq_codel"
+	echo "## 4. Frame latency, and the frames shown in time: ring 25 and 500, pfifo beside fq_codel"
 	echo
-	fig fig4-latency-cdf "Frame latency CDF"
+	fig fig4-latency-cdf "Frames shown in time"
 	from="point_summary WHERE traffic = 'video' AND ring IN (25, 500) AND kernel != 'stock' AND runs > 0"
 	md "SELECT kernel, ring, qdisc$(tb_varying_settings "$from" kernel ring qdisc), runs AS n,
 		$(tb_num p50_ms 1) AS 'p50 ms', $(tb_pm p95_ms p95_sd 1) AS 'p95 ms',
 		$(tb_num p99_ms 1) AS 'p99 ms', $(tb_num max_ms 1) AS 'max ms', $(tb_num pkt_loss_pct 2) AS 'loss %'
 		FROM $from ORDER BY kernel, ring, qdisc"
 	echo
+	echo "The percentiles describe the frames that arrived whole. What an operator sees is the share of the"
+	deadlines=$(printf '%s, ' "${TB_DEADLINES_MS[@]::${#TB_DEADLINES_MS[@]}-1}")
+	echo "frames sent that could be shown by a deadline: complete, decodable, and in within ${deadlines%, } and ${TB_DEADLINES_MS[-1]} ms"
+	echo "of capture (a lost or damaged frame is late however fast the others were), every kernel:"
+	echo
+	from="point_summary WHERE traffic = 'video' AND runs > 0"
+	md "SELECT kernel, ring, qdisc, profile$(tb_varying_settings "$from" kernel ring qdisc profile), runs AS n,
+		$(tb_in_time_columns), $(tb_pm p95_ms p95_sd 1) AS 'p95 ms of the frames that arrived',
+		$(tb_num frame_loss_pct 2) AS 'frames lost %', $(tb_num artifact_pct 1) AS 'frames with artifacts %'
+		FROM $from ORDER BY profile, qdisc, kernel, ring"
+	echo
 
 	echo "## 5. The cost of the patch at ring 500 with no link bottleneck"
 	echo
 	fig fig5-patch-cost "Patch cost"
-	from="point_summary WHERE traffic = 'tcp' AND ring = 500 AND profile = 'lan' AND runs > 0"
+	# each kernel against the stock kernel of the same experiment (campaign
+	# and settings but the kernel)
+	from="point_summary ps WHERE traffic = 'tcp' AND ring = 500 AND profile = 'lan' AND runs > 0"
+	stock_tcp="(SELECT s.tcp_mbit_s FROM point_summary s WHERE s.kernel = 'stock' AND s.runs > 0 AND $(tb_same_settings s ps kernel))"
 	md "SELECT kernel$(tb_varying_settings "$from" kernel ring profile), runs AS n, $(tb_pm tcp_mbit_s tcp_mbit_sd 2) AS 'Mbit/s',
-		printf('%+.1f', 100.0 * (tcp_mbit_s - (SELECT tcp_mbit_s FROM point_summary s WHERE s.kernel = 'stock' AND s.traffic = 'tcp'
-		AND s.ring = 500 AND s.profile = 'lan' AND s.runs > 0 LIMIT 1)) / (SELECT tcp_mbit_s FROM point_summary s WHERE s.kernel = 'stock'
-		AND s.traffic = 'tcp' AND s.ring = 500 AND s.profile = 'lan' AND s.runs > 0 LIMIT 1)) AS 'vs stock %'
+		CASE WHEN $stock_tcp > 0 THEN printf('%+.1f', 100.0 * (tcp_mbit_s - $stock_tcp) / $stock_tcp) ELSE '-' END AS 'vs stock %'
 		FROM $from ORDER BY kernel != 'stock', kernel"
 	echo
-	echo "Paper (Fig. 4): a **$(val "SELECT value FROM paper_headline WHERE metric = 'throughput_cost_single_queue'") %** throughput cost for a single-queue TUN at ring 500, on hardware where nothing"
+	cost_ref=$(pval throughput_cost_single_queue paper_ref)
+	echo "Paper ($cost_ref): a **$(pval throughput_cost_single_queue) %** throughput cost for a single-queue TUN at ring $(pval throughput_cost_single_queue queue_pkts), on hardware where nothing"
 	echo "else limited TCP. In our guest that case does not exist: with no link limit, OpenVPN's CPU in the guest is"
 	echo "the bottleneck (runs at or above the CPU limit are marked invalid above), and a ring of 500 can still"
 	echo "overflow in the stock kernel. This table therefore measures the VPN-bound case, not the cost of the"
-	echo "patch; answering the paper's Fig. 4 question needs a guest fast enough that OpenVPN is not the"
+	echo "patch; answering the question of the paper's $cost_ref needs a guest fast enough that OpenVPN is not the"
 	echo "bottleneck (KVM on a machine where it works, or real hardware)."
 	echo
 
@@ -156,7 +209,8 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 	ceiling=$(val "SELECT CASE WHEN max(tcp_mbit_s) IS NOT NULL THEN printf('%.1f', max(tcp_mbit_s)) END FROM point_summary WHERE traffic = 'tcp' AND runs > 0")
 	paper_top=$(val "SELECT max(CAST(throughput_mbit_s AS REAL)) FROM paper_tcp_queue WHERE vpn = 'openvpn'")
 	echo "- **Absolute throughput.** Our guest runs under QEMU ${accel:-?} on ${cores:-?} host cores; the fastest TCP"
-	echo "  point over OpenVPN in it moved **${ceiling:-n/a} Mbit/s**, against ≈${paper_top} Mbit/s on the paper's hardware."
+	echo "  point over OpenVPN in it moved **${ceiling:-n/a} Mbit/s**, against ${paper_top} Mbit/s on the paper's hardware"
+	echo "  (its fastest OpenVPN point in $(psource tcp_vs_queue_120ms.csv | sed 's/ (.*//'))."
 	echo "  Compare shapes (stock collapsing at small rings, the patched kernel flat), not levels; the"
 	echo "  figures draw the paper's numbers on their own axis for that reason."
 	cat <<'TXT'
@@ -164,18 +218,32 @@ fig() { # fig NAME CAPTION: the image if it was drawn
   an I-frame is tens of packets written back to back, and OpenVPN in the slow guest
   drains the ring far slower than the sender fills it. On real hardware the same
   happens at higher rates, behind an uplink or a busy CPU.
-- **The qdisc behind the ring.** The paper's tools replaced the tun's qdisc with
-  `pfifo limit 25000`, and so do our sweeps, for TCP too: with the default
-  pfifo_fast the qdisc's limit follows txqueuelen, so a patched kernel's buffer
-  would change with the ring. The stock kernel never queues in it (it drops in
+TXT
+	echo "- **The qdisc behind the ring.** The authors put \`pfifo limit $(pval tun_qdisc_pfifo_limit)\` on the tun"
+	echo "  ($(pval tun_qdisc_pfifo_limit paper_ref)); our runs used"
+	echo "  $(val "SELECT group_concat('\`' || qdisc || '\` (' || traffics || ')', ', ') FROM (SELECT qdisc, group_concat(DISTINCT traffic) AS traffics
+		FROM runs WHERE status = 'done' AND qdisc IS NOT NULL GROUP BY qdisc ORDER BY qdisc)")."
+	cat <<'TXT'
+  With the default pfifo_fast the qdisc's limit follows txqueuelen, so a patched kernel's
+  buffer would change with the ring. The stock kernel never queues in it (it drops in
   the ring first).
-- **Video source.** The paper does not say which video, codec settings, bitrate or
-  frame rate it used. We replay deterministic x264 clips generated by
-  `datasets/` (720p30 at ≈4 Mbit/s, a keyframe every second); loss percentages
-  depend on the burst size, so they are not expected to match 29 % exactly.
-- **WAN emulation.** The paper's netem settings are unpublished; our lab-rtt profiles
-  use a constant RTT/2 per direction with no rate limit (the VPN is the bottleneck),
-  de-us a constant 60 ms each way (netem-profiles/ states every source).
+TXT
+	echo "- **Video source.** The paper does not say which video, codec settings, bitrate or"
+	echo "  frame rate it used. We replay deterministic x264 clips generated by \`datasets/\` (frame"
+	echo "  rate, bitrate and keyframe interval under Environment, measured from the frames sent);"
+	echo "  loss percentages depend on the burst size, so they are not expected to match the paper's"
+	echo "  $(pval video_packet_loss_max) % ($(pval video_packet_loss_max paper_ref)) exactly."
+	echo "- **WAN emulation.** The paper's netem settings are unpublished; ours, per profile as the runs"
+	echo "  recorded them (netem-profiles/ states every source):"
+	wan=$(val "SELECT '  - \`' || profile || '\`: ' || group_concat(DISTINCT shaping) FROM (SELECT profile,
+			'bottleneck ' || coalesce(json_extract(knobs_json, '$.profile_values.bottleneck'), '-')
+			|| '; up ' || coalesce('\`' || json_extract(knobs_json, '$.profile_values.up.netem') || '\`', 'not shaped')
+			|| '; down ' || coalesce('\`' || json_extract(knobs_json, '$.profile_values.down.netem') || '\`', 'not shaped') AS shaping
+			FROM runs WHERE status = 'done' AND profile IS NOT NULL AND json_valid(knobs_json)
+			AND json_extract(knobs_json, '$.profile_values') IS NOT NULL)
+		GROUP BY profile ORDER BY profile")
+	echo "${wan:-  - (no profile values recorded with the runs)}"
+	cat <<'TXT'
 - **Frames with artifacts** are judged by the reference-chain rule inside the guest
   (a frame is clean only if complete and every frame since the last IDR is clean);
   decoding with libavcodec in the emulated guest would compete with OpenVPN for CPU.

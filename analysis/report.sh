@@ -11,8 +11,10 @@ usage: ./testbed report DB [--campaign NAME] [--runs] [--format table|csv|json]
 
 Prints, per point (all settings but the repetition), the mean and spread over
 valid repetitions: video packet loss, frame loss, frames with artifacts,
-drops per place, frame latency percentiles, time the sender was blocked, TCP
-throughput. Invalid runs (CPU-bound guest) are counted and listed, not used.
+drops per place, frame latency percentiles (of the frames that arrived), the
+share of frames sent an operator could show in time (complete, decodable and
+in within 100, 150, 200 ms of capture; lost and damaged frames are late),
+time the sender was blocked, TCP throughput. Invalid runs (CPU-bound guest) are counted and listed, not used.
 A table shows kernel, ring, qdisc, profile and every other setting its rows
 differ in.
   --campaign NAME   only this campaign (default: all)
@@ -82,11 +84,12 @@ video="SELECT kernel, ring, qdisc, profile, clip$(tb_varying_settings "$from" ke
 	$(tb_pm artifact_pct artifact_sd 1) AS 'artifacts %', $(tb_num ring_drops 0) AS 'ring drops',
 	$(tb_num qdisc_drops 0) AS 'qdisc drops', $(tb_pm p50_ms p50_sd 1) AS 'p50 ms',
 	$(tb_pm p95_ms p95_sd 1) AS 'p95 ms', $(tb_pm p99_ms p99_sd 1) AS 'p99 ms', $(tb_num max_ms 1) AS 'max ms',
-	$(tb_pm blocked_ms blocked_sd 0) AS 'blocked ms'
+	$(tb_in_time_columns), $(tb_pm blocked_ms blocked_sd 0) AS 'blocked ms'
 	FROM $from ORDER BY profile, qdisc, kernel, ring"
 if have_rows "$video"; then
 	echo
-	echo "Video (mean ± sample sd over valid repetitions; latency: capture to last packet, complete frames)"
+	echo "Video (mean ± sample sd over valid repetitions; latency: capture to last packet, of the complete frames;"
+	echo "in time ≤N ms: % of the frames sent that were complete, decodable and in within N ms, lost and damaged ones late)"
 	tb_sql -box "$video"
 fi
 from="point_summary WHERE traffic != 'video' AND runs > 0 AND $where"

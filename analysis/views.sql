@@ -60,11 +60,19 @@ FROM run_video_packets;
 
 -- Per run, per frame the sender sent: did it arrive whole, and could it be
 -- shown without artifacts? A frame that never arrived counts as lost.
+-- frames_by_Nms: frames an operator could show within N ms of capture
+-- (complete, decodable, and the last packet in by then; lost and damaged
+-- frames count as late); frames_untimed: such frames whose latency is
+-- unknown (a sender without the frame extension), which leave it unknown.
 CREATE TEMP VIEW IF NOT EXISTS run_frames AS
 SELECT s.run_id,
   count(*) AS frames_sent,
   sum(CASE WHEN r.complete = 1 THEN 0 ELSE 1 END) AS frames_lost,
   sum(CASE WHEN r.decodable = 1 THEN 0 ELSE 1 END) AS frames_artifacts,
+  sum(CASE WHEN r.complete = 1 AND r.decodable = 1 AND r.latency_ns <= 100000000 THEN 1 ELSE 0 END) AS frames_by_100ms,
+  sum(CASE WHEN r.complete = 1 AND r.decodable = 1 AND r.latency_ns <= 150000000 THEN 1 ELSE 0 END) AS frames_by_150ms,
+  sum(CASE WHEN r.complete = 1 AND r.decodable = 1 AND r.latency_ns <= 200000000 THEN 1 ELSE 0 END) AS frames_by_200ms,
+  sum(CASE WHEN r.complete = 1 AND r.decodable = 1 AND r.latency_ns IS NULL THEN 1 ELSE 0 END) AS frames_untimed,
   sum(s.blocked_ns) / 1e6 AS blocked_ms,
   max(s.blocked_ns) / 1e6 AS max_blocked_ms
 FROM frames_sent s
@@ -72,7 +80,9 @@ LEFT JOIN frames_recv r ON r.run_id = s.run_id AND r.stream = 0 AND r.frame_no =
 GROUP BY s.run_id;
 
 -- Nearest-rank percentiles of the one-way latency of complete frames
--- (capture time to last packet's arrival), in ms.
+-- (capture time to last packet's arrival), in ms. They describe the frames
+-- that arrived; what an operator sees in time is run_summary's
+-- displayable_*ms_pct.
 CREATE TEMP VIEW IF NOT EXISTS run_latency AS
 WITH ranked AS (
   SELECT run_id, latency_ns,
@@ -91,6 +101,9 @@ FROM ranked GROUP BY run_id;
 -- qdisc_kind and qdisc_applied what the kernel showed), then what was
 -- measured. Loss percentages are of what the sender sent; throughput is
 -- iperf3's receiver side. An empty dump_frames is NULL, as when not set.
+-- displayable_Nms_pct: % of the frames sent that were complete, decodable
+-- and in within N ms of capture (the deadlines are 100, 150 and 200 ms;
+-- "within" includes N), NULL when a displayable frame's latency is unknown.
 CREATE TEMP VIEW IF NOT EXISTS run_summary AS
 SELECT r.id AS run_id, r.campaign, r.kernel, r.ring, r.qdisc, r.profile, r.traffic, r.clip,
   r.sndbuf, r.pace, r.vpn, r.decode, nullif(r.dump_frames, '') AS dump_frames, r.cpu_limit,
@@ -108,6 +121,9 @@ SELECT r.id AS run_id, r.campaign, r.kernel, r.ring, r.qdisc, r.profile, r.traff
   CASE WHEN f.frames_sent > 0 THEN 100.0 * f.frames_lost / f.frames_sent END AS frame_loss_pct,
   CASE WHEN f.frames_sent > 0 THEN 100.0 * f.frames_artifacts / f.frames_sent END AS artifact_pct,
   l.p50_ms, l.p95_ms, l.p99_ms, l.max_ms,
+  CASE WHEN f.frames_sent > 0 AND f.frames_untimed = 0 THEN 100.0 * f.frames_by_100ms / f.frames_sent END AS displayable_100ms_pct,
+  CASE WHEN f.frames_sent > 0 AND f.frames_untimed = 0 THEN 100.0 * f.frames_by_150ms / f.frames_sent END AS displayable_150ms_pct,
+  CASE WHEN f.frames_sent > 0 AND f.frames_untimed = 0 THEN 100.0 * f.frames_by_200ms / f.frames_sent END AS displayable_200ms_pct,
   f.blocked_ms, f.max_blocked_ms,
   t.receiver_bps / 1e6 AS tcp_mbit_s, t.retransmits AS tcp_retransmits
 FROM runs r
@@ -142,6 +158,12 @@ SELECT campaign, kernel, ring, qdisc, profile, traffic, clip, sndbuf, pace, vpn,
   avg(v_p99) AS p99_ms,
   sqrt(max(0, avg(v_p99 * v_p99) - avg(v_p99) * avg(v_p99)) * count(v_p99) / nullif(count(v_p99) - 1, 0)) AS p99_sd,
   max(v_max) AS max_ms,
+  avg(v_d100) AS displayable_100ms_pct,
+  sqrt(max(0, avg(v_d100 * v_d100) - avg(v_d100) * avg(v_d100)) * count(v_d100) / nullif(count(v_d100) - 1, 0)) AS displayable_100ms_sd,
+  avg(v_d150) AS displayable_150ms_pct,
+  sqrt(max(0, avg(v_d150 * v_d150) - avg(v_d150) * avg(v_d150)) * count(v_d150) / nullif(count(v_d150) - 1, 0)) AS displayable_150ms_sd,
+  avg(v_d200) AS displayable_200ms_pct,
+  sqrt(max(0, avg(v_d200 * v_d200) - avg(v_d200) * avg(v_d200)) * count(v_d200) / nullif(count(v_d200) - 1, 0)) AS displayable_200ms_sd,
   avg(v_blocked) AS blocked_ms,
   sqrt(max(0, avg(v_blocked * v_blocked) - avg(v_blocked) * avg(v_blocked)) * count(v_blocked) / nullif(count(v_blocked) - 1, 0)) AS blocked_sd,
   avg(v_tcp) AS tcp_mbit_s,
@@ -152,6 +174,8 @@ FROM (SELECT *,
     CASE WHEN valid = 1 THEN local_drops END AS v_local, CASE WHEN valid = 1 THEN qdisc_drops END AS v_qdisc,
     CASE WHEN valid = 1 THEN p50_ms END AS v_p50, CASE WHEN valid = 1 THEN p95_ms END AS v_p95,
     CASE WHEN valid = 1 THEN p99_ms END AS v_p99, CASE WHEN valid = 1 THEN max_ms END AS v_max,
+    CASE WHEN valid = 1 THEN displayable_100ms_pct END AS v_d100, CASE WHEN valid = 1 THEN displayable_150ms_pct END AS v_d150,
+    CASE WHEN valid = 1 THEN displayable_200ms_pct END AS v_d200,
     CASE WHEN valid = 1 THEN blocked_ms END AS v_blocked, CASE WHEN valid = 1 THEN tcp_mbit_s END AS v_tcp
   FROM run_summary)
 GROUP BY campaign, kernel, ring, qdisc, profile, traffic, clip, sndbuf, pace, vpn, decode,

@@ -137,7 +137,7 @@ for kernel in "${kernels_in_order[@]}"; do
 	mkdir -p "$out/runs"
 	# Grouped by profile: the guest keeps a scenario up while the profile stays.
 	for f in "${pending[@]}"; do
-		[ "${kernel_of[$f]}" = "$kernel" ] && printf '%s\t%s\n' "${profile_of[$f]}" "$f"
+		if [ "${kernel_of[$f]}" = "$kernel" ]; then printf '%s\t%s\n' "${profile_of[$f]}" "$f"; fi
 	done | sort -t$'\t' -s -k1,1 | cut -f2 >"$out/points.list"
 	n=$(wc -l <"$out/points.list")
 	cat >"$out/boot.env" <<ENV

@@ -8,18 +8,28 @@ source "$TB_ROOT/kernel/kernel-lib.sh"
 
 usage() {
 	cat <<'TXT'
-usage: ./testbed kernel build [VARIANT|all]   (default: all)
-       ./testbed kernel list
+usage: ./testbed kernel build [--from-source] [VARIANT|all]   (default: all)
+       ./testbed kernel list [--from-source]
        ./testbed kernel check [VARIANT|all]   (do the patches apply? builds nothing)
 
-Builds Debian's linux-source-6.12 with `make tinyconfig` plus
-kernel/config/testbed.config, once per variant in kernel/patches/<variant>/
-(its *.patch files, git format-patch form, applied in name order).
-Images are cached under $TB_CACHE/kernel/images/, keyed by the source version,
-the config fragment and the patch contents: a cached image builds nothing.
-Variants share one build tree; switching restores the patched files from
-pristine copies and rebuilds only what changed. make output goes to the
-tree's build.log; on failure its tail is printed.
+The default is the module path: Debian's own prebuilt kernel of the same
+version as linux-source-6.12 (linux-image-RELEASE-unsigned, fetched with
+apt-get download and unpacked into the cache with dpkg-deb -x: nothing is
+installed on the host), and per variant a tun.ko built out of tree against
+Debian's headers from linux-source-6.12 plus the variant's patches. The
+module names its variant and patch hash (/sys/module/tun/parameters/
+tb_variant, tb_patch_hash). Modules are cached under $TB_CACHE/kernel/modules/,
+keyed by the Debian kernel, the source version and the patch contents.
+
+--from-source (or TB_KERNEL_FROM_SOURCE=1) builds whole kernels instead:
+linux-source-6.12 with `make tinyconfig` plus kernel/config/testbed.config,
+once per variant in kernel/patches/<variant>/ (its *.patch files, git
+format-patch form, applied in name order), for variants that touch built-in
+code. Images are cached under $TB_CACHE/kernel/images/, keyed by the source
+version, the config fragment and the patch contents. Variants share one
+build tree; switching restores the patched files from pristine copies and
+rebuilds only what changed. make output goes to the tree's build.log; on
+failure its tail is printed.
 TXT
 }
 
@@ -225,16 +235,40 @@ build_variant() {
 	exec 9>&-
 }
 
+# The module path: the Debian kernel (fetched and unpacked once), its
+# initramfs, and VARIANT's modules; under the same lock as a kernel build.
+build_module() {
+	local variant=$1
+	tb_deb_check_buildable "$variant"
+	if [ -f "$(tb_deb_dir)/ready" ] && [ -f "$(tb_deb_module_dir "$variant")/tun.ko" ]; then
+		tb_deb_initramfs >/dev/null
+		tb_deb_status "$variant: module cached ($(tb_deb_module_key "$variant"))"
+		return 0
+	fi
+	mkdir -p "$TB_KERNEL_CACHE"
+	exec 9>"$TB_KERNEL_CACHE/.lock"
+	if ! flock -n 9; then
+		status "waiting for another kernel build to finish"
+		flock 9
+	fi
+	tb_deb_prepare
+	tb_deb_initramfs >/dev/null
+	tb_deb_build_module "$variant"
+	exec 9>&-
+}
+
+# build [--from-source] [VARIANT|all]
 cmd_build() {
-	local target=${1:-all} v
+	local target=${1:-all} v fn=build_module
 	[ $# -le 1 ] || tb_usage_die "kernel build: one VARIANT or 'all'"
+	[ "$(tb_kernel_path)" = source ] && fn=build_variant
 	if [ "$target" = all ]; then
-		for v in $(tb_kernel_variants); do build_variant "$v"; done
+		for v in $(tb_kernel_variants); do "$fn" "$v"; done
 		return 0
 	fi
 	tb_kernel_is_variant "$target" ||
 		tb_usage_die "kernel build: unknown variant '$target' (known: $(tb_kernel_variants | tr '\n' ' ')all)"
-	build_variant "$target"
+	"$fn" "$target"
 }
 
 # Do the variant's patches apply to the pristine source? Builds nothing.
@@ -267,8 +301,18 @@ cmd_check() {
 }
 
 cmd_list() {
-	[ $# -eq 0 ] || tb_usage_die "kernel list: takes no arguments"
+	[ $# -eq 0 ] || tb_usage_die "kernel list: takes no arguments (but --from-source)"
 	local v dir state
+	if [ "$(tb_kernel_path)" = modules ]; then
+		printf '# module path: Debian %s (%s)\n' "$(tb_deb_release)" "$(tb_deb_version)"
+		printf '%-14s %-6s %-12s %s\n' VARIANT BUILT KEY MODULE
+		for v in $(tb_kernel_variants); do
+			dir=$(tb_deb_module_dir "$v")
+			if [ -f "$dir/tun.ko" ]; then state=yes; else state=no; fi
+			printf '%-14s %-6s %-12s %s\n' "$v" "$state" "$(tb_deb_module_key "$v")" "$dir/tun.ko"
+		done
+		return 0
+	fi
 	printf '%-14s %-6s %-12s %s\n' VARIANT BUILT KEY IMAGE
 	for v in $(tb_kernel_variants); do
 		dir=$(tb_kernel_image_dir "$v")
@@ -278,13 +322,20 @@ cmd_list() {
 }
 
 [ $# -gt 0 ] || tb_usage_die "kernel: missing subcommand"
+args=()
 for arg in "$@"; do
-	case "$arg" in -h | --help) usage; exit 0 ;; esac
+	case "$arg" in
+	-h | --help) usage; exit 0 ;;
+	--from-source) export TB_KERNEL_FROM_SOURCE=1 ;;
+	*) args+=("$arg") ;;
+	esac
 done
+set -- "${args[@]}"
+[ $# -gt 0 ] || tb_usage_die "kernel: missing subcommand"
 sub=$1
 shift
 case "$sub" in
--h | --help | help) usage ;;
+help) usage ;;
 build) cmd_build "$@" ;;
 check) cmd_check "$@" ;;
 list) cmd_list "$@" ;;

@@ -32,6 +32,10 @@ tb_sha() { sha256sum | cut -c1-12; }
 # Version of the kernel source: the Debian package version when dpkg knows it,
 # else the tarball's size and mtime.
 tb_kernel_source_version() {
+	if [ -n "${_tb_kernel_srcver:-}" ]; then
+		printf '%s\n' "$_tb_kernel_srcver"
+		return 0
+	fi
 	local v
 	v=$(dpkg-query -W -f='${Version}' "$TB_KERNEL_PKG" 2>/dev/null || true)
 	if [ -z "$v" ]; then
@@ -40,6 +44,9 @@ tb_kernel_source_version() {
 	fi
 	printf '%s\n' "$v"
 }
+
+# Asked for often (every cache key): once per process, when it can be known.
+_tb_kernel_srcver=$(tb_kernel_source_version 2>/dev/null || true)
 
 tb_kernel_tree_key() {
 	{
@@ -64,3 +71,14 @@ tb_kernel_image_key() {
 }
 
 tb_kernel_image_dir() { printf '%s\n' "$TB_KERNEL_CACHE/images/$1-$(tb_kernel_image_key "$1")"; }
+
+# Which kernel the guests boot: "modules" (the default: Debian's prebuilt
+# kernel with the variant's tun.ko, kernel/debian.sh) or "source" (a kernel
+# built from linux-source-6.12 per variant, --from-source or
+# TB_KERNEL_FROM_SOURCE=1).
+tb_kernel_path() {
+	if [ "${TB_KERNEL_FROM_SOURCE:-0}" = 1 ]; then echo source; else echo modules; fi
+}
+
+# shellcheck source=kernel/debian.sh
+source "$TB_ROOT/kernel/debian.sh"

@@ -9,9 +9,11 @@ source "$TB_ROOT/kernel/kernel-lib.sh"
 
 usage() {
 	cat <<'TXT'
-usage: ./testbed selftest [--variants LIST] [--db PATH] [--quick] [--timeout SEC]
+usage: ./testbed selftest [--variants LIST] [--db PATH] [--quick] [--timeout SEC] [--from-source]
 
-Boots each kernel variant once under ./testbed vm and floods a TUN device in
+Boots each kernel variant once under ./testbed vm (the module path: Debian's
+kernel with the variant's tun.ko; --from-source or TB_KERNEL_FROM_SOURCE=1:
+the variant's own kernel) and floods a TUN device in
 it for ring size (txqueuelen) 1, 25, 500 x root qdisc noqueue, pfifo_fast,
 "pfifo limit 25000", fq_codel: a bursty blocking UDP sender, a reader 10x
 slower, each point in its own network namespace (tb-tunflood). Prints the
@@ -56,6 +58,7 @@ while [ $# -gt 0 ]; do
 		shift
 		;;
 	--quick) quick=1 ;;
+	--from-source) export TB_KERNEL_FROM_SOURCE=1 ;;
 	-h | --help) usage; exit 0 ;;
 	*) tb_usage_die "selftest: unknown option '$1'" ;;
 	esac
@@ -72,7 +75,12 @@ if [ -n "$variants" ]; then
 	done
 else
 	for v in $(tb_kernel_variants); do
-		if [ -f "$(tb_kernel_image_dir "$v")/bzImage" ]; then chosen+=("$v"); fi
+		if [ "$(tb_kernel_path)" = source ]; then
+			built=$(tb_kernel_image_dir "$v")/bzImage
+		else
+			built=$(tb_deb_module_dir "$v")/tun.ko
+		fi
+		if [ -f "$built" ]; then chosen+=("$v"); fi
 	done
 	[ "${#chosen[@]}" -gt 0 ] || tb_die "no kernel variant is built yet: run './testbed kernel build all' or pass --variants"
 fi
@@ -120,7 +128,7 @@ for v in "${chosen[@]}"; do
 		# The VM's facts (image, CPUs, boot time) go into each run's env_json;
 		# the patch hash is the one vm.sh recorded for the variant it booted.
 		env_args=()
-		for key in image_key image_sha256 vcpus mem_mb boot_to_command_s accel_reason; do
+		for key in kernel_path kernel_image image_key image_sha256 module_sha256 vcpus mem_mb boot_to_command_s accel_reason; do
 			val=$(sed -n "s/^$key=//p" "$out/vm.env" 2>/dev/null | head -n1)
 			[ -z "$val" ] || env_args+=(--env "$key=$val")
 		done

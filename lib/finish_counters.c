@@ -3,23 +3,8 @@
 #include "finish.h"
 #include "tb/err.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int tb_finish_parse_i64(const char *s, long long *out)
-{
-	const char *d = s[0] == '-' ? s + 1 : s;
-	if (!*d || strspn(d, "0123456789") != strlen(d))
-		return -1;
-	errno = 0;
-	long long v = strtoll(s, NULL, 10);
-	if (errno)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 struct kv {
 	char *key, *value;
@@ -44,22 +29,18 @@ static int snapshot_read(const char *path, struct snapshot *s, char *err, size_t
 {
 	s->n = 0;
 	s->kv = NULL;
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		tb_errbuf(err, errlen, "%s: %s", path, strerror(errno));
+	struct tb_finish_lines in;
+	if (tb_finish_lines_open(&in, path, err, errlen))
 		return -1;
-	}
-	char *buf = NULL;
-	size_t cap = 0;
-	int line = 0, rc = 0;
-	while (getline(&buf, &cap, f) >= 0) {
-		line++;
+	char *buf;
+	int rc = 0;
+	while ((buf = tb_finish_lines_next(&in))) {
 		buf[strcspn(buf, "\r\n")] = 0;
 		if (!buf[strspn(buf, " \t")])
 			continue;
 		char *eq = strchr(buf, '='), *dot = strchr(buf, '.');
 		if (!eq || !dot || dot > eq || dot == buf || dot + 1 == eq) {
-			tb_errbuf(err, errlen, "%s:%d: expected place.name=value", path, line);
+			tb_errbuf(err, errlen, "%s:%d: expected place.name=value", path, in.line);
 			rc = -1;
 			break;
 		}
@@ -68,15 +49,14 @@ static int snapshot_read(const char *path, struct snapshot *s, char *err, size_t
 			s->kv = grown;
 		char *copy = grown ? strdup(buf) : NULL;
 		if (!copy) {
-			tb_errbuf(err, errlen, "%s:%d: out of memory", path, line);
+			tb_errbuf(err, errlen, "%s:%d: out of memory", path, in.line);
 			rc = -1;
 			break;
 		}
 		copy[eq - buf] = 0;
 		s->kv[s->n++] = (struct kv){copy, copy + (eq - buf) + 1};
 	}
-	free(buf);
-	fclose(f);
+	tb_finish_lines_close(&in);
 	if (rc)
 		snapshot_free(s);
 	return rc;
@@ -98,8 +78,7 @@ static const char sql_counter[] =
 static int put_counter(sqlite3_stmt *s, long long run_id, const char *place, int place_len,
 		       const char *name, long long before, long long after)
 {
-	sqlite3_reset(s);
-	sqlite3_bind_int64(s, 1, run_id);
+	tb_finish_row(s, run_id);
 	sqlite3_bind_text(s, 2, place, place_len, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 3, name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 4, before);
@@ -115,10 +94,8 @@ int tb_finish_counters(sqlite3 *db, long long run_id, const char *before_path, c
 		return -1;
 	int rc = snapshot_read(after_path, &after, err, errlen);
 	sqlite3_stmt *s = NULL;
-	if (rc == 0 && sqlite3_prepare_v2(db, sql_counter, -1, &s, NULL) != SQLITE_OK) {
-		tb_errbuf(err, errlen, "counters: %s", sqlite3_errmsg(db));
-		rc = -1;
-	}
+	if (rc == 0)
+		rc = tb_finish_prepare(db, sql_counter, "counters", &s, err, errlen);
 	for (int i = 0; rc == 0 && i < after.n; i++) {
 		const struct kv *a = &after.kv[i];
 		const char *b = snapshot_get(&before, a->key);
@@ -157,10 +134,8 @@ static int receiver_line(sqlite3 *db, long long run_id, char *text, const char *
 			 char *err, size_t errlen)
 {
 	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(db, sql_counter, -1, &s, NULL) != SQLITE_OK) {
-		tb_errbuf(err, errlen, "receiver counters: %s", sqlite3_errmsg(db));
+	if (tb_finish_prepare(db, sql_counter, "receiver counters", &s, err, errlen))
 		return -1;
-	}
 	char *save = NULL;
 	strtok_r(text, " \t\r\n", &save); /* "packets" */
 	int rc = 0;
@@ -188,23 +163,18 @@ static int receiver_line(sqlite3 *db, long long run_id, char *text, const char *
 
 int tb_finish_receiver(sqlite3 *db, long long run_id, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		tb_errbuf(err, errlen, "%s: %s", path, strerror(errno));
+	struct tb_finish_lines in;
+	if (tb_finish_lines_open(&in, path, err, errlen))
 		return -1;
-	}
-	char *buf = NULL;
-	size_t cap = 0;
-	int line = 0, found = 0, rc = 0;
-	while (rc == 0 && getline(&buf, &cap, f) >= 0) {
-		line++;
+	char *buf;
+	int found = 0, rc = 0;
+	while (rc == 0 && (buf = tb_finish_lines_next(&in))) {
 		if (strncmp(buf, "packets", 7) != 0 || (buf[7] != ' ' && buf[7] != '\t'))
 			continue;
 		found = 1;
-		rc = receiver_line(db, run_id, buf, path, line, err, errlen);
+		rc = receiver_line(db, run_id, buf, path, in.line, err, errlen);
 	}
-	free(buf);
-	fclose(f);
+	tb_finish_lines_close(&in);
 	if (rc == 0 && !found) {
 		tb_errbuf(err, errlen, "%s: no 'packets' line (is it tb-recv's summary?)", path);
 		rc = -1;

@@ -50,8 +50,7 @@ static int store_one(sqlite3 *db, sqlite3_stmt *s, long long run_id, const char 
 	char *png = tb_file_read(path, &len, err, errlen);
 	if (!png)
 		return -1;
-	sqlite3_reset(s);
-	sqlite3_bind_int64(s, 1, run_id);
+	tb_finish_row(s, run_id);
 	sqlite3_bind_int64(s, 2, stream);
 	sqlite3_bind_int64(s, 3, frame);
 	sqlite3_bind_blob64(s, 4, png, len, SQLITE_TRANSIENT);
@@ -70,12 +69,8 @@ int tb_finish_images(sqlite3 *db, long long run_id, const char *dir, char *err, 
 		return -1;
 	}
 	sqlite3_stmt *s = NULL;
-	int rc = 0;
-	if (sqlite3_prepare_v2(db, "INSERT INTO frame_images(run_id, stream, frame_no, png) VALUES(?1, ?2, ?3, ?4)",
-			       -1, &s, NULL) != SQLITE_OK) {
-		tb_errbuf(err, errlen, "frame_images: %s", sqlite3_errmsg(db));
-		rc = -1;
-	}
+	int rc = tb_finish_prepare(db, "INSERT INTO frame_images(run_id, stream, frame_no, png) VALUES(?1, ?2, ?3, ?4)",
+				   "frame_images", &s, err, errlen);
 	struct dirent *e;
 	while (rc == 0 && (e = readdir(d))) {
 		long long stream, frame;

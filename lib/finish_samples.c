@@ -33,23 +33,14 @@ static int fields(char *line, char *f[5])
 
 int tb_finish_samples(sqlite3 *db, long long run_id, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		tb_errbuf(err, errlen, "%s: %s", path, strerror(errno));
+	struct tb_finish_lines in;
+	if (tb_finish_lines_open(&in, path, err, errlen))
 		return -1;
-	}
 	sqlite3_stmt *s = NULL;
-	int rc = 0;
-	if (sqlite3_prepare_v2(db, "INSERT INTO samples(run_id, t_ns, name, value, unit) VALUES(?1, ?2, ?3, ?4, ?5)",
-			       -1, &s, NULL) != SQLITE_OK) {
-		tb_errbuf(err, errlen, "samples: %s", sqlite3_errmsg(db));
-		rc = -1;
-	}
-	char *buf = NULL;
-	size_t cap = 0;
-	int line = 0;
-	while (rc == 0 && getline(&buf, &cap, f) >= 0) {
-		line++;
+	int rc = tb_finish_prepare(db, "INSERT INTO samples(run_id, t_ns, name, value, unit) VALUES(?1, ?2, ?3, ?4, ?5)",
+				   "samples", &s, err, errlen);
+	char *buf;
+	while (rc == 0 && (buf = tb_finish_lines_next(&in))) {
 		char *fld[5];
 		int n = fields(buf, fld);
 		if (n == 0)
@@ -57,17 +48,16 @@ int tb_finish_samples(sqlite3 *db, long long run_id, const char *path, char *err
 		long long t_ns;
 		double value;
 		if (n < 3 || n > 4) {
-			tb_errbuf(err, errlen, "%s:%d: expected 'T_NS NAME VALUE [UNIT]'", path, line);
+			tb_errbuf(err, errlen, "%s:%d: expected 'T_NS NAME VALUE [UNIT]'", path, in.line);
 			rc = -1;
 		} else if (tb_finish_parse_i64(fld[0], &t_ns)) {
-			tb_errbuf(err, errlen, "%s:%d: time '%s' is not whole nanoseconds", path, line, fld[0]);
+			tb_errbuf(err, errlen, "%s:%d: time '%s' is not whole nanoseconds", path, in.line, fld[0]);
 			rc = -1;
 		} else if (parse_real(fld[2], &value)) {
-			tb_errbuf(err, errlen, "%s:%d: value '%s' is not a number", path, line, fld[2]);
+			tb_errbuf(err, errlen, "%s:%d: value '%s' is not a number", path, in.line, fld[2]);
 			rc = -1;
 		} else {
-			sqlite3_reset(s);
-			sqlite3_bind_int64(s, 1, run_id);
+			tb_finish_row(s, run_id);
 			sqlite3_bind_int64(s, 2, t_ns);
 			sqlite3_bind_text(s, 3, fld[1], -1, SQLITE_TRANSIENT);
 			sqlite3_bind_double(s, 4, value);
@@ -76,13 +66,12 @@ int tb_finish_samples(sqlite3 *db, long long run_id, const char *path, char *err
 			else
 				sqlite3_bind_null(s, 5);
 			if (sqlite3_step(s) != SQLITE_DONE) {
-				tb_errbuf(err, errlen, "%s:%d: %s", path, line, sqlite3_errmsg(db));
+				tb_errbuf(err, errlen, "%s:%d: %s", path, in.line, sqlite3_errmsg(db));
 				rc = -1;
 			}
 		}
 	}
-	free(buf);
-	fclose(f);
+	tb_finish_lines_close(&in);
 	sqlite3_finalize(s);
 	return rc;
 }

@@ -14,10 +14,16 @@ Renders from DB into DIR (default paper-figures/out/):
   fig1-video-loss     video packet and frame loss vs ring size, per kernel
   fig2-tcp-vs-ring    TCP throughput vs ring size at ~120 ms RTT (de-us or lab-rtt-120)
   fig3-tcp-vs-rtt     TCP throughput vs RTT (lab-rtt-* profiles) at ring 500
-  fig4-latency-cdf    CDF of frame latency, ring 25 and 500, pfifo beside fq_codel
+  fig4-latency-cdf    frames an operator could show within x ms of capture
+                      (complete and decodable; lost and damaged frames never),
+                      ring 25 and 500, pfifo beside fq_codel, the kernel of
+                      --cdf-kernel beside stock; the key gives the share by
+                      each deadline (100, 150, 200 ms)
   fig5-patch-cost     TCP throughput at ring 500 with no link bottleneck (lan)
-  fig6-frame-strip    one decoded frame, stock beside patched (runs made with
-                      dump_frames set; ./testbed reproduce does that)
+  fig6-frame-strip    the same decoded frames, a stock and a patched run of
+                      one campaign with the same settings (runs made with
+                      dump_frames set; ./testbed reproduce does that; any
+                      campaign, whatever --campaign says)
 each as .png and .svg, plus the data behind them in DIR/data/.
   --qdisc SPEC       qdisc of the runs in figure 1 (default: pfifo limit 25000)
   --cdf-kernel NAME  kernel variant of figure 4 (default: nodrop-v2)
@@ -87,6 +93,12 @@ kernels_with() {
 }
 # split_by_kernel PREFIX: stdin rows "kernel<TAB>..." into PREFIX-kernel.dat
 split_by_kernel() { awk -F'\t' -v p="$data/$1" '{ f = p "-" $1 ".dat"; sub(/^[^\t]*\t/, ""); print > f }'; }
+# paper_headline METRIC COLUMN: COLUMN of the row METRIC of the paper's
+# single numbers (datasets/published/headline.csv)
+paper_headline() {
+	sqlite3 -bail -list -cmd ".import --csv --skip 1 $pub/headline.csv h" :memory: \
+		"SELECT $2 FROM h WHERE metric = $(tb_lit "$1")"
+}
 # paper_tcp PREFIX CSV: the paper's OpenVPN throughput, per kernel (stock,
 # patched), from datasets/published/CSV (x, vpn, kernel, Mbit/s) into
 # PREFIX-paper-KERNEL.dat
@@ -139,22 +151,52 @@ else
 	skip fig3-tcp-vs-rtt "no valid TCP runs at ring 500 with lab-rtt-* profiles"
 fi
 
-# --- 4: latency CDF ---------------------------------------------------------------------
-curves=''
-for ring in 25 500; do
-	for q in pfifo fq_codel; do
-		name="ring-$ring-$q"
-		sql "WITH l AS (SELECT f.latency_ns / 1e6 AS ms FROM frames_recv f JOIN run_summary r ON r.run_id = f.run_id
-			WHERE r.$where AND r.kernel = $(tb_lit "$cdf_kernel") AND r.traffic = 'video' AND r.ring = $ring
-			AND (r.qdisc = $(tb_lit "$q") OR r.qdisc LIKE $(tb_lit "$q %"))
-			AND f.complete = 1 AND f.latency_ns IS NOT NULL)
-			SELECT ms, CAST(row_number() OVER (ORDER BY ms) AS REAL) / count(*) OVER () FROM l ORDER BY ms" \
-			>"$data/fig4-$name.dat"
-		if [ -s "$data/fig4-$name.dat" ]; then curves="$curves $name"; else rm -f "$data/fig4-$name.dat"; fi
+# --- 4: frames shown in time -------------------------------------------------------------
+# Per curve (kernel, ring, qdisc), of all the frames sent in its runs, the
+# fraction an operator could show within x ms of capture: complete and
+# decodable frames by their latency; lost and damaged ones never, so a curve
+# ends below 1 by what was lost. Its height at a deadline is the share in
+# time of views.sql (displayable_<N>ms_pct, there per run), given in the
+# key. One profile: the one with the most runs of --cdf-kernel at the rings.
+profile4=$(sql "SELECT profile FROM runs WHERE status = 'done' AND $where AND traffic = 'video' AND kernel = $(tb_lit "$cdf_kernel")
+	AND ring IN (25, 500) GROUP BY profile ORDER BY count(*) DESC, profile LIMIT 1")
+deadlines="${TB_DEADLINES_MS[*]}"
+vars=() n=0 xmax=${TB_DEADLINES_MS[-1]}
+kernels4=()
+[ -z "$profile4" ] || kernels4=("$cdf_kernel")
+[ -z "$profile4" ] || [ "$cdf_kernel" = stock ] || kernels4+=(stock)
+for kernel in "${kernels4[@]}"; do
+	for ring in 25 500; do
+		for q in pfifo fq_codel; do
+			file=$data/fig4-$kernel-ring-$ring-$q.dat
+			sql "WITH f AS (SELECT CASE WHEN r.complete = 1 AND r.decodable = 1 THEN r.latency_ns / 1e6 END AS ms
+				FROM frames_sent s JOIN runs u ON u.id = s.run_id
+				LEFT JOIN frames_recv r ON r.run_id = s.run_id AND r.stream = 0 AND r.frame_no = s.frame_no
+				WHERE u.status = 'done' AND u.$where AND u.kernel = $(tb_lit "$kernel") AND u.traffic = 'video' AND u.ring = $ring
+				AND u.profile = $(tb_lit "$profile4") AND (u.qdisc = $(tb_lit "$q") OR u.qdisc LIKE $(tb_lit "$q %")))
+				SELECT ms, shown FROM (SELECT ms, CAST(row_number() OVER (ORDER BY ms IS NULL, ms) AS REAL) / count(*) OVER () AS shown
+				FROM f) WHERE ms IS NOT NULL ORDER BY ms" >"$file"
+			if [ ! -s "$file" ]; then
+				rm -f "$file"
+				continue
+			fi
+			# the share by each deadline: the curve's height there
+			shares=$(awk -F'\t' -v ds="$deadlines" 'BEGIN { n = split(ds, d, " ") }
+				{ for (i = 1; i <= n; i++) if ($1 <= d[i]) s[i] = $2; if ($1 > max) max = $1 }
+				END { for (i = 1; i <= n; i++) printf "%s%.0f", (i > 1 ? " / " : ""), 100 * s[i]; printf "\t%s", max }' "$file")
+			n=$((n + 1))
+			dash=1 # the dash type: solid, dashed, dotted, dash-dot for the ring and qdisc
+			[ "$ring" = 25 ] || dash=$((dash + 2))
+			[ "$q" = pfifo ] || dash=$((dash + 1))
+			vars+=("file$n='$file'" "kern$n='$kernel'" "dt$n=$dash"
+				"key$n='$kernel, ring $ring, $q: ${shares%$'\t'*} %'")
+			xmax=$(awk -v a="$xmax" -v b="${shares#*$'\t'}" 'BEGIN { print (b > a ? b : a) }')
+		done
 	done
 done
-if [ -n "$curves" ]; then
-	render fig4-latency-cdf "curves='${curves# }'" "cdf_kernel='$cdf_kernel'" "subtitle='video'"
+if [ "$n" -gt 0 ]; then
+	render fig4-latency-cdf "n=$n" "${vars[@]}" "deadlines='$deadlines'" "xmax=$xmax * 1.15" \
+		"subtitle='profile $profile4; key: % by ${deadlines// / \/ } ms'"
 else
 	skip fig4-latency-cdf "no valid video runs of $cdf_kernel at ring 25 or 500 with pfifo or fq_codel"
 fi
@@ -165,8 +207,11 @@ sql "SELECT kernel, avg(tcp_mbit_s), coalesce(max(tcp_mbit_sd), 0), sum(runs) FR
 	AND $in_campaign
 	GROUP BY kernel ORDER BY kernel = 'stock' DESC, kernel" >"$data/fig5.dat"
 if [ -s "$data/fig5.dat" ]; then
-	cost=$(awk -F'\t' '$1 == "stock" { s = $2 } $1 != "stock" && !p { p = $2; k = $1 }
-		END { if (s > 0 && p != "") printf "%s vs stock: %+.1f %% (paper: -4 %%)", k, 100 * (p - s) / s; else print "paper: -4 % for the patch" }' "$data/fig5.dat")
+	# the paper's cost of the patch, and where in the paper it is
+	paper=$(printf 'paper, %s: -%s %%' "$(paper_headline throughput_cost_single_queue paper_ref)" \
+		"$(paper_headline throughput_cost_single_queue value)")
+	cost=$(awk -F'\t' -v paper="$paper" '$1 == "stock" { s = $2 } $1 != "stock" && !p { p = $2; k = $1 }
+		END { if (s > 0 && p != "") printf "%s vs stock: %+.1f %%; %s", k, 100 * (p - s) / s, paper; else print paper " for the patch" }' "$data/fig5.dat")
 	render fig5-patch-cost "cost_label='$cost'" "subtitle='profile lan'"
 else
 	rm -f "$data/fig5.dat"
@@ -174,36 +219,43 @@ else
 fi
 
 # --- 6: a strip of the same frames, stock beside patched -------------------------------
-# Up to three frame numbers with a picture from a stock and a patched run, in
-# any campaign: these pictures come from runs made for them (--campaign does
-# not apply). One row per kernel, one column per frame.
-mapfile -t frames6 < <(sql "SELECT i.frame_no FROM frame_images i JOIN runs r ON r.id = i.run_id
-	WHERE r.status = 'done'
-	GROUP BY i.frame_no HAVING sum(r.kernel = 'stock') > 0 AND sum(r.kernel != 'stock') > 0
-	ORDER BY i.frame_no LIMIT 3")
-if [ "${#frames6[@]}" -gt 0 ]; then
+# Two rows: a stock and a patched run of one experiment (the same campaign
+# and settings but the kernel), one column per frame both kept a picture of
+# (up to three). These runs are made for the figure (strip.sweep), so
+# --campaign does not apply. Of several such pairs: the most frames, the
+# same repetition, the latest stock run.
+pair=$(sql "SELECT s.id, p.id FROM runs s
+	JOIN runs p ON s.kernel = 'stock' AND p.kernel != 'stock' AND s.status = 'done' AND p.status = 'done'
+	AND $(tb_same_settings s p kernel)
+	JOIN frame_images a ON a.run_id = s.id JOIN frame_images b ON b.run_id = p.id AND b.frame_no = a.frame_no
+	GROUP BY s.id, p.id
+	ORDER BY min(count(DISTINCT a.frame_no), 3) DESC, s.repetition IS p.repetition DESC, s.id DESC, p.id LIMIT 1")
+if [ -n "$pair" ]; then
+	read -r stock_run patched_run <<<"$pair"
+	mapfile -t frames6 < <(sql "SELECT DISTINCT a.frame_no FROM frame_images a JOIN frame_images b
+		ON b.run_id = $patched_run AND b.frame_no = a.frame_no WHERE a.run_id = $stock_run ORDER BY a.frame_no LIMIT 3")
 	in_list=$(IFS=,; printf '%s' "${frames6[*]}")
-	vars=() n=0 rows=0 last=''
-	while IFS=$'\t' read -r id kernel ring run_qdisc frame complete decodable; do
-		n=$((n + 1))
-		[ "$kernel" = "$last" ] || rows=$((rows + 1))
-		last=$kernel
-		sql "SELECT writefile('$data/fig6-$n.png', png) FROM frame_images
-			WHERE run_id = $id AND frame_no = $frame LIMIT 1" >/dev/null
-		state='clean'
-		[ "$decodable" = 1 ] || state='with artifacts'
-		[ "$complete" = 1 ] || state='incomplete'
-		vars+=("pic$n='$data/fig6-$n.png'" "cap$n='$kernel, ring $ring, $run_qdisc: frame $frame, $state'")
-	done < <(sql "WITH one AS (SELECT r.kernel, min(r.id) AS id FROM frame_images i
-			JOIN runs r ON r.id = i.run_id WHERE r.status = 'done' AND i.frame_no IN ($in_list) GROUP BY r.kernel)
-		SELECT o.id, o.kernel, r.ring, r.qdisc, i.frame_no,
-		coalesce(f.complete, 0), coalesce(f.decodable, 0)
-		FROM one o JOIN runs r ON r.id = o.id JOIN frame_images i ON i.run_id = o.id AND i.frame_no IN ($in_list)
-		LEFT JOIN frames_recv f ON f.run_id = i.run_id AND f.stream = i.stream AND f.frame_no = i.frame_no
-		GROUP BY o.id, i.frame_no ORDER BY o.kernel != 'stock', o.kernel, i.frame_no")
-	render fig6-frame-strip "n=$n" "rows=$rows" "cols=${#frames6[@]}" "${vars[@]}" "subtitle='frames ${in_list//,/, }'"
+	vars=() n=0
+	for id in "$stock_run" "$patched_run"; do
+		while IFS=$'\t' read -r kernel frame complete decodable; do
+			n=$((n + 1))
+			sql "SELECT writefile('$data/fig6-$n.png', png) FROM frame_images
+				WHERE run_id = $id AND frame_no = $frame LIMIT 1" >/dev/null
+			state='clean'
+			[ "$decodable" = 1 ] || state='with artifacts'
+			[ "$complete" = 1 ] || state='incomplete'
+			vars+=("pic$n='$data/fig6-$n.png'" "cap$n='$kernel (run $id): frame $frame, $state'")
+		done < <(sql "SELECT u.kernel, i.frame_no, coalesce(f.complete, 0), coalesce(f.decodable, 0)
+			FROM frame_images i JOIN runs u ON u.id = i.run_id
+			LEFT JOIN frames_recv f ON f.run_id = i.run_id AND f.stream = i.stream AND f.frame_no = i.frame_no
+			WHERE i.run_id = $id AND i.frame_no IN ($in_list) GROUP BY i.frame_no ORDER BY i.frame_no")
+	done
+	setting=$(sql "SELECT 'campaign ' || campaign || ', ring ' || ring || ', ' || qdisc || ', profile ' || profile
+		|| ', clip ' || coalesce(clip, '-') FROM runs WHERE id = $stock_run")
+	render fig6-frame-strip "n=$n" "rows=2" "cols=${#frames6[@]}" "${vars[@]}" \
+		"subtitle='$setting; frames ${in_list//,/, }'"
 else
-	skip fig6-frame-strip "no decoded pictures of one frame from a stock and a patched run (runs with dump_frames set)"
+	skip fig6-frame-strip "no decoded pictures of one frame from a stock and a patched run of the same campaign and settings (runs with dump_frames set)"
 fi
 
 printf 'figures: %d drawn, %d skipped, in %s\n' "$drawn" "$skipped" "$out"

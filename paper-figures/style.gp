@@ -1,9 +1,11 @@
 # Shared look of the figures. The caller sets: term ("png" or "svg"),
 # out (file), data (directory of .dat files), pub (published CSVs).
+# noenhanced: text shows as written (fq_codel, pfifo_fast), not with "_"
+# and "^" taken as sub- and superscripts.
 if (term eq "svg") {
-  set terminal svg size 900,520 dynamic font "sans,13" background rgb "white"
+  set terminal svg size 900,520 dynamic font "sans,13" background rgb "white" noenhanced
 } else {
-  set terminal pngcairo size 1100,640 font "sans,12" background rgb "white"
+  set terminal pngcairo size 1100,640 font "sans,12" background rgb "white" noenhanced
 }
 set output out
 set datafile separator "\t"

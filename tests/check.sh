@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Sourced by the project's shell tests: assertions that count, and the
-# closing "N passed, M failed" line ctest's output ends with.
+# Sourced by the project's shell tests: assertions that count, a command's
+# exit status with its output kept for them, and the closing
+# "N passed, M failed" line ctest's output ends with.
 
 tb_passed=0 tb_failed=0
 
@@ -24,6 +25,20 @@ check() {
 		tb_failed=$((tb_failed + 1))
 		printf 'FAIL: %s\n' "$what" >&2
 	fi
+}
+
+# exit_status OUT ERR COMMAND...: run the command with its stdout in the file
+# OUT and its stderr in ERR (the same file for both when ERR is OUT); print
+# its exit status.
+exit_status() {
+	local out=$1 err=$2 rc=0
+	shift 2
+	if [ "$err" = "$out" ]; then
+		"$@" >"$out" 2>&1 || rc=$?
+	else
+		"$@" >"$out" 2>"$err" || rc=$?
+	fi
+	echo "$rc"
 }
 
 # tb_summary: the closing line; fails when any assertion failed.

@@ -11,6 +11,12 @@
 #                command (cmd, NUL-separated), its working directory (cwd) and
 #                extra environment (env, NUL-separated NAME=VALUE)
 #   tb_variant=V tb_accel=A   exported as TB_KERNEL_VARIANT and TB_ACCEL
+#   tb_modroot=DIR tb_tun=KO  the module path (Debian's kernel, booted through
+#                kernel/initramfs/, which already loaded KO): DIR holds
+#                lib/modules/RELEASE; the kernel's module autoloader runs
+#                vm/guest-modprobe.sh, which looks there, and "tun" always
+#                means KO (/run/modprobe.d), never Debian's own tun.ko.
+#                Exported as TB_KERNEL_PATH=modules (else source).
 set -euo pipefail
 
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -34,7 +40,15 @@ mount -a -T "$here/guest-fstab.early" || console "some early mounts failed"
 # devtmpfs has no /dev/fd; bash's process substitution <(...) needs it.
 ln -sfn /proc/self/fd /dev/fd
 mkdir -p /run/netns /run/lock /run/tb-overlay/tmp/upper /run/tb-overlay/tmp/work \
-	/run/tb-overlay/vartmp/upper /run/tb-overlay/vartmp/work
+	/run/tb-overlay/vartmp/upper /run/tb-overlay/vartmp/work /run/modprobe.d
+if [ -n "${tb_modroot:-}" ]; then
+	printf '%s\n' "$tb_modroot" >/run/tb-modroot
+	printf 'install tun /usr/sbin/insmod %s\n' "${tb_tun:?tb_modroot without tb_tun}" >/run/modprobe.d/tb-tun.conf
+	printf '%s\n' "$here/guest-modprobe.sh" >/proc/sys/kernel/modprobe
+	export TB_KERNEL_PATH=modules
+else
+	export TB_KERNEL_PATH=source
+fi
 if ! mount -a -T "$here/guest-fstab.late"; then
 	# No overlay: an empty private tmpfs is the fallback.
 	for d in /tmp /var/tmp; do
@@ -62,7 +76,7 @@ if [ -s "$run/env" ]; then
 	for kv in "${extra_env[@]}"; do export "${kv?}"; done
 fi
 export TB_VM=1 TB_KERNEL_VARIANT="${tb_variant:-unknown}" TB_ACCEL="${tb_accel:-unknown}" TB_VM_OUT="$out"
-unset tb_out tb_variant tb_accel
+unset tb_out tb_variant tb_accel tb_modroot tb_tun
 
 read -r cwd <"$run/cwd"
 if ! cd "$cwd" 2>/dev/null; then

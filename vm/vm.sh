@@ -7,10 +7,15 @@ source "$TB_ROOT/kernel/kernel-lib.sh"
 
 usage() {
 	cat <<'TXT'
-usage: ./testbed vm [--kernel VARIANT] [--out DIR] [--timeout SEC] [--mem MB] -- COMMAND [ARG...]
+usage: ./testbed vm [--kernel VARIANT] [--from-source] [--out DIR] [--timeout SEC] [--mem MB] -- COMMAND [ARG...]
 
 Boots the VARIANT kernel (default: stock; built first if needed) with 2 vCPUs
-and runs COMMAND as root in the guest, in the host's current directory. The
+and runs COMMAND as root in the guest, in the host's current directory. By
+default that is Debian's prebuilt kernel with VARIANT's tun.ko loaded at boot
+(the module path, see ./testbed kernel --help); in the guest,
+kernel/tun-switch.sh V loads another variant's module without a reboot.
+--from-source (or TB_KERNEL_FROM_SOURCE=1) boots the variant's own
+from-source kernel instead. The
 host's / is the guest's root, read-only; /tmp and /var/tmp are writable
 guest-private layers over the host's; /run, /dev/shm, /var/log are tmpfs.
 DIR (default: a new directory under $TB_CACHE/vm-out/) is shared writable and
@@ -20,8 +25,9 @@ TB_KERNEL_VARIANT, TB_ACCEL and TB_VM_OUT=DIR are set, and the host's TB_*
 variables are passed through.
 
 Afterwards DIR holds vm.exit (COMMAND's exit status), vm.env (variant,
-patch_hash, kernel release, image_key, image_sha256, accel, boot time; the
-guest may read it while COMMAND runs) and vm-console.log.
+patch_hash, kernel release, kernel_path, kernel_image, image_key,
+image_sha256, module_sha256, accel, boot time; the guest may read it while
+COMMAND runs) and vm-console.log.
 
 Exit status: COMMAND's own; 124 when the guest ran past --timeout (default
 900 s, counted from QEMU's start; QEMU is killed); 125 when the VM failed
@@ -51,6 +57,7 @@ while [ $# -gt 0 ]; do
 		esac
 		shift 2
 		;;
+	--from-source) export TB_KERNEL_FROM_SOURCE=1; shift ;;
 	-h | --help) usage; exit 0 ;;
 	--) shift; break ;;
 	*) tb_usage_die "vm: unknown option '$1' (COMMAND goes after --)" ;;
@@ -66,9 +73,28 @@ tb_have qemu-system-x86_64 || tb_die "qemu-system-x86_64 is missing (./testbed s
 
 msg() { printf 'vm: %s\n' "$*" >&2; }
 
-bash "$TB_ROOT/kernel/build.sh" build "$variant" 2>&1 | grep -v ': cached (' >&2 || true
-imgdir=$(tb_kernel_image_dir "$variant")
-[ -f "$imgdir/bzImage" ] || { msg "error: no kernel image for $variant"; exit 125; }
+bash "$TB_ROOT/kernel/build.sh" build "$variant" 2>&1 | grep -v ': cached (\|: module cached (' >&2 || true
+kpath=$(tb_kernel_path)
+# What QEMU boots, and the image's facts for vm.env (info_file: key=value).
+initrd=()
+extra_append=
+if [ "$kpath" = source ]; then
+	imgdir=$(tb_kernel_image_dir "$variant")
+	kernel_file=$imgdir/bzImage
+	info_file=$imgdir/info
+	[ -f "$kernel_file" ] || { msg "error: no kernel image for $variant"; exit 125; }
+else
+	moddir=$(tb_deb_module_dir "$variant")
+	kernel_file=$(tb_deb_vmlinuz)
+	info_file=$moddir/info
+	if [ ! -f "$kernel_file" ] || [ ! -f "$moddir/tun.ko" ] || [ ! -f "$info_file" ]; then
+		msg "error: no Debian kernel or no tun.ko for $variant"
+		exit 125
+	fi
+	initrd=(-initrd "$(tb_deb_initramfs)")
+	# The initramfs loads tb_tun; guest-init.sh hands tb_modroot to modprobe.
+	extra_append=" tb_modroot=$(tb_deb_dir)/root tb_tun=$moddir/tun.ko"
+fi
 
 if [ -z "$out" ]; then
 	mkdir -p "$TB_CACHE/vm-out"
@@ -87,6 +113,15 @@ rm -f "$out/vm.exit" "$out/vm.env" "$out/vm-console.log" "$out/vm-console.log.qe
 mkdir -p "$run"
 printf '%s\0' "$@" >"$run/cmd"
 printf '%s\n' "$cwd" >"$run/cwd"
+# The variants the guest can switch to (kernel/tun-switch.sh): every one
+# whose module for this Debian kernel is built, "VARIANT DIR" a line.
+: >"$run/modules"
+if [ "$kpath" = modules ]; then
+	for v in $(tb_kernel_variants); do
+		d=$(tb_deb_module_dir "$v")
+		if [ -f "$d/tun.ko" ]; then printf '%s %s\n' "$v" "$d" >>"$run/modules"; fi
+	done
+fi
 env -0 | grep -zE '^TB_[A-Za-z0-9_]*=' | grep -zvE '^TB_(VM|VM_OUT|KERNEL_VARIANT|ACCEL)=' >"$run/env" || true
 log="$out/vm-console.log"
 
@@ -124,8 +159,8 @@ start_qemu() {
 	qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -smp 2 -m "$mem_mb" \
 		-nodefaults -display none -monitor none -no-reboot -nic none \
 		-serial "file:$console" \
-		-kernel "$imgdir/bzImage" \
-		-append "console=ttyS0 root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro init=$TB_ROOT/vm/guest-init.sh panic=-1 no_timer_check $verbosity tb_out=$out tb_variant=$variant tb_accel=$accel" \
+		-kernel "$kernel_file" "${initrd[@]}" \
+		-append "console=ttyS0 root=rootfs rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro init=$TB_ROOT/vm/guest-init.sh panic=-1 no_timer_check $verbosity tb_out=$out tb_variant=$variant tb_accel=$accel$extra_append" \
 		-fsdev local,id=r,path=/,security_model=none,readonly=on,multidevs=remap \
 		-device virtio-9p-pci,fsdev=r,mount_tag=rootfs \
 		-fsdev "local,id=o,path=$out,security_model=none" \
@@ -183,14 +218,24 @@ choose_accel
 msg "accel=$accel ($accel_why), kernel=$variant, out=$out"
 
 # What the guest reads instead of recomputing: the variant and, from the
-# image's info file (written by kernel/build.sh), its patch hash and image.
-info() { sed -n "s/^$1=//p" "$imgdir/info"; }
+# image's (or module's) info file written by kernel/build.sh, its patch hash
+# and image.
+info() { sed -n "s/^$1=//p" "$info_file"; }
 {
 	echo "variant=$variant"
 	echo "patch_hash=$(info patch_hash)"
 	echo "release=$(info release)"
-	echo "image_key=$(info key)"
-	echo "image_sha256=$(info image_sha256)"
+	echo "kernel_path=$kpath"
+	if [ "$kpath" = source ]; then
+		echo "kernel_image=source $TB_KERNEL_PKG $(info source) tinyconfig+testbed.config -tb-$variant"
+		echo "image_key=$(info key)"
+		echo "image_sha256=$(info image_sha256)"
+	else
+		echo "kernel_image=$(info kernel_image)"
+		echo "image_key=$(info key)"
+		echo "image_sha256=$(sed -n 's/^vmlinuz_sha256=//p' "$(tb_deb_dir)/info")"
+		echo "module_sha256=$(info module_sha256)"
+	fi
 	echo "accel=$accel"
 	echo "accel_reason=$accel_why"
 	echo "vcpus=2"

@@ -7,7 +7,16 @@
 -- tcp: run 9. Point F = nodrop-v2, ring 100, fq_codel, pace 0.5, decode on,
 -- frames 3 and 5 kept, CPU limit 80 %, 20 s: run 10, a packet lost in every
 -- place. Point G = F but decode off and no frames kept: runs 11 (dump_frames
--- '') and 12 (NULL, the same setting), nothing lost.
+-- '') and 12 (NULL, the same setting), nothing lost; run 12's sender had no
+-- frame extension (no latency known). Point H = stock, ring 50: runs 13 and
+-- 14, frames whose latencies straddle the deadlines of 100, 150 and 200 ms,
+-- with lost and damaged frames. Point I = campaign fx2: stock, ring 25,
+-- lte-uplink: run 15, frames 4 and 5 lost (40 of 50 packets in, 20 %
+-- lost), no patched run beside it. Runs 5, 6 (de-us) and 15 (lte-uplink)
+-- recorded their WAN profile's values (knobs_json). Campaign early: point
+-- L = stock and K = nodrop-v2, ring 500, lan, tcp: runs 16 (20 Mbit/s) and
+-- 18 (18 Mbit/s, -10 % of stock); point J = L in campaign fx: run 17 (10
+-- Mbit/s).
 INSERT INTO runs(id, campaign, point_key, kind, kernel, accel, ring, qdisc, qdisc_kind, qdisc_limit,
   profile, traffic, clip, sndbuf, pace, vpn, decode, dump_frames, cpu_limit, duration, seed, repetition,
   status, valid, invalid_reason, cpu_busy_pct)
@@ -23,14 +32,26 @@ VALUES
  (9, 'fx', 'E1', 'tcp', 'nodrop-v2', 'tcg', 10, 'pfifo_fast', 'pfifo_fast', 10, 'de-us', 'tcp', NULL, 0, 0, 'openvpn', 'off', NULL, 90, 10, 1, 1, 'done', 1, NULL, 70),
  (10, 'fx', 'F1', 'video', 'nodrop-v2', 'tcg', 100, 'fq_codel', 'fq_codel', 10240, 'lan', 'video', '720p30', 0, 0.5, 'openvpn', 'on', '3,5', 80, 20, 1, 1, 'done', 1, NULL, 65),
  (11, 'fx', 'G1', 'video', 'nodrop-v2', 'tcg', 100, 'fq_codel', 'fq_codel', 10240, 'lan', 'video', '720p30', 0, 0.5, 'openvpn', 'off', '', 80, 20, 1, 1, 'done', 1, NULL, 65),
- (12, 'fx', 'G2', 'video', 'nodrop-v2', 'tcg', 100, 'fq_codel', 'fq_codel', 10240, 'lan', 'video', '720p30', 0, 0.5, 'openvpn', 'off', NULL, 80, 20, 1, 2, 'done', 1, NULL, 65);
+ (12, 'fx', 'G2', 'video', 'nodrop-v2', 'tcg', 100, 'fq_codel', 'fq_codel', 10240, 'lan', 'video', '720p30', 0, 0.5, 'openvpn', 'off', NULL, 80, 20, 1, 2, 'done', 1, NULL, 65),
+ (13, 'fx', 'H1', 'video', 'stock', 'tcg', 50, 'pfifo limit 25000', 'pfifo', 25000, 'lan', 'video', '720p30', 0, 0, 'openvpn', 'off', NULL, 90, 10, 1, 1, 'done', 1, NULL, 50),
+ (14, 'fx', 'H2', 'video', 'stock', 'tcg', 50, 'pfifo limit 25000', 'pfifo', 25000, 'lan', 'video', '720p30', 0, 0, 'openvpn', 'off', NULL, 90, 10, 1, 2, 'done', 1, NULL, 50),
+ (15, 'fx2', 'I1', 'video', 'stock', 'tcg', 25, 'pfifo limit 25000', 'pfifo', 25000, 'lte-uplink', 'video', '720p30', 0, 0, 'openvpn', 'off', NULL, 90, 10, 1, 1, 'done', 1, NULL, 50),
+ (16, 'early', 'L1', 'tcp', 'stock', 'tcg', 500, 'pfifo_fast', 'pfifo_fast', 500, 'lan', 'tcp', NULL, 0, 0, 'openvpn', 'off', NULL, 90, 10, 1, 1, 'done', 1, NULL, 60),
+ (17, 'fx', 'J1', 'tcp', 'stock', 'tcg', 500, 'pfifo_fast', 'pfifo_fast', 500, 'lan', 'tcp', NULL, 0, 0, 'openvpn', 'off', NULL, 90, 10, 1, 1, 'done', 1, NULL, 60),
+ (18, 'early', 'K1', 'tcp', 'nodrop-v2', 'tcg', 500, 'pfifo_fast', 'pfifo_fast', 500, 'lan', 'tcp', NULL, 0, 0, 'openvpn', 'off', NULL, 90, 10, 1, 1, 'done', 1, NULL, 60);
+UPDATE runs SET knobs_json = '{"profile_values":{"bottleneck":"vpn","up":{"active":true,"delay_us":60000,"netem":"limit 5000 delay 60ms"},'
+  || '"down":{"active":true,"delay_us":60000,"netem":"limit 5000 delay 60ms"}}}' WHERE id IN (5, 6);
+UPDATE runs SET knobs_json = '{"profile_values":{"bottleneck":"link","up":{"active":true,"delay_us":20000,"netem":"limit 261 delay 20ms rate 5mbit"},'
+  || '"down":{"active":false,"delay_us":0}}}' WHERE id = 15;
 
--- Ten frames of five packets per video run, 1 ms blocked each.
+-- Ten frames of five packets per video run, 1 ms blocked each, captured
+-- 33.333333 ms apart (30 frames/s), an IDR first: 5000 bytes a frame is
+-- 8 * 5000 * 30 = 1.2 Mbit/s, an IDR every 10 frames.
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9)
-INSERT INTO frames_sent(run_id, frame_no, type, size_bytes, packets, send_errors, blocked_ns)
-SELECT r.id, n.i, CASE n.i WHEN 0 THEN 'I' ELSE 'P' END, 5000, 5, 0, 1000000
+INSERT INTO frames_sent(run_id, frame_no, type, idr, size_bytes, packets, send_errors, blocked_ns, capture_ns)
+SELECT r.id, n.i, CASE n.i WHEN 0 THEN 'I' ELSE 'P' END, n.i = 0, 5000, 5, 0, 1000000, 1700000000000000000 + n.i * 33333333
 FROM n, (SELECT 1 AS id UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 8
-  UNION ALL SELECT 10 UNION ALL SELECT 11 UNION ALL SELECT 12) r;
+  UNION ALL SELECT 10 UNION ALL SELECT 11 UNION ALL SELECT 12 UNION ALL SELECT 13 UNION ALL SELECT 14 UNION ALL SELECT 15) r;
 -- run 10: send() refused one packet of frame 0
 UPDATE frames_sent SET send_errors = 1 WHERE run_id = 10 AND frame_no = 0;
 
@@ -48,6 +69,26 @@ SELECT r.id, 0, n.i, 5,
   (n.i + 1) * 10000000
 FROM n, (SELECT 1 AS id, 3 AS got UNION ALL SELECT 2, 1 UNION ALL SELECT 3, 0 UNION ALL SELECT 4, 5 UNION ALL SELECT 8, 3
   UNION ALL SELECT 11, 5 UNION ALL SELECT 12, 5) r;
+UPDATE frames_recv SET latency_ns = NULL WHERE run_id = 12;
+
+-- Point H, frame by frame (latency in ms; "lost": no row at all):
+--   run 13: 50, 100, 101, 150, 180, 200, 250, lost, 60 but damaged (complete,
+--           not decodable), 40 but incomplete (2 of 5 packets)
+--     within 100 ms: frames 0, 1 (2 of 10); 150 ms: + 2, 3 (4); 200 ms: + 4, 5 (6)
+--   run 14: 30, 60, 90, 100, 100.000001, 170, 199, 200, 201, lost
+--     within 100 ms: frames 0-3 (4 of 10); 150 ms: + 4 (5); 200 ms: + 5-7 (8)
+INSERT INTO frames_recv(run_id, stream, frame_no, pkts_expected, pkts_received, complete, decodable, latency_ns) VALUES
+ (13, 0, 0, 5, 5, 1, 1, 50000000), (13, 0, 1, 5, 5, 1, 1, 100000000), (13, 0, 2, 5, 5, 1, 1, 101000000),
+ (13, 0, 3, 5, 5, 1, 1, 150000000), (13, 0, 4, 5, 5, 1, 1, 180000000), (13, 0, 5, 5, 5, 1, 1, 200000000),
+ (13, 0, 6, 5, 5, 1, 1, 250000000), (13, 0, 8, 5, 5, 1, 0, 60000000), (13, 0, 9, 5, 2, 0, 0, 40000000),
+ (14, 0, 0, 5, 5, 1, 1, 30000000), (14, 0, 1, 5, 5, 1, 1, 60000000), (14, 0, 2, 5, 5, 1, 1, 90000000),
+ (14, 0, 3, 5, 5, 1, 1, 100000000), (14, 0, 4, 5, 5, 1, 1, 100000001), (14, 0, 5, 5, 5, 1, 1, 170000000),
+ (14, 0, 6, 5, 5, 1, 1, 199000000), (14, 0, 7, 5, 5, 1, 1, 200000000), (14, 0, 8, 5, 5, 1, 1, 201000000);
+-- Run 15: frames 0-3 whole, 4 and 5 lost, 6-9 whole but undecodable (their
+-- reference lost), (i + 1) * 10 ms.
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9)
+INSERT INTO frames_recv(run_id, stream, frame_no, pkts_expected, pkts_received, complete, decodable, latency_ns)
+SELECT 15, 0, i, 5, 5, 1, i < 4, (i + 1) * 10000000 FROM n WHERE i NOT IN (4, 5);
 
 -- Counters: run 1 lost 2 packets in the ring, run 2 lost 4, run 3 lost 5
 -- (3 in the ring, 1 in netem, 1 on the robot's veth: 2 to the WAN), run 4
@@ -78,4 +119,5 @@ INSERT INTO counters(run_id, place, name, before, after) VALUES
  (10, 'receiver', 'received', 0, 22);
 
 INSERT INTO tcp_results(run_id, duration_s, sender_bps, receiver_bps, retransmits) VALUES
- (5, 10, 2.1e6, 2e6, 100), (6, 10, 4.1e6, 4e6, 50), (8, 10, 1.6e6, 1.5e6, 20), (9, 10, 5.2e6, 5e6, 10);
+ (5, 10, 2.1e6, 2e6, 100), (6, 10, 4.1e6, 4e6, 50), (8, 10, 1.6e6, 1.5e6, 20), (9, 10, 5.2e6, 5e6, 10),
+ (16, 10, 20.1e6, 20e6, 0), (17, 10, 10.1e6, 10e6, 0), (18, 10, 18.1e6, 18e6, 0);

@@ -52,28 +52,46 @@ expect "empty dump_frames is NULL" "$(q "SELECT count(*) FROM run_summary WHERE 
 expect "run 1 loss, frame loss, artifacts" "$(q "SELECT pkt_loss_pct, frame_loss_pct, artifact_pct FROM run_summary WHERE run_id=1")" "$(t 4.0 10.0 70.0)"
 expect "run 1 latency p50 p95 p99 max (ms)" "$(q "SELECT p50_ms, p95_ms, p99_ms, max_ms FROM run_summary WHERE run_id=1")" "$(t 60.0 100.0 100.0 100.0)"
 expect "run 1 blocked ms" "$(q "SELECT blocked_ms, max_blocked_ms FROM run_summary WHERE run_id=1")" "$(t 10.0 1.0)"
+
+# Frames an operator could show in time: complete, decodable and in within
+# 100, 150, 200 ms of capture, of the frames sent; lost and damaged frames
+# are late (worked out frame by frame in fixture.sql).
+shown() { q "SELECT displayable_100ms_pct, displayable_150ms_pct, displayable_200ms_pct FROM run_summary WHERE run_id=$1"; }
+expect "run 13: 2, 4, 6 of 10 in time; the lost, damaged and incomplete frames late" "$(shown 13)" "$(t 20.0 40.0 60.0)"
+expect "run 14: in at exactly 100 ms is in time, 1 ns later is not" "$(shown 14)" "$(t 40.0 50.0 80.0)"
+expect "run 4: every frame in time, the last at exactly 100 ms" "$(shown 4)" "$(t 100.0 100.0 100.0)"
+expect "run 1: frame 3 damaged, it and every frame after it late" "$(shown 1)" "$(t 30.0 30.0 30.0)"
+expect "run 10: no frame arrived, none shown" "$(shown 10)" "$(t 0.0 0.0 0.0)"
+expect "run 12: latency unknown (no extension), share unknown" "$(q "SELECT count(*) FROM run_summary WHERE run_id=12
+	AND displayable_100ms_pct IS NULL AND displayable_150ms_pct IS NULL AND displayable_200ms_pct IS NULL")" 1
+expect "point H: mean and sample sd over runs 13 and 14" "$(q "SELECT displayable_100ms_pct, printf('%.4f', displayable_100ms_sd),
+	displayable_150ms_pct, printf('%.4f', displayable_150ms_sd), displayable_200ms_pct, printf('%.4f', displayable_200ms_sd)
+	FROM point_summary WHERE ring=50")" "$(t 30.0 14.1421 45.0 7.0711 70.0 14.1421)"
+expect "point G: the run whose latency is known, alone" "$(q "SELECT runs, displayable_150ms_pct, displayable_150ms_sd IS NULL
+	FROM point_summary WHERE ring=100 AND decode='off'")" "$(t 2 100.0 1)"
 expect "unfinished runs are not reported" "$(q "SELECT count(*) FROM run_summary WHERE run_id=7")" 0
 
 # Per point: mean and sample sd over valid runs; the invalid one is counted.
-expect "point A: runs, invalid" "$(q "SELECT runs, invalid_runs FROM point_summary WHERE kernel='stock' AND ring=25")" "$(t 2 1)"
-expect "point A: loss mean, sd" "$(q "SELECT pkt_loss_pct, printf('%.4f', pkt_loss_sd) FROM point_summary WHERE kernel='stock' AND ring=25")" "$(t 6.0 2.8284)"
-expect "point A: most robot-side drops in a valid run (ring 2, 4; the invalid run's 3 + 2 WAN not counted)" "$(q "SELECT max_local_drops FROM point_summary WHERE kernel='stock' AND ring=25")" 4
-expect "point A: qdisc as asked" "$(q "SELECT qdisc FROM point_summary WHERE kernel='stock' AND ring=25")" "pfifo limit 25000"
+expect "point A: runs, invalid" "$(q "SELECT runs, invalid_runs FROM point_summary WHERE campaign='fx' AND kernel='stock' AND ring=25")" "$(t 2 1)"
+expect "point A: loss mean, sd" "$(q "SELECT pkt_loss_pct, printf('%.4f', pkt_loss_sd) FROM point_summary WHERE campaign='fx' AND kernel='stock' AND ring=25")" "$(t 6.0 2.8284)"
+expect "point A: most robot-side drops in a valid run (ring 2, 4; the invalid run's 3 + 2 WAN not counted)" "$(q "SELECT max_local_drops FROM point_summary WHERE campaign='fx' AND kernel='stock' AND ring=25")" 4
+expect "point A: qdisc as asked" "$(q "SELECT qdisc FROM point_summary WHERE campaign='fx' AND kernel='stock' AND ring=25")" "pfifo limit 25000"
 expect "point B: one run, no spread" "$(q "SELECT runs, pkt_loss_pct, pkt_loss_sd IS NULL FROM point_summary WHERE kernel='nodrop-v2' AND traffic='video' AND ring=25")" "$(t 1 0.0 1)"
 expect "points F and G differ in decode only: run 10 alone, runs 11 and 12 together" \
 	"$(q "SELECT decode, runs, coalesce(dump_frames, '-') FROM point_summary WHERE ring=100 ORDER BY decode" | tr '\t\n' ' ;')" "off 2 -;on 1 3,5;"
-expect "point C: TCP mean, sd (Mbit/s)" "$(q "SELECT tcp_mbit_s, printf('%.4f', tcp_mbit_sd) FROM point_summary WHERE traffic='tcp' AND kernel='stock'")" "$(t 3.0 1.4142)"
+expect "point C: TCP mean, sd (Mbit/s)" "$(q "SELECT tcp_mbit_s, printf('%.4f', tcp_mbit_sd) FROM point_summary WHERE traffic='tcp' AND kernel='stock' AND profile='de-us'")" "$(t 3.0 1.4142)"
 
 # The report: table, CSV and JSON.
 report=$root/analysis/report.sh
 out=$(bash "$report" "$db")
 expect "table shows mean ± sd" "$(grep -c '6.00 ± 2.83' <<<"$out")" 1
 expect "table lists the invalid run" "$(grep -c 'guest CPU saturated' <<<"$out")" 1
-expect "csv has a header and 7 points (A to G)" "$(bash "$report" "$db" --format csv | wc -l)" 8
-expect "json is an array of 11 runs" "$(bash "$report" "$db" --runs --format json | jq length)" 11
+expect "table shows the share in time, mean ± sd (point H)" "$(grep -c '30.0 ± 14.1 .* 45.0 ± 7.1 .* 70.0 ± 14.1' <<<"$out")" 1
+expect "csv has a header and 12 points (A to L)" "$(bash "$report" "$db" --format csv | wc -l)" 13
+expect "json is an array of 17 runs" "$(bash "$report" "$db" --runs --format json | jq length)" 17
 # A table shows the settings its rows differ in: the video points differ in
 # decode (F, G), not in vpn.
-video_header=$(grep -A2 '^Video' <<<"$out" | tail -n1)
+video_header=$(grep -A3 '^Video' <<<"$out" | tail -n1)
 expect "video table shows decode" "$(grep -c '│ decode │' <<<"$video_header")" 1
 expect "video table leaves out what all share" "$(grep -c '│ vpn │' <<<"$video_header")" 0
 expect "campaign filter" "$(bash "$report" "$db" --campaign nope --format csv | wc -l)" 0
@@ -85,7 +103,39 @@ expect "REPORT: stock ring 25 video beside the paper's 29 %" "$(row stock 25 'pf
 expect "REPORT: patched video beside the paper's 0 %" "$(row nodrop-v2 25 'pfifo limit 25000')" 0
 expect "REPORT: stock TCP ring 10 beside the paper's stock 1.6" "$(row stock 10 de-us)" 1.6
 expect "REPORT: patched TCP ring 10 beside the paper's patched 183.6" "$(row nodrop-v2 10 de-us)" 183.6
+expect "REPORT: the patch's cost against the stock kernel of its campaign (L, not J of campaign fx)" "$(row nodrop-v2 early 1)" -10.0
 expect "REPORT: the invalid run listed" "$(grep -c 'guest CPU saturated' "$dir/REPORT.md")" 1
+has() { grep -cxF -- "$2" "${3:-$dir/REPORT.md}" | sed 's/^/'"$1"': /'; } # has WHAT LINE [FILE]: "WHAT: count"
+# Each stock point at the paper's ring names its campaign, profile, clip and
+# qdisc, beside the patched kernels of the same settings only (point A
+# beside B; point I, another campaign, has none).
+expect "REPORT: stock at ring 25, point A" "$(has A "- campaign fx, profile lan, clip 720p30, qdisc pfifo limit 25000: stock lost **6.0 %** (± 2.8, 2 runs); the patched kernels with the same settings (nodrop-v2) lost at most **0.00 %** at any ring.")" "A: 1"
+expect "REPORT: stock at ring 25, point I" "$(has I "- campaign fx2, profile lte-uplink, clip 720p30, qdisc pfifo limit 25000: stock lost **20.0 %** (1 run); no patched kernel ran with the same settings.")" "I: 1"
+bash "$root/analysis/report-md.sh" "$db" "$dir/fig" "$dir/REPORT-fx.md" --campaign fx >/dev/null
+expect "REPORT --campaign fx: only its stock point" "$(grep -c '^- campaign ' "$dir/REPORT-fx.md")" 1
+# The clip and the WAN as the runs recorded them (fixture.sql: 1.2 Mbit/s;
+# de-us 60 ms each way, lte-uplink shaped up only).
+expect "REPORT: the clip measured from the frames sent" "$(has clip "- video: clip 720p30, 30 frames/s, 1.2 Mbit/s, an IDR frame every 10 frames (measured from the frames sent; recipe in datasets/clips.conf)")" "clip: 1"
+expect "REPORT: de-us's RTT from its netem delays" "$(has rtt "Ours: profile de-us, 120 ms RTT (netem delay 60 ms up, 60 ms down), as the runs recorded it.")" "rtt: 1"
+# shellcheck disable=SC2016 # the backticks are Markdown
+expect "REPORT: the WAN per profile" "$(has de-us '  - `de-us`: bottleneck vpn; up `limit 5000 delay 60ms`; down `limit 5000 delay 60ms`')$(has lte \
+	'  - `lte-uplink`: bottleneck link; up `limit 261 delay 20ms rate 5mbit`; down not shaped')" "de-us: 1lte: 1"
+# Every published number comes from datasets/published/ with the part of the
+# paper it is from: changed there (in a copy of the tree), changed in REPORT.md.
+mkdir -p "$dir/root/datasets"
+cp -r "$root/analysis" "$root/scripts" "$dir/root/"
+cp -r "$root/datasets/published" "$dir/root/datasets/"
+sed -i 's/^video_packet_loss_max,25,stock,29,percent,\(.*\),abstract$/video_packet_loss_max,25,stock,31,percent,\1,Fig. 9/
+	s/^throughput_cost_single_queue,500,patched,4,percent,\(.*\),Fig. 4$/throughput_cost_single_queue,500,patched,7,percent,\1,Table 8/
+	s/^tun_qdisc_pfifo_limit,,,25000,/tun_qdisc_pfifo_limit,,,12345,/' "$dir/root/datasets/published/headline.csv"
+TB_ROOT=$dir/root bash "$dir/root/analysis/report-md.sh" "$db" "$dir/fig" "$dir/REPORT-pub.md" >/dev/null
+expect "REPORT: the paper's loss and its figure from headline.csv" \
+	"$(has loss "Paper: up to **31 %** packet loss with the ring at 25 (Fig. 9);" "$dir/REPORT-pub.md")" "loss: 1"
+expect "REPORT: the paper's cost and its figure from headline.csv" \
+	"$(grep -c '^Paper (Table 8): a \*\*7 %\*\* throughput cost' "$dir/REPORT-pub.md")" 1
+# shellcheck disable=SC2016 # the backticks are Markdown
+expect "REPORT: the authors' qdisc from headline.csv" "$(grep -c '`pfifo limit 12345` on the tun' "$dir/REPORT-pub.md")" 1
+expect "REPORT: no number left from the CSV as it was" "$(grep -cE '29 %|Fig\. 4|pfifo limit 25000` on' "$dir/REPORT-pub.md" || true)" 0
 
 # What is not a results database is refused with what it should be, exit 2.
 printf 'kernel,ring\nstock,25\n' >"$dir/notes.csv"

@@ -10,10 +10,7 @@ source "$root/tests/check.sh"
 run_rc() { # run_rc OUTFILE CMD...: run, capture stdout+stderr, print the status
 	local f=$1
 	shift
-	set +e
-	"$@" >"$f" 2>&1
-	echo $?
-	set -e
+	exit_status "$f" "$f" "$@"
 }
 
 printf '[matrix]\nkernel = stock, nodrop-v9\n' >"$dir/bad-kernel.sweep"

@@ -14,11 +14,7 @@ source "$root/tests/check.sh"
 
 kb=(bash "$root/kernel/build.sh")
 # status CMD...: run CMD, stdout to $tmp/out, stderr to $tmp/err; print its exit status.
-status() {
-	local rc=0
-	"$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
-	echo "$rc"
-}
+status() { exit_status "$tmp/out" "$tmp/err" "$@"; }
 
 expect "kernel --help" "$(status "${kb[@]}" --help)" 0
 check "kernel --help: usage" grep -q '^usage: ./testbed kernel build' "$tmp/out"
@@ -70,7 +66,8 @@ check "patched file named" grep -qF "patching file drivers/net/tun.c" "$tmp/err"
 
 # A cached image whose info file predates patch_hash gets it on the next
 # build (which builds nothing). The image dir is where `kernel list` says.
-export TB_CACHE=$tmp/cache
+# From-source kernels (the module path has its own test, module_cli_test.sh).
+export TB_CACHE=$tmp/cache TB_KERNEL_FROM_SOURCE=1
 image=$("${kb[@]}" list | awk '$1 == "nodrop-v2" { print $4 }')
 check "list names an image under the cache" test "${image#"$TB_CACHE"/kernel/images/nodrop-v2-}" != "$image"
 mkdir -p "$(dirname "$image")"

@@ -2,24 +2,10 @@
  * trimmed, empty values NULL, and errors that name the file and line. */
 #include "tb/check.h"
 #include "tb/point_file.h"
+#include "test_support.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-static char dir[] = "/tmp/tb-point-test-XXXXXX";
-
-static const char *write_file(const char *name, const char *text)
-{
-	static char path[256];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return path;
-	fputs(text, f);
-	fclose(f);
-	return path;
-}
 
 static int value_is(const struct tb_point *p, const char *key, const char *want)
 {
@@ -33,18 +19,18 @@ static int value_is(const struct tb_point *p, const char *key, const char *want)
 
 static void test_read(void)
 {
-	const char *path = write_file("p3.point",
-				      "# sweep ci-quick, point 3\n"
-				      "campaign = ci-quick\n"
-				      "point_key = kernel=stock;ring=25;qdisc=pfifo limit 25000;rep=1\n"
-				      "\n"
-				      "   # an indented comment\n"
-				      "kernel = stock\n"
-				      "ring=25\n"
-				      "qdisc =   pfifo limit 25000  \t\n"
-				      "dump_frames =\n"
-				      "decode\t= off\r\n"
-				      "clip = a = b");
+	const char *path = scratch_write("p3.point",
+					 "# sweep ci-quick, point 3\n"
+					 "campaign = ci-quick\n"
+					 "point_key = kernel=stock;ring=25;qdisc=pfifo limit 25000;rep=1\n"
+					 "\n"
+					 "   # an indented comment\n"
+					 "kernel = stock\n"
+					 "ring=25\n"
+					 "qdisc =   pfifo limit 25000  \t\n"
+					 "dump_frames =\n"
+					 "decode\t= off\r\n"
+					 "clip = a = b");
 	struct tb_point p;
 	char err[256] = "";
 	CHECK(tb_point_read(path, &p, err, sizeof err) == 0);
@@ -77,7 +63,7 @@ static void test_errors(void)
 		{"ring; drop = 1\n", ":1: ", "not a setting name"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		const char *path = write_file("bad.point", cases[i].text);
+		const char *path = scratch_write("bad.point", cases[i].text);
 		char want[300];
 		snprintf(want, sizeof want, "%s%s", path, cases[i].where);
 		struct tb_point p;
@@ -92,22 +78,16 @@ static void test_errors(void)
 	struct tb_point p;
 	char err[512] = "";
 	char missing[300];
-	snprintf(missing, sizeof missing, "%s/none.point", dir);
+	scratch_path(missing, sizeof missing, "none.point");
 	CHECK(tb_point_read(missing, &p, err, sizeof err) == -1);
 	CHECK(strstr(err, "none.point: cannot read") != NULL);
 }
 
 int main(void)
 {
-	if (!mkdtemp(dir)) {
-		perror("mkdtemp");
-		return 1;
-	}
+	scratch_dir_make("point");
 	test_read();
 	test_errors();
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
+	scratch_dir_remove();
 	return TB_CHECK_SUMMARY();
 }

@@ -4,23 +4,17 @@
 #include "tb/check.h"
 #include "tb/run_row.h"
 #include "tb/store.h"
+#include "test_support.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-static char dir[] = "/tmp/tb-run-row-test-XXXXXX";
 
 /* "type:value" of column col of run id, e.g. "integer:25", "null:". */
 static void typed(tb_store *st, long long id, const char *col, char *buf, size_t len)
 {
 	char *sql = sqlite3_mprintf("SELECT typeof(\"%w\") || ':' || coalesce(\"%w\", '') FROM runs WHERE id = %lld",
 				    col, col, id);
-	sqlite3_stmt *s;
-	snprintf(buf, len, "?");
-	if (sqlite3_prepare_v2(tb_store_db(st), sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-		snprintf(buf, len, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
+	store_text(st, sql, buf, len);
 	sqlite3_free(sql);
 }
 
@@ -28,9 +22,7 @@ static void typed(tb_store *st, long long id, const char *col, char *buf, size_t
 	do {                                                                           \
 		char got_[256];                                                        \
 		typed(st, id, col, got_, sizeof got_);                                 \
-		if (strcmp(got_, want) != 0)                                           \
-			fprintf(stderr, "  run %lld %s: [%s], want [%s]\n", (long long)(id), col, got_, want); \
-		CHECK(strcmp(got_, want) == 0);                                        \
+		CHECK_EQ_STR(got_, want);                                              \
 	} while (0)
 
 static void test_typed_values(tb_store *st)
@@ -165,26 +157,14 @@ static void test_from_sqlite_values(tb_store *st)
 
 int main(void)
 {
-	if (!mkdtemp(dir)) {
-		perror("mkdtemp");
-		return 1;
-	}
-	char p[256], err[256];
-	snprintf(p, sizeof p, "%s/runs.db", dir);
-	tb_store *st;
-	if (tb_store_open(p, &st, err, sizeof err)) {
-		fprintf(stderr, "%s\n", err);
-		return 1;
-	}
+	scratch_dir_make("run-row");
+	tb_store *st = scratch_store_open("runs.db");
 	test_typed_values(st);
 	test_parse();
 	test_override_and_refuse(st);
 	test_update(st);
 	test_from_sqlite_values(st);
 	tb_store_close(st);
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
+	scratch_dir_remove();
 	return TB_CHECK_SUMMARY();
 }

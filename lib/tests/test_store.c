@@ -2,19 +2,13 @@
  * it cannot read, and a reader in another process while a writer commits. */
 #include "tb/check.h"
 #include "tb/store.h"
+#include "test_support.h"
 #include "v5_fixture.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static char dir[] = "/tmp/tb-store-test-XXXXXX";
-
-static void path_in_dir(char *buf, size_t len, const char *name)
-{
-	snprintf(buf, len, "%s/%s", dir, name);
-}
 
 static int table_exists(tb_store *st, const char *name)
 {
@@ -27,7 +21,7 @@ static int table_exists(tb_store *st, const char *name)
 static void test_create(void)
 {
 	char p[256], err[256] = "";
-	path_in_dir(p, sizeof p, "create.db");
+	scratch_path(p, sizeof p, "create.db");
 	tb_store *st;
 	CHECK(tb_store_open(p, &st, err, sizeof err) == 0);
 	if (!st)
@@ -50,7 +44,7 @@ static void test_create(void)
 static void test_migrate_from_v1(void)
 {
 	char p[256], err[256] = "";
-	path_in_dir(p, sizeof p, "migrate.db");
+	scratch_path(p, sizeof p, "migrate.db");
 	tb_store *st;
 	CHECK(tb_store_open_at(p, 1, &st, err, sizeof err) == 0);
 	if (!st)
@@ -103,7 +97,7 @@ static const char *text_of(tb_store *st, const char *sql, char *buf, size_t len)
 static void test_migrate_v5_to_v6(void)
 {
 	char p[256], err[256] = "";
-	path_in_dir(p, sizeof p, "v5.db");
+	scratch_path(p, sizeof p, "v5.db");
 	CHECK(v5_fixture_write(p, err, sizeof err) == 0);
 	tb_store *st;
 	CHECK(tb_store_open(p, &st, err, sizeof err) == 0);
@@ -142,7 +136,7 @@ static void test_migrate_v5_to_v6(void)
 static void test_reopen_and_refuse(void)
 {
 	char p[256], err[256] = "";
-	path_in_dir(p, sizeof p, "reopen.db");
+	scratch_path(p, sizeof p, "reopen.db");
 	tb_store *st;
 	CHECK(tb_store_open(p, &st, err, sizeof err) == 0);
 	if (!st)
@@ -174,7 +168,7 @@ static void test_reopen_and_refuse(void)
 
 	/* Not a database at all. */
 	char g[256];
-	path_in_dir(g, sizeof g, "garbage.db");
+	scratch_path(g, sizeof g, "garbage.db");
 	FILE *f = fopen(g, "w");
 	fputs("this is not an sqlite file, just text long enough to have a header...........\n", f);
 	fclose(f);
@@ -189,7 +183,7 @@ static void test_reopen_and_refuse(void)
 static void test_batches(void)
 {
 	char p[256], err[256] = "";
-	path_in_dir(p, sizeof p, "batch.db");
+	scratch_path(p, sizeof p, "batch.db");
 	tb_store *st;
 	CHECK(tb_store_open(p, &st, err, sizeof err) == 0);
 	if (!st)
@@ -216,7 +210,7 @@ enum { BATCHES = 40, ROWS = 100 };
 static void test_concurrent_reader(void)
 {
 	char p[256], err[256] = "";
-	path_in_dir(p, sizeof p, "wal.db");
+	scratch_path(p, sizeof p, "wal.db");
 	tb_store *st;
 	CHECK(tb_store_open(p, &st, err, sizeof err) == 0);
 	if (!st)
@@ -279,19 +273,13 @@ static void test_concurrent_reader(void)
 
 int main(void)
 {
-	if (!mkdtemp(dir)) {
-		perror("mkdtemp");
-		return 1;
-	}
+	scratch_dir_make("store");
 	test_create();
 	test_migrate_from_v1();
 	test_migrate_v5_to_v6();
 	test_reopen_and_refuse();
 	test_batches();
 	test_concurrent_reader();
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
+	scratch_dir_remove();
 	return TB_CHECK_SUMMARY();
 }

@@ -4,12 +4,10 @@
 #include "tb/check.h"
 #include "tb/store.h"
 #include "tb/validity.h"
+#include "test_support.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-static char dir[] = "/tmp/tb-validity-test-XXXXXX";
 
 static void test_rule(void)
 {
@@ -51,11 +49,7 @@ static void judged(tb_store *st, long long id, char *buf, size_t len)
 	CHECK(tb_validity_judge(st, id, err, sizeof err) == 0);
 	char *sql = sqlite3_mprintf("SELECT valid || '|' || coalesce(cpu_busy_pct, 'NULL') || '|' ||"
 				    " coalesce(invalid_reason, 'NULL') FROM runs WHERE id = %lld", id);
-	sqlite3_stmt *s;
-	snprintf(buf, len, "?");
-	if (sqlite3_prepare_v2(tb_store_db(st), sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-		snprintf(buf, len, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
+	store_text(st, sql, buf, len);
 	sqlite3_free(sql);
 }
 
@@ -63,9 +57,7 @@ static void judged(tb_store *st, long long id, char *buf, size_t len)
 	do {                                                                           \
 		char got_[512];                                                        \
 		judged(st, id, got_, sizeof got_);                                     \
-		if (strcmp(got_, want) != 0)                                           \
-			fprintf(stderr, "  run %lld: [%s], want [%s]\n", (long long)(id), got_, want); \
-		CHECK(strcmp(got_, want) == 0);                                        \
+		CHECK_EQ_STR(got_, want);                                              \
 	} while (0)
 
 static void test_judge(tb_store *st)
@@ -105,23 +97,11 @@ static void test_judge(tb_store *st)
 
 int main(void)
 {
-	if (!mkdtemp(dir)) {
-		perror("mkdtemp");
-		return 1;
-	}
+	scratch_dir_make("validity");
 	test_rule();
-	char p[256], err[256];
-	snprintf(p, sizeof p, "%s/v.db", dir);
-	tb_store *st;
-	if (tb_store_open(p, &st, err, sizeof err)) {
-		fprintf(stderr, "%s\n", err);
-		return 1;
-	}
+	tb_store *st = scratch_store_open("v.db");
 	test_judge(st);
 	tb_store_close(st);
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
+	scratch_dir_remove();
 	return TB_CHECK_SUMMARY();
 }

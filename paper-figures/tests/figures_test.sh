@@ -9,39 +9,74 @@ trap 'rm -rf "$dir"' EXIT
 tbdb=${TB_BUILD:-$root/build}/lib/tb-db
 "$tbdb" init "$dir/fig.db"
 sqlite3 "$dir/fig.db" <"$here/figures_fixture.sql"
-# Decoded pictures of frames 45 and 50 (stand-ins drawn by gnuplot) for
-# figure 6, from a stock and a patched run; frame 60 only from stock (not
-# drawn: no patched picture of it).
-for k in stock nodrop-v2; do
-	for fr in 45 50 60; do
-		[ "$k" = stock ] || [ "$fr" != 60 ] || continue
-		gnuplot -e "set terminal pngcairo size 160,90; set output '$dir/$k-$fr.png'; unset key; plot sin(x * $fr)"
-		sqlite3 "$dir/fig.db" "INSERT INTO frame_images(run_id, frame_no, png) SELECT min(id), $fr, readfile('$dir/$k-$fr.png')
-			FROM runs WHERE kernel = '$k' AND kind = 'video' AND ring = 25"
-	done
+# Figure 6's runs, campaign strip: stock at ring 25 (A), nodrop-v2 at ring
+# 500 (B: other settings), nodrop-v2 at ring 25 (C: A's settings). Decoded
+# pictures (stand-ins drawn by gnuplot, a different one per run and frame)
+# of frames 45 and 50 from all three, of 60 from A only; and a decoy, the
+# lowest stock run id: campaign fig's stock run at ring 25 with pictures of
+# 45 and 50 but no patched run of its campaign with any. Drawn: A above C,
+# frames 45 and 50.
+for k in stock:25 nodrop-v2:500 nodrop-v2:25; do
+	sqlite3 "$dir/fig.db" "INSERT INTO runs(campaign, kind, kernel, ring, qdisc, qdisc_kind, profile, traffic, clip, sndbuf,
+		pace, vpn, decode, dump_frames, cpu_limit, duration, seed, repetition, status, valid)
+		VALUES ('strip', 'video', '${k%:*}', ${k#*:}, 'pfifo limit 25000', 'pfifo', 'lan', 'video', '720p30', 0,
+		0, 'openvpn', 'on', '45 50 60', 90, 3, 1, 1, 'done', 1)"
 done
+run_a="SELECT id FROM runs WHERE campaign = 'strip' AND kernel = 'stock'"
+run_b="SELECT id FROM runs WHERE campaign = 'strip' AND kernel = 'nodrop-v2' AND ring = 500"
+run_c="SELECT id FROM runs WHERE campaign = 'strip' AND kernel = 'nodrop-v2' AND ring = 25"
+decoy="SELECT min(id) FROM runs WHERE campaign = 'fig' AND kernel = 'stock' AND kind = 'video' AND ring = 25"
+picture() { # picture NAME PHASE RUN_QUERY FRAME
+	gnuplot -e "set terminal pngcairo size 160,90; set output '$dir/$1.png'; unset key; plot sin(x * $4 + $2)"
+	sqlite3 "$dir/fig.db" "INSERT INTO frame_images(run_id, frame_no, png) SELECT ($3), $4, readfile('$dir/$1.png')"
+}
+for fr in 45 50; do
+	picture "a-$fr" 1 "$run_a" "$fr"
+	picture "b-$fr" 2 "$run_b" "$fr"
+	picture "c-$fr" 3 "$run_c" "$fr"
+	picture "decoy-$fr" 4 "$decoy" "$fr"
+done
+picture a-60 1 "$run_a" 60
 # shellcheck source=tests/check.sh
 source "$root/tests/check.sh"
 
-bash "$root/paper-figures/figures.sh" "$dir/fig.db" --out "$dir/out" >"$dir/log" 2>&1 || { cat "$dir/log"; exit 1; }
+# One campaign, as ./testbed reproduce asks (figure 6 takes its runs from any).
+bash "$root/paper-figures/figures.sh" "$dir/fig.db" --out "$dir/out" --campaign fig >"$dir/log" 2>&1 || { cat "$dir/log"; exit 1; }
 for f in fig1-video-loss fig2-tcp-vs-ring fig3-tcp-vs-rtt fig4-latency-cdf fig5-patch-cost fig6-frame-strip; do
 	expect "$f.png is a PNG" "$(head -c 8 "$dir/out/$f.png" | od -An -c | tr -d ' ')" '211PNG\r\n032\n'
 	expect "$f.svg is an SVG" "$(grep -c '<svg' "$dir/out/$f.svg")" 1
 done
 expect "no gnuplot warnings" "$(grep -ci 'warning' "$dir/log" || true)" 0
 expect "six drawn" "$(grep -c '^figure .*\.png' "$dir/log")" 6
-expect "fig6: stock's row first, frames in order" "$(cmp "$dir/out/data/fig6-1.png" "$dir/stock-45.png" && cmp "$dir/out/data/fig6-2.png" "$dir/stock-50.png" && echo same)" same
-expect "fig6: the patched row" "$(cmp "$dir/out/data/fig6-3.png" "$dir/nodrop-v2-45.png" && cmp "$dir/out/data/fig6-4.png" "$dir/nodrop-v2-50.png" && echo same)" same
+expect "fig6: stock's row first (run A), frames in order" "$(cmp "$dir/out/data/fig6-1.png" "$dir/a-45.png" && cmp "$dir/out/data/fig6-2.png" "$dir/a-50.png" && echo same)" same
+expect "fig6: the patched row, run C (A's campaign and settings)" "$(cmp "$dir/out/data/fig6-3.png" "$dir/c-45.png" && cmp "$dir/out/data/fig6-4.png" "$dir/c-50.png" && echo same)" same
 expect "fig6: a frame without a patched picture is left out" "$(find "$dir/out/data" -name 'fig6-*.png' | wc -l)" 4
+expect "fig6: the shared settings named" "$(grep -c 'campaign strip, ring 25, pfifo limit 25000, profile lan, clip 720p30; frames 45, 50' "$dir/out/fig6-frame-strip.svg")" 1
+expect "fig6: each row's kernel and run" "$(grep -o "<text>[^<]*(run $(sqlite3 "$dir/fig.db" "$run_c")): frame 50, incomplete</text>" "$dir/out/fig6-frame-strip.svg")" \
+	"<text>nodrop-v2 (run $(sqlite3 "$dir/fig.db" "$run_c")): frame 50, incomplete</text>"
 # Figure 1's data: stock at ring 25 lost 3 and 6 of 120 packets (frames 0, 10
 # and 20 short by 1 and 2) -> 2.5 % and 5 %: mean 3.75, sample sd 1.7678.
 expect "fig1 stock ring 25" "$(awk -F'\t' '$1 == 25 { printf "%.2f %.4f", $2, $3 }' "$dir/out/data/fig1-stock.dat")" "3.75 1.7678"
 expect "fig1 nodrop-v2 loses nothing" "$(awk -F'\t' '{ s += $2 } END { print s }' "$dir/out/data/fig1-nodrop-v2.dat")" 0
 expect "fig2 has the paper's ring 10 point" "$(awk -F'\t' '$1 == 10 { print $2 }' "$dir/out/data/fig2-paper-stock.dat")" 1.6
 expect "fig3 RTTs from profile names" "$(cut -f1 "$dir/out/data/fig3-stock.dat" | tr '\n' ' ')" "10 40 120 "
-expect "fig4 curves" "$(find "$dir/out/data" -name 'fig4-ring-*' | wc -l)" 3
-expect "fig4 CDF ends at 1" "$(tail -n1 "$dir/out/data/fig4-ring-25-fq_codel.dat" | cut -f2)" 1.0
+# Figure 4: of the frames sent, the fraction shown by x ms (figures_fixture.sql
+# works them out); nodrop-v2 and stock at ring 25 and 500, fq_codel only for
+# nodrop-v2 at ring 25.
+expect "fig4 curves" "$(find "$dir/out/data" -name 'fig4-*.dat' -printf '%f\n' | sort | tr '\n' ' ')" \
+	"fig4-nodrop-v2-ring-25-fq_codel.dat fig4-nodrop-v2-ring-25-pfifo.dat fig4-nodrop-v2-ring-500-pfifo.dat fig4-stock-ring-25-pfifo.dat fig4-stock-ring-500-pfifo.dat "
+expect "fig4 fq_codel: 1 of 30 by 90 ms first, 28 of 30 at last (a lost and a damaged frame never)" \
+	"$(awk -F'\t' 'NR == 1 { printf "%s %.4f ", $1, $2 } END { printf "%s %.4f", $1, $2 }' "$dir/out/data/fig4-nodrop-v2-ring-25-fq_codel.dat")" "90.0 0.0333 235.0 0.9333"
+expect "fig4 stock ring 25: 54 of 60 frames at last" "$(tail -n1 "$dir/out/data/fig4-stock-ring-25-pfifo.dat" | cut -f2)" 0.9
+# The key gives the share by 100 / 150 / 200 ms, written as is (noenhanced:
+# fq_codel, not fq with a subscript codel).
+expect "fig4 key: fq_codel's shares" "$(grep -c '<text>nodrop-v2, ring 25, fq_codel: 10 / 37 / 70 %</text>' "$dir/out/fig4-latency-cdf.svg")" 1
+expect "fig4 key: stock's shares" "$(grep -c '<text>stock, ring 25, pfifo: 90 / 90 / 90 %</text>' "$dir/out/fig4-latency-cdf.svg")" 1
+expect "every terminal of the figures is noenhanced" "$(grep -h 'set terminal' "$root"/paper-figures/*.gp | grep -vc noenhanced || true)" 0
+expect "no figure drops a '_'" "$(cat "$dir"/out/*.svg | grep -oE '[a-z]+codel|pfifo[a-z]+' | grep -vcE '^(fq_codel|pfifo_fast)$' || true)" 0
 expect "fig5 bars" "$(cut -f1 "$dir/out/data/fig5.dat" | tr '\n' ' ')" "stock nodrop-v2 "
+expect "fig5 label: ours beside the paper's cost and its figure (headline.csv)" \
+	"$(grep -c '<text>nodrop-v2 vs stock: +0.0 %; paper, Fig. 4: -4 %</text>' "$dir/out/fig5-patch-cost.svg")" 1
 
 # A database without TCP runs: the TCP figures are skipped with the reason.
 sqlite3 "$dir/fig.db" "DELETE FROM runs WHERE kind = 'tcp'"

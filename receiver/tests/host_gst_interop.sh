@@ -11,13 +11,13 @@
 set -euo pipefail
 tb_recv=${1:?usage: host_gst_interop.sh TB_RECV CLIP_DIR}
 clips=${2:?usage: host_gst_interop.sh TB_RECV CLIP_DIR}
-[ "$(id -u)" -eq 0 ] || { echo "gst_interop: needs root (network namespaces)" >&2; exit 1; }
-command -v gst-launch-1.0 >/dev/null || { echo "gst_interop: gst-launch-1.0 missing" >&2; exit 1; }
 clip=$clips/480p30.h264
 if [ ! -f "$clip" ]; then
-	echo "SKIP: $clip not generated (./testbed setup generates the clips)"
-	exit 77
+	echo "gst_interop: FAIL: $clip missing: generate the clips with ./testbed clips (./testbed test does that first)" >&2
+	exit 1
 fi
+[ "$(id -u)" -eq 0 ] || { echo "gst_interop: needs root (network namespaces)" >&2; exit 1; }
+command -v gst-launch-1.0 >/dev/null || { echo "gst_interop: gst-launch-1.0 missing" >&2; exit 1; }
 
 ns=tb-rvg-$$
 work=$(mktemp -d /tmp/tb-recv-gst.XXXXXX)

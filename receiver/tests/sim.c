@@ -95,7 +95,8 @@ int sim_load_clip(const char *name, struct tb_clip *c)
 {
 	char err[512];
 	if (tb_clip_load(name, c, err, sizeof err)) {
-		printf("SKIP: clip %s not available (%s); generate the clips with ./testbed setup\n", name, err);
+		fprintf(stderr, "FAIL: clip %s cannot be loaded: %s; ./testbed test generates the clips first\n",
+			name, err);
 		return -1;
 	}
 	return 0;

@@ -43,8 +43,9 @@ void sim_sink_free(struct sim_sink *k);
 /* The record of (stream, frame_no), or NULL. */
 const struct sim_frame *sim_find(const struct sim_sink *k, uint32_t stream, int64_t frame_no);
 
-/* Load a clip by name; prints a skip notice and returns -1 when the clips
- * have not been generated. */
+/* Load a clip by name; when it cannot be loaded (the clips not generated),
+ * says why on stderr and returns -1, and the caller counts a failed check:
+ * a test without its input fails, it never skips. */
 int sim_load_clip(const char *name, struct tb_clip *c);
 
 #endif

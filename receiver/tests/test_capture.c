@@ -122,8 +122,10 @@ static void feed(void *ctx, const uint8_t *p, size_t n, int64_t ts)
 static void test_pcap_file(void)
 {
 	struct tb_clip c;
-	if (sim_load_clip("480p30", &c))
+	if (sim_load_clip("480p30", &c)) {
+		CHECK(!"clip 480p30 loads");
 		return;
+	}
 	struct sim_stream s;
 	CHECK(sim_packetize(&c, 60, 5, 100, 1, 0, &s) == 0);
 	char path[] = "/tmp/tb-recv-capXXXXXX";

@@ -451,8 +451,10 @@ static void test_no_extension(void)
 static void test_bit_exact(const char *name, int decode)
 {
 	struct tb_clip c;
-	if (sim_load_clip(name, &c))
+	if (sim_load_clip(name, &c)) {
+		CHECK(!"clip loads");
 		return;
+	}
 	struct sim_stream s;
 	CHECK(sim_packetize(&c, (int)c.frame_count, 9, 4242, 1, 0, &s) == 0);
 	int *o = malloc(s.n * sizeof *o);
@@ -556,8 +558,10 @@ static void test_bounds(void)
 int main(void)
 {
 	test_bounds();
-	if (sim_load_clip("480p30", &clip))
-		return 77;
+	if (sim_load_clip("480p30", &clip)) {
+		CHECK(!"clip 480p30 loads");
+		return TB_CHECK_SUMMARY();  /* test_bounds' checks count too */
+	}
 	CHECK(clip.frame_count >= 90);
 	CHECK(sim_packetize(&clip, 90, 0xabcdef, 7, 1, 0, &S) == 0);
 	int refs = 0;

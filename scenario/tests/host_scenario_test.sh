@@ -25,6 +25,8 @@ trap cleanup EXIT
 
 # shellcheck source=tests/check.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../../tests/check.sh"
+# shellcheck source=scenario/tests/drop_chain.sh
+source "$(dirname "${BASH_SOURCE[0]}")/drop_chain.sh"
 scn() { # scn NAME ARGS...: run scenario.sh, keep stdout/stderr/status in $out/NAME.*
 	local name=$1 rc=0
 	shift
@@ -178,43 +180,17 @@ sleep 0.3
 rc=0
 ip netns exec "${prefix}robot" iperf3 -u -c 198.18.100.1 -p 5201 -b 2M -t 2 -l 1200 >"$out/iperf.txt" 2>&1 || rc=$?
 check "iperf3 UDP through the tunnel exits 0" test "$rc" -eq 0
-# receiver line: "... lost/total (pct)  receiver"
-# "lost/total" of the sender line (total = datagrams sent) and of the receiver
-# line (total = highest sequence number seen: datagrams lost at the very end
-# are not in it, so the accounting starts from what the sender sent)
-read -r sent lost total < <(awk '/ (sender|receiver)$/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\/[0-9]+$/) { split($i, a, "/"); if ($NF == "sender") s = a[2]; else { l = a[1]; t = a[2] } } } END { print s, l, t }' "$out/iperf.txt")
-received=$((${total:-0} - ${lost:-0}))
+udp_counts "$out/iperf.txt"
 echo "iperf3: ${sent:-?} datagrams sent, $received received"
 check "datagrams arrived" test "$received" -gt 300
 sleep 1.2 # OpenVPN's status file is rewritten every second
 scn c2 counters --prefix "$prefix" --dir "$dir"
-bash "$scenario" counters-diff "$out/c1.out" "$out/c2.out" >"$out/delta"
-d() { sed -n "s/^$1=//p" "$out/delta"; }
+delta=$out/delta
+bash "$scenario" counters-diff "$out/c1.out" "$out/c2.out" >"$delta"
 # Nothing is lost on an idle host, but a loaded one (other builds, VMs)
 # can stall OpenVPN long enough to fill the 64-packet ring: then the loss
 # must be explained by the counters, datagram for datagram.
-explained=$(($(d ring.tx_dropped) + $(d qdisc.dropped) + $(d socket.udp_sndbuf_errors) + $(d wan.up.dropped) + $(d recv.udp_rcvbuf_errors) + $(d recv.udp_no_ports)))
-echo "drops: ring $(d ring.tx_dropped), qdisc $(d qdisc.dropped), socket $(d socket.udp_sndbuf_errors), wan $(d wan.up.dropped), receiver buffers $(d recv.udp_rcvbuf_errors), after close $(d recv.udp_no_ports)"
-# The chain, exact, from kernel counters alone (every packet, iperf3's TCP
-# control connection included): the tun's qdisc handed each packet to the
-# ring or it was tail-dropped there; OpenVPN read each from the ring and it
-# was dropped by netem, by the operator's receive buffers, or written into
-# the operator's tun.
-check "qdisc sent = ring read + ring dropped ($(d qdisc.sent_pkts) = $(d ring.tx_packets) + $(d ring.tx_dropped))" \
-	test "$(d qdisc.sent_pkts)" -eq "$(($(d ring.tx_packets) + $(d ring.tx_dropped)))"
-vpn_gap=$(($(d ring.tx_packets) - $(d wan.up.dropped) - $(d vpn.operator_tun_rx_packets)))
-check "ring read = wan drops + operator tun in + operator buffer drops (gap $vpn_gap)" \
-	test "$vpn_gap" -ge 0 -a "$vpn_gap" -le "$(d recv.udp_rcvbuf_errors)"
-control=$(($(d qdisc.sent_pkts) + $(d qdisc.dropped) + $(d socket.udp_sndbuf_errors) - sent))
-check "the tun saw every datagram sent, plus a few control packets ($control)" test "$control" -ge 0 -a "$control" -le 50
-# End to end against iperf3's own counts. Its receiver stops counting when
-# the test ends: datagrams still unread in its socket then are delivered,
-# freed with the socket and seen by no counter (at most a receive buffer:
-# 212992 bytes / ~2.3 KB per datagram ~ 90). The other way, a drop the
-# counters saw may have hit one of the few control packets, not a datagram.
-unexplained=$((sent - received - explained))
-echo "unexplained: $unexplained"
-check "sent = received + counted drops + unexplained ($sent = $received + $explained + $unexplained)" test "$unexplained" -ge "$((-control))" -a "$unexplained" -le 90
+check_drop_chain
 check "ring carried the datagrams" test "$(($(d ring.tx_packets) + $(d ring.tx_dropped)))" -ge "$sent"
 check "vpn: status bytes robot tun read = operator tun write" test "$(d vpn.robot.tun_read_bytes)" = "$(d vpn.operator.tun_write_bytes)"
 check "wan veth carried what arrived" test "$(d wan.up.veth_tx_packets)" -ge "$received"

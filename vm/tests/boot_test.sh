@@ -5,6 +5,9 @@
 # environment, vm.env read from the guest (patch_hash), exit status
 # propagation, and a guest that runs past --timeout killed with a clear error
 # and no QEMU left behind.
+# On the module path (the default) the release is Debian's and the loaded
+# tun.ko must name the variant; with TB_KERNEL_FROM_SOURCE=1 the release
+# names the variant and tun is built in.
 # usage: boot_test.sh REPO_ROOT VARIANT [--quick]   (--quick: boot + exit status only)
 set -euo pipefail
 root=${1:?usage: boot_test.sh REPO_ROOT VARIANT [--quick]}
@@ -28,6 +31,7 @@ rc=0
 (cd "$tmp/work" && vm --out "$out" --timeout 300 -- sh -c '
 	echo "nproc=$(nproc)"
 	echo "release=$(uname -r)"
+	echo "tun=$(cat /sys/module/tun/parameters/tb_variant 2>/dev/null || echo none)/$TB_KERNEL_PATH"
 	echo "env=$TB_VM/$TB_KERNEL_VARIANT/$TB_ACCEL/$TB_VM_OUT"
 	echo "cwd=$(pwd)"
 	grep "^patch_hash=" "$TB_VM_OUT/vm.env"
@@ -45,10 +49,26 @@ check_line "tmp=ok"
 want_hash=$(find "$root/kernel/patches/$variant" -name '*.patch' | LC_ALL=C sort | xargs -r cat | sha256sum | cut -c1-16)
 check_line "patch_hash=$want_hash"
 check_line "netns=ok"
-check "kernel release names $variant" grep -qx "release=.*-tb-$variant" "$tmp/stdout1"
+if [ "${TB_KERNEL_FROM_SOURCE:-0}" = 1 ]; then
+	check "kernel release names $variant" grep -qx "release=.*-tb-$variant" "$tmp/stdout1"
+	check_line "tun=none/source"
+	expect "vm.env kernel_path" "$(sed -n 's/^kernel_path=//p' "$out/vm.env")" source
+else
+	# Debian's release for the version of linux-source-6.12 (6.12.117-1~deb12u1
+	# -> 6.12.117+deb12-amd64).
+	srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+	debnum=${srcver##*~deb}
+	want_release="${srcver%%-*}+deb${debnum%%u*}-amd64"
+	check_line "release=$want_release"
+	check_line "tun=$variant/modules"
+	expect "vm.env kernel_path" "$(sed -n 's/^kernel_path=//p' "$out/vm.env")" modules
+	expect "vm.env kernel_image" "$(sed -n 's/^kernel_image=//p' "$out/vm.env")" \
+		"debian linux-image-${want_release%-amd64}-amd64-unsigned $srcver"
+	check "vm.env module_sha256 is the loaded file's" grep -qx "module_sha256=$(sha256sum <"$(sed -n "s/^$variant //p" "$out/.vm-run/modules")/tun.ko" | cut -d' ' -f1)" "$out/vm.env"
+fi
 check "out share written at the same path" grep -qx written-in-guest "$out/from-guest.txt"
 check "vm.exit holds 0" grep -qx 0 "$out/vm.exit"
-for key in variant patch_hash release image_key image_sha256 accel boot_to_command_s; do
+for key in variant patch_hash release kernel_path kernel_image image_key image_sha256 accel boot_to_command_s; do
 	check "vm.env has $key" grep -q "^$key=." "$out/vm.env"
 done
 check "no boot messages on stdout" test "$(grep -c "Linux version\|^\[ " "$tmp/stdout1")" -eq 0

@@ -16,11 +16,7 @@ source "$root/tests/check.sh"
 
 vm=(bash "$root/vm/vm.sh")
 # status CMD...: run CMD, stdout to $tmp/out, stderr to $tmp/err; print its exit status.
-status() {
-	local rc=0
-	"$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
-	echo "$rc"
-}
+status() { exit_status "$tmp/out" "$tmp/err" "$@"; }
 
 expect "vm --help" "$(status "${vm[@]}" --help)" 0
 check "vm --help: usage" grep -q '^usage: ./testbed vm ' "$tmp/out"
@@ -35,7 +31,8 @@ check "unknown option named" grep -qF "unknown option '--frob'" "$tmp/err"
 
 # A cached stock image (fake) where `kernel list` expects it, with an info
 # file from before patch_hash was recorded; QEMU replaced by fake_qemu.sh.
-export TB_CACHE=$tmp/cache TB_VM_ACCEL=tcg TB_TEST_QEMU_ARGS=$tmp/qemu-args
+# From-source first (the module path below).
+export TB_CACHE=$tmp/cache TB_VM_ACCEL=tcg TB_TEST_QEMU_ARGS=$tmp/qemu-args TB_KERNEL_FROM_SOURCE=1
 image=$(bash "$root/kernel/build.sh" list | awk '$1 == "stock" { print $4 }')
 key=$(bash "$root/kernel/build.sh" list | awk '$1 == "stock" { print $3 }')
 mkdir -p "$(dirname "$image")" "$tmp/bin" "$tmp/work" "$tmp/out1" "$tmp/out2"
@@ -79,5 +76,50 @@ rc=0
 expect "no exit status reported" "$rc" 125
 check "error said" grep -qF "the guest stopped without reporting" "$tmp/stderr2"
 expect "vm.env exit_status none" "$(envval exit_status "$tmp/out2")" none
+
+# 3. The module path (the default): a fake unpacked Debian kernel and a fake
+# stock tun.ko where kernel/debian.sh expects them; QEMU gets Debian's
+# vmlinuz, an initramfs packed from the fake init and modules, and the
+# command line names the module root and the tun.ko to load.
+export TB_KERNEL_FROM_SOURCE=0 TB_BUILD=$tmp/build
+lib() { bash -c 'source "$TB_ROOT/kernel/kernel-lib.sh" && "$@"' _ "$@"; }
+debdir=$(lib tb_deb_dir)
+release=$(lib tb_deb_release)
+moddir=$(lib tb_deb_module_dir stock)
+check "the Debian dir is under the cache" test "${debdir#"$TB_CACHE"/kernel/debian/"$release"-}" != "$debdir"
+mkdir -p "$debdir/root/boot" "$moddir" "$TB_BUILD/kernel/initramfs" "$tmp/out3"
+echo fake-vmlinuz >"$debdir/root/boot/vmlinuz-$release"
+printf 'vmlinuz_sha256=def\n' >"$debdir/info"
+touch "$debdir/ready"
+for m in fs/netfs/netfs net/9p/9pnet net/9p/9pnet_virtio fs/9p/9p fs/overlayfs/overlay; do
+	mkdir -p "$debdir/root/lib/modules/$release/kernel/$(dirname "$m")"
+	echo "fake $m" >"$debdir/root/lib/modules/$release/kernel/$m.ko"
+done
+printf '#!/bin/sh\n' >"$TB_BUILD/kernel/initramfs/tb-initramfs-init"
+chmod +x "$TB_BUILD/kernel/initramfs/tb-initramfs-init"
+echo fake-ko >"$moddir/tun.ko"
+printf 'variant=stock\nkey=k1\npatch_hash=e3b0c44298fc1c14\nrelease=%s\nkernel_image=debian linux-image-fake 1.0\nmodule_sha256=m1\n' \
+	"$release" >"$moddir/info"
+rc=0
+TB_TEST_QEMU_GUEST=1 "${vm[@]}" --out "$tmp/out3" -- true >"$tmp/stdout3" 2>"$tmp/stderr3" || rc=$?
+expect "module path: the guest's exit status" "$rc" 3
+check "module path: QEMU boots Debian's vmlinuz" grep -qxF "$debdir/root/boot/vmlinuz-$release" "$tmp/qemu-args"
+initrd=$(grep -A1 -x -- -initrd "$tmp/qemu-args" | tail -n1)
+check "module path: an initramfs in the Debian dir" test "${initrd#"$debdir"/initramfs-}" != "$initrd"
+expect "module path: the initramfs holds init and the modules in order" \
+	"$(cpio -it --quiet <"$initrd" | tr '\n' ' ')" \
+	"init modules modules/9p.ko modules/9pnet.ko modules/9pnet_virtio.ko modules/netfs.ko modules/order modules/overlay.ko "
+expect "module path: load order" "$(cpio -i --quiet --to-stdout modules/order <"$initrd" | tr '\n' ' ')" \
+	"netfs.ko 9pnet.ko 9pnet_virtio.ko 9p.ko overlay.ko "
+append=$(grep -A1 -x -- -append "$tmp/qemu-args" | tail -n1)
+check "module path: module root and tun.ko on the command line" \
+	grep -qF " tb_modroot=$debdir/root tb_tun=$moddir/tun.ko" <<<"$append"
+expect "module path: vm.env kernel_path" "$(envval kernel_path "$tmp/out3")" modules
+expect "module path: vm.env kernel_image" "$(envval kernel_image "$tmp/out3")" "debian linux-image-fake 1.0"
+expect "module path: vm.env release" "$(envval release "$tmp/out3")" "$release"
+expect "module path: vm.env image_key (the module's)" "$(envval image_key "$tmp/out3")" k1
+expect "module path: vm.env image_sha256 (vmlinuz)" "$(envval image_sha256 "$tmp/out3")" def
+expect "module path: vm.env module_sha256" "$(envval module_sha256 "$tmp/out3")" m1
+expect "module path: the guest's module list" "$(cat "$tmp/out3/.vm-run/modules")" "stock $moddir"
 
 tb_summary
