@@ -79,7 +79,7 @@ fi
 
 from="point_summary WHERE traffic != 'tcp' AND runs > 0 AND $where"
 video="SELECT kernel, ring, qdisc, profile, clip$(tb_varying_settings "$from" kernel ring qdisc profile clip),
-	runs AS n, invalid_runs AS invalid,
+	runs AS n, invalid_runs AS invalid, unknown_runs AS unknown,
 	$(tb_pm pkt_loss_pct pkt_loss_sd 2) AS 'pkt loss %', $(tb_pm frame_loss_pct frame_loss_sd 2) AS 'frame loss %',
 	$(tb_pm artifact_pct artifact_sd 1) AS 'artifacts %', $(tb_num ring_drops 0) AS 'ring drops',
 	$(tb_num qdisc_drops 0) AS 'qdisc drops', $(tb_pm p50_ms p50_sd 1) AS 'p50 ms',
@@ -94,17 +94,18 @@ if have_rows "$video"; then
 fi
 from="point_summary WHERE traffic != 'video' AND runs > 0 AND $where"
 tcp="SELECT kernel, ring, qdisc, profile, traffic$(tb_varying_settings "$from" kernel ring qdisc profile traffic),
-	runs AS n, invalid_runs AS invalid, $(tb_pm tcp_mbit_s tcp_mbit_sd 2) AS 'TCP Mbit/s'
+	runs AS n, invalid_runs AS invalid, unknown_runs AS unknown, $(tb_pm tcp_mbit_s tcp_mbit_sd 2) AS 'TCP Mbit/s'
 	FROM $from ORDER BY profile, qdisc, kernel, ring"
 if have_rows "$tcp"; then
 	echo
 	echo "TCP (iperf3 receiver throughput, mean ± sample sd)"
 	tb_sql -box "$tcp"
 fi
-invalid="SELECT id AS run, kernel, ring, qdisc, profile, traffic, invalid_reason AS reason
-	FROM runs WHERE status = 'done' AND valid = 0 AND $where ORDER BY id"
+invalid="SELECT id AS run, kernel, ring, qdisc, profile, traffic,
+	CASE WHEN valid = 0 THEN 'invalid' ELSE 'unknown' END AS validity, invalid_reason AS reason
+	FROM runs WHERE status = 'done' AND (valid = 0 OR valid IS NULL) AND $where ORDER BY id"
 if have_rows "$invalid"; then
 	echo
-	echo "Invalid runs (excluded above)"
+	echo "Invalid and unknown runs (excluded above)"
 	tb_sql -box "$invalid"
 fi

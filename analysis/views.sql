@@ -8,18 +8,28 @@ SELECT run_id, place, name, after - before AS delta
 FROM counters WHERE before >= 0 AND after >= 0;
 
 -- Packets of the video flow, counted where they were seen: sent, received,
--- and per place the packets dropped there (*_drops) or passed on (vpn_read:
--- read from the ring by OpenVPN; vpn_delivered: written by OpenVPN into the
--- operator's tun). Only in video-only runs do the tun devices and the WAN
--- carry nothing else, so only there are the kernel's counters the video's
--- own; in mixed runs (video beside a bulk TCP upload) the places are left
--- NULL and only what the sender sent and the receiver got is known.
+-- per place the packets dropped there (*_drops), and the packets each hop
+-- passed on, each from its own counter:
+--   vpn_read       read from the ring by the robot's OpenVPN (tun tx_packets)
+--   vpn_sent       datagrams that OpenVPN handed to the robot's veth
+--                  (transmitted or dropped there)
+--   wan_delivered  datagrams the WAN handed to the operator's veth
+--   vpn_delivered  packets the operator's OpenVPN wrote into its tun
+-- With fixed neighbour entries (scenario/scenario-lib.sh) no ARP packet
+-- shares these counters, and OpenVPN sends no keepalives. Only in
+-- video-only runs do the tun devices and the WAN carry nothing else, so only
+-- there are the kernel's counters the video's own; in mixed runs (video
+-- beside a bulk TCP upload) the places are left NULL and only what the
+-- sender sent and the receiver got is known.
 CREATE TEMP VIEW IF NOT EXISTS run_video_packets AS
 SELECT run_id, sent, socket_drops, received,
   CASE WHEN kind = 'video' THEN ring_drops END AS ring_drops,
   CASE WHEN kind = 'video' THEN vpn_read END AS vpn_read,
   CASE WHEN kind = 'video' THEN qdisc_drops END AS qdisc_drops,
+  CASE WHEN kind = 'video' THEN vpn_sent END AS vpn_sent,
   CASE WHEN kind = 'video' THEN wan_drops END AS wan_drops,
+  CASE WHEN kind = 'video' THEN wan_delivered END AS wan_delivered,
+  CASE WHEN kind = 'video' THEN vpn_socket_drops END AS vpn_socket_drops,
   CASE WHEN kind = 'video' THEN vpn_delivered END AS vpn_delivered,
   CASE WHEN kind = 'video' THEN receiver_drops END AS receiver_drops
 FROM (SELECT r.id AS run_id, r.kind,
@@ -29,13 +39,21 @@ FROM (SELECT r.id AS run_id, r.kind,
   -- after their frame was closed, which no frame row holds
   coalesce((SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'receiver' AND name = 'received'),
            (SELECT coalesce(sum(pkts_received), 0) FROM frames_recv WHERE run_id = r.id)) AS received,
-  (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'ring' AND name = 'tx_dropped') AS ring_drops,
+  -- the tun's tx_dropped less the packets the core refused on a stopped
+  -- queue without a qdisc (send() got ENETDOWN: already socket_drops)
+  (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'ring' AND name = 'tx_dropped')
+  - coalesce((SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'sender' AND name = 'enetdown'), 0)
+    AS ring_drops,
   (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'ring' AND name = 'tx_packets') AS vpn_read,
   (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'qdisc' AND name = 'dropped') AS qdisc_drops,
+  (SELECT sum(delta) FROM counter_delta WHERE run_id = r.id
+     AND place = 'robot' AND name IN ('veth_tx_packets', 'veth_tx_dropped')) AS vpn_sent,
   -- the emulated link (netem's drops) and the veth hops on either side of it
   (SELECT coalesce(sum(delta), 0) FROM counter_delta WHERE run_id = r.id
      AND ((place = 'wan' AND name IN ('up.dropped', 'up.veth_tx_dropped', 'from_robot_rx_dropped'))
        OR (place = 'robot' AND name = 'veth_tx_dropped'))) AS wan_drops,
+  (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'wan' AND name = 'up.veth_tx_packets') AS wan_delivered,
+  (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'vpn' AND name = 'operator_socket_drops') AS vpn_socket_drops,
   (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'vpn' AND name = 'operator_tun_rx_packets') AS vpn_delivered,
   (SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'recv' AND name = 'udp_rcvbuf_errors')
   - coalesce((SELECT delta FROM counter_delta WHERE run_id = r.id AND place = 'vpn'
@@ -46,16 +64,20 @@ FROM (SELECT r.id AS run_id, r.kind,
 --   sent = received + socket_drops + ring_drops + qdisc_drops + wan_drops
 --          + vpn_drops + receiver_drops + unexplained
 -- socket: refused by send(); ring: the tun's tail drop; qdisc: the tun's
--- qdisc; wan: the emulated link; vpn: read by OpenVPN but neither dropped on
--- the WAN nor delivered to the operator's tun (its outer UDP socket
--- overflowing, for one: counted in vpn.operator_socket_drops); receiver:
--- tb-recv's socket buffer (the namespace's RcvbufErrors less OpenVPN's
--- socket). unexplained is what no counter accounts for.
+-- qdisc; wan: the emulated link and its veths; vpn: lost inside the VPN,
+-- on the robot (read from the ring, never handed to the veth: vpn_read -
+-- vpn_sent) and on the operator (reached its veth, never written into its
+-- tun: wan_delivered - vpn_delivered, of which vpn_socket_drops overflowed
+-- OpenVPN's outer socket); receiver: tb-recv's socket buffer (the
+-- namespace's RcvbufErrors less OpenVPN's socket). Each place is counted at
+-- its own hop, none is a remainder, so unexplained = 0 only when every
+-- counter agrees with its neighbours: a wrong counter anywhere shows up
+-- there.
 CREATE TEMP VIEW IF NOT EXISTS run_attribution AS
 SELECT run_id, sent, received, socket_drops, ring_drops, qdisc_drops, wan_drops,
-  vpn_read - wan_drops - vpn_delivered AS vpn_drops, receiver_drops,
+  (vpn_read - vpn_sent) + (wan_delivered - vpn_delivered) AS vpn_drops, receiver_drops,
   sent - received - socket_drops - ring_drops - qdisc_drops - wan_drops
-    - (vpn_read - wan_drops - vpn_delivered) - receiver_drops AS unexplained
+    - ((vpn_read - vpn_sent) + (wan_delivered - vpn_delivered)) - receiver_drops AS unexplained
 FROM run_video_packets;
 
 -- Per run, per frame the sender sent: did it arrive whole, and could it be
@@ -141,7 +163,7 @@ WHERE r.status = 'done';
 CREATE TEMP VIEW IF NOT EXISTS point_summary AS
 SELECT campaign, kernel, ring, qdisc, profile, traffic, clip, sndbuf, pace, vpn, decode,
   dump_frames, cpu_limit, duration, seed,
-  sum(valid = 1) AS runs, sum(valid = 0) AS invalid_runs,
+  sum(valid = 1) AS runs, sum(valid = 0) AS invalid_runs, sum(valid IS NULL) AS unknown_runs,
   avg(v_loss) AS pkt_loss_pct,
   sqrt(max(0, avg(v_loss * v_loss) - avg(v_loss) * avg(v_loss)) * count(v_loss) / nullif(count(v_loss) - 1, 0)) AS pkt_loss_sd,
   avg(v_frame) AS frame_loss_pct,

@@ -44,6 +44,20 @@ for file in "${points[@]}"; do
 	printf 'run %d/%d  kernel=%s ring=%s qdisc=%s profile=%s traffic=%s rep=%s  (this boot %d/%d, elapsed %s, sweep ETA %s)\n' \
 		$((before + i)) "$todo" "${point[kernel]}" "${point[ring]}" "${point[qdisc]}" "${point[profile]}" \
 		"${point[traffic]}" "${point[repetition]}" "$i" "$n" "$(fmt_eta "$elapsed")" "$eta"
+	# On the module path one boot serves every kernel: before a point of
+	# another variant, the VPN goes down (it holds the TUN) and that
+	# variant's tun.ko replaces the loaded one.
+	if [ "${TB_KERNEL_PATH:-}" = modules ]; then
+		read -r loaded </sys/module/tun/parameters/tb_variant
+		if [ "$loaded" != "${point[kernel]}" ]; then
+			bash "$TB_ROOT/scenario/scenario.sh" down --prefix tbr- --dir "$out/scenario" >/dev/null 2>&1 || true
+			if ! bash "$TB_ROOT/kernel/tun-switch.sh" "${point[kernel]}" >/dev/null; then
+				failed=$((failed + 1))
+				printf 'run %d/%d: cannot switch to kernel %s; going on\n' "$i" "$n" "${point[kernel]}"
+				continue
+			fi
+		fi
+	fi
 	index=${file##*/}
 	index=${index%.point}
 	db=/tmp/run-$index.db

@@ -109,9 +109,23 @@ fi
 read -r release </proc/sys/kernel/osrelease
 # The guest's kernel as vm.sh booted it (variant, patch hash, accel); on the
 # host (./testbed run --host) the running kernel, unpatched.
-declare -A vm=([variant]=host [accel]=none [patch_hash]='' [image_key]='')
+declare -A vm=([variant]=host [accel]=none [patch_hash]='' [image_key]='' [kernel_path]=host
+	[kernel_image]="host $release" [module_sha256]='')
 if [ -n "${TB_VM_OUT:-}" ]; then
 	while IFS='=' read -r k v; do vm[$k]=$v; done <"$TB_VM_OUT/vm.env"
+fi
+# On the module path the variant is the tun.ko loaded now (kernel/tun-switch.sh
+# may have replaced the one the guest booted with): its own parameters, and
+# its build's info for the file's hash and cache key.
+if [ "${vm[kernel_path]}" = modules ]; then
+	read -r 'vm[variant]' </sys/module/tun/parameters/tb_variant
+	read -r 'vm[patch_hash]' </sys/module/tun/parameters/tb_patch_hash
+	while read -r v d; do
+		[ "$v" = "${vm[variant]}" ] || continue
+		while IFS='=' read -r k val; do
+			case "$k" in module_sha256) vm[module_sha256]=$val ;; key) vm[image_key]=$val ;; esac
+		done <"$d/info"
+	done <"$TB_VM_OUT/.vm-run/modules"
 fi
 [ "${vm[variant]}" = "${point[kernel]}" ] ||
 	tb_die "run-point: the point is for kernel '${point[kernel]}' but this is '${vm[variant]}'"
@@ -122,12 +136,15 @@ if [ ! -s "$env_file" ]; then
 	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
 	jq -cn --arg release "$release" --arg variant "${vm[variant]}" --arg accel "${vm[accel]}" \
 		--arg image_key "${vm[image_key]}" --arg patch_hash "${vm[patch_hash]}" \
+		--arg kernel_path "${vm[kernel_path]}" --arg kernel_image "${vm[kernel_image]}" \
+		--arg module_sha256 "${vm[module_sha256]}" \
 		--arg openvpn "$(openvpn --version | awk 'NR == 1 { print $2 }')" \
 		--arg iperf3 "$(iperf3 --version 2>&1 | awk 'NR == 1 { print $2 }')" \
 		--arg cpu "$cpu" --arg ncpu "$(nproc)" \
 		--arg host_cpu "${facts[host_cpu_model]:-$cpu}" --arg host_ncpu "${facts[host_cpus]:-$(nproc)}" \
 		'{kernel_release: $release, kernel: $variant, accel: $accel, image_key: $image_key,
-		  patch_hash: $patch_hash, openvpn: $openvpn, iperf3: $iperf3, cpu_model: $cpu,
+		  patch_hash: $patch_hash, kernel_path: $kernel_path, kernel_image: $kernel_image,
+		  module_sha256: $module_sha256, openvpn: $openvpn, iperf3: $iperf3, cpu_model: $cpu,
 		  cpus: ($ncpu | tonumber), host_cpu_model: $host_cpu, host_cpus: ($host_ncpu | tonumber)}' >"$env_file"
 fi
 profile_file=$scenario_dir/profile-$profile.json
@@ -169,8 +186,22 @@ tb_counters_snapshot() {
 		echo "vpn.operator_socket_drops=$(socket_drops "$operator" "$TB_SCENARIO_VPN_PORT")"
 	} | LC_ALL=C sort >"$work/$1.kv"
 }
+# tb-send's refusals with ENETDOWN: a stopped queue without a qdisc, which
+# the core also counts in the tun's tx_dropped; kept apart so the ring's own
+# drops are counted once (analysis/views.sql).
+sender_counters() { # sender_counters BEFORE|AFTER
+	local enetdown=0
+	if [ "$1" = after ] && [[ $(<"$work/send.txt") =~ \ enetdown=([0-9]+) ]]; then enetdown=${BASH_REMATCH[1]}; fi
+	echo "sender.enetdown=$enetdown" >>"$work/$1.kv"
+}
+# The processes on the data path, "ROLE PID", for the sampler's per-process
+# CPU shares (the validity rule judges each of them).
+pids_file=$work/pids
+printf 'openvpn-robot %s\nopenvpn-operator %s\n' "$(tb_scenario_openvpn_pid robot)" \
+	"$(tb_scenario_openvpn_pid operator)" >"$pids_file"
 tb_counters_snapshot before
-sampler_start "$work/samples.txt" "$robot" "$TB_SCENARIO_ROBOT_TUN" "$(tb_scenario_openvpn_pid robot)"
+sender_counters before
+sampler_start "$work/samples.txt" "$robot" "$TB_SCENARIO_ROBOT_TUN" "$pids_file"
 bg_pids+=("$SAMPLER_PID")
 
 recv_pid='' iperf_pid=''
@@ -190,35 +221,48 @@ if [ "$traffic" != tcp ]; then
 		>"$work/recv.txt" 2>"$work/recv.err" &
 	recv_pid=$!
 	bg_pids+=("$recv_pid")
+	echo "tb-recv $recv_pid" >>"$pids_file"
 	wait_listening "$operator" udp "$video_port"
 fi
 if [ "$traffic" != video ]; then
 	ip netns exec "$operator" iperf3 -s -1 -B "$dst" -p "$tcp_port" --json >"$work/iperf-server.json" 2>&1 &
 	bg_pids+=("$!")
+	echo "iperf3-server $!" >>"$pids_file"
 	wait_listening "$operator" tcp "$tcp_port"
+fi
+# The traffic window: the validity rule judges the samples inside it only
+# (not tb-recv's idle tail, nor the set-up before).
+window_start=$(now_ns)
+if [ "$traffic" != video ]; then
 	ip netns exec "$robot" iperf3 -c "$dst" -p "$tcp_port" -t "$duration" -i 1 --json \
 		>"$work/iperf.json" 2>"$work/iperf.err" &
 	iperf_pid=$!
 	bg_pids+=("$iperf_pid")
+	echo "iperf3-client $iperf_pid" >>"$pids_file"
 fi
 if [ "$traffic" != tcp ]; then
 	send_args=(--clip "${point[clip]}" --dest "$dst:$video_port" --duration "$duration"
 		--pace "${point[pace]}" --db "$db" --run-id "$run_id")
 	[ "$sndbuf" = 0 ] || send_args+=(--sndbuf "$sndbuf")
-	ip netns exec "$robot" "$bin/sender/tb-send" "${send_args[@]}" >"$work/send.txt" 2>"$work/send.err" ||
-		{ cat "$work/send.err" >&2; tb_die "tb-send failed"; }
+	ip netns exec "$robot" "$bin/sender/tb-send" "${send_args[@]}" >"$work/send.txt" 2>"$work/send.err" &
+	send_pid=$!
+	echo "tb-send $send_pid" >>"$pids_file"
+	wait "$send_pid" || { cat "$work/send.err" >&2; tb_die "tb-send failed"; }
 fi
 if [ -n "$iperf_pid" ]; then
 	wait "$iperf_pid" || { cat "$work/iperf.err" "$work/iperf.json" >&2; tb_die "iperf3 failed"; }
 fi
+window_end=$(now_ns)
 if [ -n "$recv_pid" ]; then
 	wait "$recv_pid" || { cat "$work/recv.err" >&2; tb_die "tb-recv failed"; }
 fi
 sampler_stop
 tb_counters_snapshot after
+sender_counters after
 
 # --- store counters, samples, receiver totals, TCP results, validity --------
-finish_args=(--before "$work/before.kv" --after "$work/after.kv" --samples "$work/samples.txt")
+finish_args=(--before "$work/before.kv" --after "$work/after.kv" --samples "$work/samples.txt"
+	--window "$window_start" "$window_end")
 [ "$traffic" = tcp ] || finish_args+=(--receiver "$work/recv.txt" --images "$work/png")
 [ "$traffic" = video ] || finish_args+=(--iperf "$work/iperf.json")
 "$tbdb" finish "$db" "$run_id" "${finish_args[@]}" || tb_die "storing run $run_id failed"
@@ -228,9 +272,11 @@ views=(--views "$TB_ROOT/analysis/views.sql")
     'sent %d received %d | ring %d qdisc %d socket %d wan %d vpn %d receiver %d | unexplained %d',
     sent, received, ring_drops, qdisc_drops, socket_drops, wan_drops, vpn_drops, receiver_drops, unexplained)
     FROM run_attribution WHERE run_id = $run_id), 'no video attribution')
-  || printf('; cpu %.1f%% (openvpn %.1f%% of a core)', cpu_busy_pct,
-       (SELECT avg(value) FROM samples WHERE run_id = $run_id AND name = 'vpn_cpu_pct'))
-  || coalesce('; INVALID: ' || invalid_reason, '') FROM runs WHERE id = $run_id"
+  || printf('; cpu %.1f%%, busiest vCPU %.1f%%', cpu_busy_pct, cpu_max_busy_pct)
+  || coalesce('; saturated: ' || saturated, '')
+  || CASE WHEN valid = 0 THEN '; INVALID: ' || invalid_reason
+          WHEN valid IS NULL THEN '; validity ' || coalesce(invalid_reason, 'unknown') ELSE '' END
+  FROM runs WHERE id = $run_id"
 if [ "$traffic" != video ]; then
 	"$tbdb" query "$db" "SELECT printf('  tcp: %.2f Mbit/s received, %d retransmits', receiver_bps / 1e6,
 	  retransmits) FROM tcp_results WHERE run_id = $run_id"

@@ -1,9 +1,11 @@
 # shellcheck shell=bash
 # Starting and reading the per-run sampler (experiments/sampler-loop.sh).
 
-# sampler_start OUT NS DEV VPN_PID: sample in NS every second; sets SAMPLER_PID.
+# sampler_start OUT NS DEV PIDS_FILE: sample in NS every second, the
+# processes named in PIDS_FILE ("ROLE PID" lines) among the rest; sets
+# SAMPLER_PID.
 sampler_start() {
-	ip netns exec "$2" bash "$TB_ROOT/experiments/sampler-loop.sh" "$1" "$3" "${4:-0}" 1 &
+	ip netns exec "$2" bash "$TB_ROOT/experiments/sampler-loop.sh" "$1" "$3" "$4" 1 &
 	SAMPLER_PID=$!
 }
 

@@ -131,14 +131,26 @@ failed=0
 # per run they took (the host's per-run guess before the first boot).
 before=0 sweep_start=$EPOCHSECONDS
 per_run=$((duration + overhead))
-for kernel in "${kernels_in_order[@]}"; do
+# One boot per kernel from source; on the module path (the default) one boot
+# for all, the guest switching tun.ko between kernels (kernel/tun-switch.sh).
+boots=("${kernels_in_order[@]}")
+# (TB_KERNEL_FROM_SOURCE=1: from source; see kernel/kernel-lib.sh, tb_kernel_path.)
+if [ "${TB_KERNEL_FROM_SOURCE:-0}" != 1 ]; then
+	boots=("${kernels_in_order[*]}")
+fi
+for group in "${boots[@]}"; do
+	read -r -a group_kernels <<<"$group"
+	kernel=${group_kernels[0]}
 	out=$(mktemp -d "$work/boot-$kernel-XXXXXX")
 	current_out=$out
 	mkdir -p "$out/runs"
-	# Grouped by profile: the guest keeps a scenario up while the profile stays.
-	for f in "${pending[@]}"; do
-		if [ "${kernel_of[$f]}" = "$kernel" ]; then printf '%s\t%s\n' "${profile_of[$f]}" "$f"; fi
-	done | sort -t$'\t' -s -k1,1 | cut -f2 >"$out/points.list"
+	# By kernel, then by profile: the guest keeps a scenario up while the
+	# kernel and profile stay.
+	for k in "${!group_kernels[@]}"; do
+		for f in "${pending[@]}"; do
+			if [ "${kernel_of[$f]}" = "${group_kernels[$k]}" ]; then printf '%s\t%s\t%s\n' "$k" "${profile_of[$f]}" "$f"; fi
+		done
+	done | sort -t$'\t' -s -k1,1n -k2,2 | cut -f3 >"$out/points.list"
 	n=$(wc -l <"$out/points.list")
 	cat >"$out/boot.env" <<ENV
 git_rev=$git_rev
@@ -148,10 +160,10 @@ sweep_runs_before=$before
 sweep_runs_todo=$todo
 sweep_seconds_per_run=$per_run
 ENV
-	bash "$TB_ROOT/kernel/build.sh" build "$kernel"
+	for k in "${group_kernels[@]}"; do bash "$TB_ROOT/kernel/build.sh" build "$k"; done
 	# Key generation is slow under TCG: the host makes the PKI the guest uses.
 	tb_scenario_pki "$out/scenario"
-	tb_log "kernel $kernel: $n run(s); booting"
+	tb_log "kernel ${group_kernels[*]}: $n run(s); booting"
 	# Generous: TCG runs are slow; a hung guest is still killed in the end.
 	timeout_s=$((n * (duration + overhead) * 3 + 300))
 	set +e

@@ -31,6 +31,24 @@ static int mark_done(sqlite3 *db, long long run_id, char *err, size_t errlen)
 	return rc;
 }
 
+static int store_window(sqlite3 *db, long long run_id, const struct tb_finish_inputs *in, char *err,
+			size_t errlen)
+{
+	sqlite3_stmt *s;
+	int rc = -1;
+	if (sqlite3_prepare_v2(db, "UPDATE runs SET traffic_start_ns = ?2, traffic_end_ns = ?3 WHERE id = ?1",
+			       -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, run_id);
+		sqlite3_bind_int64(s, 2, in->window_start_ns);
+		sqlite3_bind_int64(s, 3, in->window_end_ns);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	}
+	if (rc)
+		tb_errbuf(err, errlen, "cannot store the traffic window of run %lld: %s", run_id, sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	return rc;
+}
+
 static int store_inputs(tb_store *st, long long id, const struct tb_finish_inputs *in, char *err,
 			size_t errlen)
 {
@@ -45,6 +63,8 @@ static int store_inputs(tb_store *st, long long id, const struct tb_finish_input
 		return -1;
 	if (in->images && tb_finish_images(db, id, in->images, err, errlen))
 		return -1;
+	if (in->has_window && store_window(db, id, in, err, errlen))
+		return -1;
 	if (tb_validity_judge(st, id, err, errlen))
 		return -1;
 	return mark_done(db, id, err, errlen);
@@ -55,6 +75,11 @@ int tb_run_finish(tb_store *st, long long run_id, const struct tb_finish_inputs 
 {
 	if (!in->before != !in->after) {
 		tb_errbuf(err, errlen, "counter snapshots come in pairs: before and after");
+		return -1;
+	}
+	if (in->has_window && in->window_end_ns < in->window_start_ns) {
+		tb_errbuf(err, errlen, "the traffic window ends (%lld) before it starts (%lld)", in->window_end_ns,
+			  in->window_start_ns);
 		return -1;
 	}
 	if (tb_store_begin(st)) {

@@ -12,7 +12,9 @@
  *    kernel_variant -> kernel, qdisc -> qdisc_kind (the kind read back),
  *    qdisc_params -> qdisc_applied (the spec as the kernel shows it); new
  *    qdisc (the setting as given), vpn, duration, pace, decode, dump_frames,
- *    cpu_limit. The comments in v1 name the columns as they were then.
+ *    cpu_limit; traffic_start_ns, traffic_end_ns, cpu_max_busy_pct, saturated
+ *    (validity over the traffic window). The comments in v1 name the columns
+ *    as they were then.
  */
 #include "schema.h"
 
@@ -156,6 +158,11 @@ static const char *const migrations[] = {
 	"ALTER TABLE runs ADD COLUMN decode TEXT;"         /* 'on' | 'off': libavcodec at the receiver */
 	"ALTER TABLE runs ADD COLUMN dump_frames TEXT;"    /* frame numbers whose picture is kept */
 	"ALTER TABLE runs ADD COLUMN cpu_limit REAL;"      /* percent; the validity threshold */
+	/* validity (lib/validity.c): judged over the traffic window, CLOCK_REALTIME ns */
+	"ALTER TABLE runs ADD COLUMN traffic_start_ns INTEGER;" /* just before the first sender started */
+	"ALTER TABLE runs ADD COLUMN traffic_end_ns INTEGER;"   /* just after the last one finished */
+	"ALTER TABLE runs ADD COLUMN cpu_max_busy_pct REAL;"    /* the busiest vCPU, window mean */
+	"ALTER TABLE runs ADD COLUMN saturated TEXT;"           /* series >= cpu_limit: 'openvpn-robot 97.3%, ...' */
 	"UPDATE runs SET"
 	"  qdisc = coalesce(CASE WHEN json_valid(knobs_json) THEN coalesce("
 	"    json_extract(knobs_json, '$.qdisc'), json_extract(knobs_json, '$.qdisc_spec')) END,"

@@ -5,56 +5,186 @@
 
 #include <string.h>
 
-/* sqlite3's printf, so a message reads as the SQL that wrote it before did. */
-static void format(char *buf, size_t len, const char *fmt, double a, double b)
+static const struct {
+	const char *name, *label;
+} series[TB_SERIES_COUNT] = {
+	[TB_CPU_BUSY] = {"cpu_busy_pct", "cpu_busy_pct"},
+	[TB_CPU_MAX] = {"cpu_max_busy_pct", "cpu_max_busy_pct"},
+	[TB_SOFTIRQ_MAX] = {"softirq_max_pct", "softirq_max_pct"},
+	[TB_TB_SEND] = {"proc_cpu_pct.tb-send", "tb-send"},
+	[TB_TB_RECV] = {"proc_cpu_pct.tb-recv", "tb-recv"},
+	[TB_IPERF_CLIENT] = {"proc_cpu_pct.iperf3-client", "iperf3-client"},
+	[TB_IPERF_SERVER] = {"proc_cpu_pct.iperf3-server", "iperf3-server"},
+	[TB_VPN_ROBOT] = {"proc_cpu_pct.openvpn-robot", "openvpn-robot"},
+	[TB_VPN_OPERATOR] = {"proc_cpu_pct.openvpn-operator", "openvpn-operator"},
+};
+
+const char *tb_series_name(enum tb_series s)
 {
-	if (len)
-		sqlite3_snprintf((int)len, buf, fmt, a, b);
+	return (unsigned)s < TB_SERIES_COUNT ? series[s].name : NULL;
 }
 
-int tb_validity_rule(int has_cpu, double cpu_mean, int has_vpn, double vpn_mean, double cpu_limit,
-		     const char *bottleneck, char *reason, size_t reason_len)
+const char *tb_series_label(enum tb_series s)
 {
-	if (reason_len)
-		reason[0] = 0;
-	if (has_cpu && cpu_mean >= cpu_limit) {
-		format(reason, reason_len, "guest CPU saturated: mean %.1f%% of all CPUs >= %g%%", cpu_mean,
-		       cpu_limit);
-		return 0;
-	}
-	if (strcmp(bottleneck ? bottleneck : "link", "vpn") != 0 && has_vpn && vpn_mean >= cpu_limit) {
-		format(reason, reason_len,
-		       "OpenVPN CPU-bound (%.1f%% of a core >= %g%%) on a profile whose bottleneck is the link",
-		       vpn_mean, cpu_limit);
-		return 0;
-	}
-	return 1;
+	return (unsigned)s < TB_SERIES_COUNT ? series[s].label : NULL;
 }
 
-static const char sql_inputs[] =
-	"SELECT (SELECT avg(value) FROM samples WHERE run_id = ?1 AND name = 'cpu_busy_pct'),"
-	" (SELECT avg(value) FROM samples WHERE run_id = ?1 AND name = 'vpn_cpu_pct'),"
-	" coalesce(cpu_limit, ?2),"
+static const enum tb_series measuring_tools[] = {TB_TB_SEND, TB_TB_RECV, TB_IPERF_CLIENT, TB_IPERF_SERVER};
+
+/* sqlite3's printf: "%g" and "%.1f" read the same whatever the C locale. */
+#define say(v, ...) sqlite3_snprintf((int)sizeof(v), (v), __VA_ARGS__)
+
+static int at_limit(const struct tb_validity_input *in, enum tb_series s)
+{
+	return in->has[s] && in->mean[s] >= in->cpu_limit;
+}
+
+static void list_saturated(const struct tb_validity_input *in, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = 0;
+	for (int s = 0; s < TB_SERIES_COUNT; s++) {
+		if (!at_limit(in, s) || used + 1 >= len)
+			continue;
+		sqlite3_snprintf((int)(len - used), buf + used, "%s%s %.1f%%", used ? ", " : "", series[s].label,
+				 in->mean[s]);
+		used += strlen(buf + used);
+	}
+}
+
+/* The first cause of an invalid run, in the order of the header; 0 if none. */
+static int invalid_because(const struct tb_validity_input *in, int vpn_bound, struct tb_verdict *out)
+{
+	double L = in->cpu_limit;
+	for (size_t i = 0; i < sizeof measuring_tools / sizeof measuring_tools[0]; i++) {
+		enum tb_series s = measuring_tools[i];
+		if (at_limit(in, s)) {
+			say(out->reason, "measuring tool %s CPU-bound: %.1f%% of a core >= %g%%", series[s].label,
+			    in->mean[s], L);
+			return 1;
+		}
+	}
+	if (at_limit(in, TB_VPN_OPERATOR)) {
+		say(out->reason, "receiving VPN openvpn-operator CPU-bound: %.1f%% of a core >= %g%%",
+		    in->mean[TB_VPN_OPERATOR], L);
+		return 1;
+	}
+	if (!vpn_bound && at_limit(in, TB_VPN_ROBOT)) {
+		say(out->reason, "sending VPN openvpn-robot CPU-bound: %.1f%% of a core >= %g%% on a profile"
+				 " whose bottleneck is '%s', not the VPN",
+		    in->mean[TB_VPN_ROBOT], L, in->bottleneck ? in->bottleneck : "link");
+		return 1;
+	}
+	if (at_limit(in, TB_SOFTIRQ_MAX)) {
+		say(out->reason, "softirq (the WAN emulation) saturated a vCPU: %.1f%% >= %g%%",
+		    in->mean[TB_SOFTIRQ_MAX], L);
+		return 1;
+	}
+	/* A VPN-bound profile's sending VPN fills its vCPU by design. */
+	if (at_limit(in, TB_CPU_MAX) && !(vpn_bound && at_limit(in, TB_VPN_ROBOT))) {
+		say(out->reason, "a vCPU saturated (%.1f%%) by something that is not the expected bottleneck",
+		    in->mean[TB_CPU_MAX]);
+		return 1;
+	}
+	return 0;
+}
+
+/* The first process the run's traffic needs that has no samples, or -1. */
+static int missing_role(const struct tb_validity_input *in)
+{
+	const char *t = in->traffic ? in->traffic : "";
+	int video = !strcmp(t, "video") || !strcmp(t, "mixed");
+	int tcp = !strcmp(t, "tcp") || !strcmp(t, "mixed");
+	const struct {
+		int needed;
+		enum tb_series s;
+	} roles[] = {
+		{video, TB_TB_SEND},    {video, TB_TB_RECV},  {tcp, TB_IPERF_CLIENT},
+		{tcp, TB_IPERF_SERVER}, {1, TB_VPN_ROBOT}, {1, TB_VPN_OPERATOR},
+	};
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		if (roles[i].needed && !in->has[roles[i].s])
+			return (int)roles[i].s;
+	return -1;
+}
+
+void tb_validity_rule(const struct tb_validity_input *in, struct tb_verdict *out)
+{
+	out->reason[0] = 0;
+	list_saturated(in, out->saturated, sizeof out->saturated);
+	if (!in->has[TB_CPU_BUSY] || !in->has[TB_CPU_MAX]) {
+		out->valid = TB_VALID_UNKNOWN;
+		say(out->reason, "unknown: no CPU samples in the traffic window");
+		return;
+	}
+	int vpn_bound = in->bottleneck && !strcmp(in->bottleneck, "vpn");
+	if (invalid_because(in, vpn_bound, out)) {
+		out->valid = TB_INVALID;
+		return;
+	}
+	int missing = missing_role(in);
+	if (missing >= 0) {
+		out->valid = TB_VALID_UNKNOWN;
+		say(out->reason, "unknown: no CPU samples of %s", series[missing].label);
+		return;
+	}
+	out->valid = TB_VALID;
+}
+
+/* The run's settings and window: limit, bottleneck, traffic, start, end. */
+static const char sql_run[] =
+	"SELECT coalesce(cpu_limit, ?2),"
 	" coalesce(CASE WHEN json_valid(knobs_json)"
-	"   THEN json_extract(knobs_json, '$.profile_values.bottleneck') END, 'link')"
+	"   THEN json_extract(knobs_json, '$.profile_values.bottleneck') END, 'link'),"
+	" coalesce(traffic, kind), traffic_start_ns, traffic_end_ns"
 	" FROM runs WHERE id = ?1";
 
+/* Per series, the mean of the samples in the window. */
+static const char sql_means[] =
+	"SELECT name, avg(value) FROM samples WHERE run_id = ?1 AND t_ns > ?2 + ?4 AND t_ns <= ?3 + ?4"
+	" GROUP BY name";
+
 static const char sql_verdict[] =
-	"UPDATE runs SET cpu_busy_pct = round(?2, 1), valid = ?3, invalid_reason = ?4 WHERE id = ?1";
+	"UPDATE runs SET cpu_busy_pct = round(?2, 1), cpu_max_busy_pct = round(?3, 1), valid = ?4,"
+	" invalid_reason = ?5, saturated = ?6 WHERE id = ?1";
+
+/* SQLITE_DONE once every row is read. */
+static int window_means(sqlite3_stmt *s, struct tb_validity_input *in)
+{
+	int step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(s, 0);
+		for (int i = 0; name && i < TB_SERIES_COUNT; i++)
+			if (!strcmp(name, series[i].name)) {
+				in->has[i] = 1;
+				in->mean[i] = sqlite3_column_double(s, 1);
+			}
+	}
+	return step;
+}
+
+static void bind_mean(sqlite3_stmt *s, int col, const struct tb_validity_input *in, enum tb_series v)
+{
+	if (in->has[v])
+		sqlite3_bind_double(s, col, in->mean[v]);
+	else
+		sqlite3_bind_null(s, col);
+}
 
 int tb_validity_judge(tb_store *st, long long run_id, char *err, size_t errlen)
 {
 	sqlite3 *db = tb_store_db(st);
-	sqlite3_stmt *in = NULL, *up = NULL;
+	sqlite3_stmt *run = NULL, *means = NULL, *up = NULL;
 	int rc = -1;
-	if (sqlite3_prepare_v2(db, sql_inputs, -1, &in, NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(db, sql_run, -1, &run, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, sql_means, -1, &means, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, sql_verdict, -1, &up, NULL) != SQLITE_OK) {
 		tb_errbuf(err, errlen, "validity: %s", sqlite3_errmsg(db));
 		goto out;
 	}
-	sqlite3_bind_int64(in, 1, run_id);
-	sqlite3_bind_double(in, 2, TB_CPU_LIMIT_DEFAULT);
-	int step = sqlite3_step(in);
+	sqlite3_bind_int64(run, 1, run_id);
+	sqlite3_bind_double(run, 2, TB_CPU_LIMIT_DEFAULT);
+	int step = sqlite3_step(run);
 	if (step != SQLITE_ROW) {
 		if (step == SQLITE_DONE)
 			tb_errbuf(err, errlen, "validity: no run with id %lld", run_id);
@@ -62,26 +192,42 @@ int tb_validity_judge(tb_store *st, long long run_id, char *err, size_t errlen)
 			tb_errbuf(err, errlen, "validity: %s", sqlite3_errmsg(db));
 		goto out;
 	}
-	int has_cpu = sqlite3_column_type(in, 0) != SQLITE_NULL;
-	int has_vpn = sqlite3_column_type(in, 1) != SQLITE_NULL;
-	double cpu = sqlite3_column_double(in, 0);
-	char reason[256];
-	int valid = tb_validity_rule(has_cpu, cpu, has_vpn, sqlite3_column_double(in, 1),
-				     sqlite3_column_double(in, 2), (const char *)sqlite3_column_text(in, 3),
-				     reason, sizeof reason);
+	struct tb_validity_input in = {
+		.cpu_limit = sqlite3_column_double(run, 0),
+		.bottleneck = (const char *)sqlite3_column_text(run, 1),
+		.traffic = (const char *)sqlite3_column_text(run, 2),
+	};
+	int windowed = sqlite3_column_type(run, 3) != SQLITE_NULL && sqlite3_column_type(run, 4) != SQLITE_NULL;
+	if (windowed) {
+		sqlite3_bind_int64(means, 1, run_id);
+		sqlite3_bind_int64(means, 2, sqlite3_column_int64(run, 3));
+		sqlite3_bind_int64(means, 3, sqlite3_column_int64(run, 4));
+		sqlite3_bind_int64(means, 4, TB_WINDOW_SLACK_NS);
+		if (window_means(means, &in) != SQLITE_DONE) {
+			tb_errbuf(err, errlen, "validity: %s", sqlite3_errmsg(db));
+			goto out;
+		}
+	}
+	struct tb_verdict v;
+	tb_validity_rule(&in, &v);
+
 	sqlite3_bind_int64(up, 1, run_id);
-	if (has_cpu)
-		sqlite3_bind_double(up, 2, cpu);
-	sqlite3_bind_int(up, 3, valid);
-	if (!valid)
-		sqlite3_bind_text(up, 4, reason, -1, SQLITE_STATIC);
+	bind_mean(up, 2, &in, TB_CPU_BUSY);
+	bind_mean(up, 3, &in, TB_CPU_MAX);
+	if (v.valid != TB_VALID_UNKNOWN)
+		sqlite3_bind_int(up, 4, v.valid);
+	if (v.valid != TB_VALID)
+		sqlite3_bind_text(up, 5, v.reason, -1, SQLITE_STATIC);
+	if (v.saturated[0])
+		sqlite3_bind_text(up, 6, v.saturated, -1, SQLITE_STATIC);
 	if (sqlite3_step(up) != SQLITE_DONE) {
 		tb_errbuf(err, errlen, "validity: %s", sqlite3_errmsg(db));
 		goto out;
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(in);
+	sqlite3_finalize(run);
+	sqlite3_finalize(means);
 	sqlite3_finalize(up);
 	return rc;
 }

@@ -26,7 +26,7 @@ Renders from DB into DIR (default paper-figures/out/):
                       campaign, whatever --campaign says)
 each as .png and .svg, plus the data behind them in DIR/data/.
   --qdisc SPEC       qdisc of the runs in figure 1 (default: pfifo limit 25000)
-  --cdf-kernel NAME  kernel variant of figure 4 (default: nodrop-v2)
+  --cdf-kernel NAME  kernel variant of figure 4, drawn beside stock (default: nodrop-v2)
 Exit status 1 if no figure could be drawn.
 TXT
 }

@@ -37,6 +37,14 @@ TB_SCENARIO_OPERATOR_ADDR=198.18.2.2
 TB_SCENARIO_ROBOT_TUN_ADDR=198.18.100.2
 TB_SCENARIO_OPERATOR_TUN_ADDR=198.18.100.1
 TB_SCENARIO_VPN_PORT=1194
+# Fixed MAC addresses and permanent neighbour entries on every veth hop: no
+# ARP packet ever joins the video in a veth's or netem's packet counters,
+# so each hop's count is the VPN's datagrams alone (the attribution counts
+# every place from its own counter and compares them).
+TB_SCENARIO_ROBOT_MAC=02:00:c6:12:01:02
+TB_SCENARIO_WAN_ROBOT_MAC=02:00:c6:12:01:01
+TB_SCENARIO_WAN_OPERATOR_MAC=02:00:c6:12:02:01
+TB_SCENARIO_OPERATOR_MAC=02:00:c6:12:02:02
 # Largest inner packet whose OpenVPN datagram still fits the 1500-byte veth
 # MTU without IP fragmentation: 1500 - 20 (IPv4) - 8 (UDP) - 24 (data channel
 # with an AEAD cipher: opcode + peer-id 4, packet-id 4, tag 16) = 1448.
@@ -157,16 +165,18 @@ _tb_scenario_netns() {
 	done
 	ip -n "$robot" -batch - <<-EOF
 		link set lo up
-		link add name veth-wan type veth peer name $TB_SCENARIO_WAN_DOWN_DEV netns $wan
+		link add name veth-wan address $TB_SCENARIO_ROBOT_MAC type veth peer name $TB_SCENARIO_WAN_DOWN_DEV address $TB_SCENARIO_WAN_ROBOT_MAC netns $wan
 		addr add $TB_SCENARIO_ROBOT_ADDR/24 dev veth-wan
 		link set veth-wan up
+		neigh replace $TB_SCENARIO_WAN_ROBOT_ADDR lladdr $TB_SCENARIO_WAN_ROBOT_MAC dev veth-wan nud permanent
 		route add default via $TB_SCENARIO_WAN_ROBOT_ADDR
 	EOF
 	ip -n "$operator" -batch - <<-EOF
 		link set lo up
-		link add name veth-wan type veth peer name $TB_SCENARIO_WAN_UP_DEV netns $wan
+		link add name veth-wan address $TB_SCENARIO_OPERATOR_MAC type veth peer name $TB_SCENARIO_WAN_UP_DEV address $TB_SCENARIO_WAN_OPERATOR_MAC netns $wan
 		addr add $TB_SCENARIO_OPERATOR_ADDR/24 dev veth-wan
 		link set veth-wan up
+		neigh replace $TB_SCENARIO_WAN_OPERATOR_ADDR lladdr $TB_SCENARIO_WAN_OPERATOR_MAC dev veth-wan nud permanent
 		route add default via $TB_SCENARIO_WAN_OPERATOR_ADDR
 	EOF
 	ip -n "$wan" -batch - <<-EOF
@@ -175,6 +185,8 @@ _tb_scenario_netns() {
 		addr add $TB_SCENARIO_WAN_OPERATOR_ADDR/24 dev $TB_SCENARIO_WAN_UP_DEV
 		link set $TB_SCENARIO_WAN_DOWN_DEV up
 		link set $TB_SCENARIO_WAN_UP_DEV up
+		neigh replace $TB_SCENARIO_ROBOT_ADDR lladdr $TB_SCENARIO_ROBOT_MAC dev $TB_SCENARIO_WAN_DOWN_DEV nud permanent
+		neigh replace $TB_SCENARIO_OPERATOR_ADDR lladdr $TB_SCENARIO_OPERATOR_MAC dev $TB_SCENARIO_WAN_UP_DEV nud permanent
 	EOF
 }
 

@@ -65,7 +65,7 @@ struct send_result {
 	struct frame_rec *recs;
 	size_t count;
 	uint64_t packets;        /* accepted by send() */
-	uint64_t wire_bytes, send_errors, eagain, enobufs, econnrefused, other_errors;
+	uint64_t wire_bytes, send_errors, eagain, enobufs, econnrefused, enetdown, other_errors;
 	int64_t start_mono_ns, end_mono_ns;  /* first due time, last send end */
 	int64_t media_ns;                    /* clip time covered: frames x interval / speed */
 	int stopped_by_signal;

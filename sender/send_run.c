@@ -133,6 +133,8 @@ void send_run(int fd, const struct tb_clip *clip, const struct send_opts *o, siz
 				r->enobufs++;
 			else if (e == ECONNREFUSED)
 				r->econnrefused++; /* an ICMP port unreachable from an earlier packet */
+			else if (e == ENETDOWN)
+				r->enetdown++; /* a stopped queue with no qdisc: the core dropped it */
 			else if (e != EINTR && r->other_errors++ == 0)
 				tb_warn("send: %s (counted in send_errors; reported once)", strerror(e));
 		}

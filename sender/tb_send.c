@@ -78,13 +78,14 @@ int main(int argc, char **argv)
 		double secs = span > 0 ? (double)span / 1e9 : 0;
 		printf("tb-send: clip=%s frames=%zu packets=%llu bytes=%llu seconds=%.6f bitrate_mbps=%.3f "
 		       "pps=%.0f blocked_max_ms=%.3f blocked_mean_ms=%.4f late_frames=%zu late_max_ms=%.3f "
-		       "send_errors=%llu eagain=%llu enobufs=%llu econnrefused=%llu sndbuf=%d max_packet=%zu "
+		       "send_errors=%llu eagain=%llu enobufs=%llu econnrefused=%llu enetdown=%llu sndbuf=%d max_packet=%zu "
 		       "run_id=%lld%s\n",
 		       clip.name, r.count, (unsigned long long)r.packets, (unsigned long long)r.wire_bytes, secs,
 		       secs > 0 ? (double)r.wire_bytes * 8 / secs / 1e6 : 0, secs > 0 ? (double)r.packets / secs : 0,
 		       tb_ns_to_ms(blocked_max), r.count ? tb_ns_to_ms(blocked_sum) / (double)r.count : 0, late,
 		       tb_ns_to_ms(late_max), (unsigned long long)r.send_errors, (unsigned long long)r.eagain,
-		       (unsigned long long)r.enobufs, (unsigned long long)r.econnrefused, sndbuf_eff, max_packet,
+		       (unsigned long long)r.enobufs, (unsigned long long)r.econnrefused,
+		       (unsigned long long)r.enetdown, sndbuf_eff, max_packet,
 		       run_id, r.stopped_by_signal ? " stopped=signal" : "");
 	}
 	free(r.recs);

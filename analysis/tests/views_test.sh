@@ -23,7 +23,7 @@ cols() { q "SELECT group_concat(name, ' ') FROM (SELECT name FROM pragma_table_i
 expect "run_attribution's columns" "$(cols run_attribution)" \
 	"run_id sent received socket_drops ring_drops qdisc_drops wan_drops vpn_drops receiver_drops unexplained"
 expect "run_video_packets' columns" "$(cols run_video_packets)" \
-	"run_id sent socket_drops received ring_drops vpn_read qdisc_drops wan_drops vpn_delivered receiver_drops"
+	"run_id sent socket_drops received ring_drops vpn_read qdisc_drops vpn_sent wan_drops wan_delivered vpn_socket_drops vpn_delivered receiver_drops"
 expect "a point is all settings but the repetition" "$(cols point_summary | sed 's/ runs .*//')" \
 	"campaign kernel ring qdisc profile traffic clip sndbuf pace vpn decode dump_frames cpu_limit duration seed"
 
@@ -34,7 +34,14 @@ expect "a point is all settings but the repetition" "$(cols point_summary | sed 
 expect "attribution run 1" "$(q "SELECT sent, received, ring_drops, qdisc_drops, wan_drops, vpn_drops, receiver_drops, unexplained FROM run_attribution WHERE run_id=1")" "$(t 50 48 2 0 0 0 0 0)"
 expect "attribution run 3 (WAN)" "$(q "SELECT sent, received, ring_drops, wan_drops, vpn_drops, unexplained FROM run_attribution WHERE run_id=3")" "$(t 50 45 3 2 0 0)"
 expect "attribution run 10, every place" "$(q "SELECT sent, received, socket_drops, ring_drops, qdisc_drops, wan_drops, vpn_drops, receiver_drops, unexplained FROM run_attribution WHERE run_id=10")" "$(t 50 22 1 2 3 4 5 6 7)"
-expect "video packets run 10: what OpenVPN read and delivered" "$(q "SELECT vpn_read, vpn_delivered, ring_drops, qdisc_drops, wan_drops, receiver_drops FROM run_video_packets WHERE run_id=10")" "$(t 44 35 2 3 4 6)"
+expect "video packets run 10: each hop's own count" "$(q "SELECT vpn_read, vpn_sent, wan_delivered, vpn_socket_drops, vpn_delivered, ring_drops, qdisc_drops, wan_drops, receiver_drops FROM run_video_packets WHERE run_id=10")" "$(t 44 42 38 2 35 2 3 4 6)"
+# No place is a remainder: a counter that lies shows as unexplained. Run
+# 19: netem's counter claims 2 drops but all 50 packets reached the
+# operator's veth (the old remainder rule moved them into the VPN's column
+# and reported 0 unexplained). Run 20: ENETDOWN counted once, as socket.
+expect "a wrong netem counter shows as unexplained" "$(q "SELECT wan_drops, vpn_drops, unexplained FROM run_attribution WHERE run_id=19")" "$(t 2 0 -2)"
+expect "ENETDOWN counted once (socket, not ring)" "$(q "SELECT sent, received, socket_drops, ring_drops, unexplained FROM run_attribution WHERE run_id=20")" "$(t 50 47 3 0 0)"
+expect "every clean fixture run adds up" "$(q "SELECT group_concat(run_id) FROM (SELECT run_id FROM run_attribution WHERE unexplained = 0 ORDER BY run_id)")" "1,2,3,4,20"
 expect "run 10 per run: drops, robot-side drops (1 + 2 + 3), loss of 28 in 50" "$(q "SELECT socket_drops, ring_drops, qdisc_drops, wan_drops, vpn_drops, receiver_drops, unexplained, local_drops, pkt_loss_pct FROM run_summary WHERE run_id=10")" "$(t 1 2 3 4 5 6 7 6 56.0)"
 expect "mixed run: loss known, places not" "$(q "SELECT sent, received, ring_drops IS NULL, qdisc_drops IS NULL, unexplained IS NULL FROM run_attribution WHERE run_id=8")" "$(t 50 48 1 1 1)"
 expect "mixed run: video loss and TCP throughput" "$(q "SELECT pkt_loss_pct, local_drops IS NULL, tcp_mbit_s FROM run_summary WHERE run_id=8")" "$(t 4.0 1 1.5)"
@@ -76,7 +83,7 @@ expect "point A: runs, invalid" "$(q "SELECT runs, invalid_runs FROM point_summa
 expect "point A: loss mean, sd" "$(q "SELECT pkt_loss_pct, printf('%.4f', pkt_loss_sd) FROM point_summary WHERE campaign='fx' AND kernel='stock' AND ring=25")" "$(t 6.0 2.8284)"
 expect "point A: most robot-side drops in a valid run (ring 2, 4; the invalid run's 3 + 2 WAN not counted)" "$(q "SELECT max_local_drops FROM point_summary WHERE campaign='fx' AND kernel='stock' AND ring=25")" 4
 expect "point A: qdisc as asked" "$(q "SELECT qdisc FROM point_summary WHERE campaign='fx' AND kernel='stock' AND ring=25")" "pfifo limit 25000"
-expect "point B: one run, no spread" "$(q "SELECT runs, pkt_loss_pct, pkt_loss_sd IS NULL FROM point_summary WHERE kernel='nodrop-v2' AND traffic='video' AND ring=25")" "$(t 1 0.0 1)"
+expect "point B: one run, no spread" "$(q "SELECT runs, pkt_loss_pct, pkt_loss_sd IS NULL FROM point_summary WHERE campaign='fx' AND kernel='nodrop-v2' AND traffic='video' AND ring=25")" "$(t 1 0.0 1)"
 expect "points F and G differ in decode only: run 10 alone, runs 11 and 12 together" \
 	"$(q "SELECT decode, runs, coalesce(dump_frames, '-') FROM point_summary WHERE ring=100 ORDER BY decode" | tr '\t\n' ' ;')" "off 2 -;on 1 3,5;"
 expect "point C: TCP mean, sd (Mbit/s)" "$(q "SELECT tcp_mbit_s, printf('%.4f', tcp_mbit_sd) FROM point_summary WHERE traffic='tcp' AND kernel='stock' AND profile='de-us'")" "$(t 3.0 1.4142)"
@@ -87,8 +94,8 @@ out=$(bash "$report" "$db")
 expect "table shows mean ± sd" "$(grep -c '6.00 ± 2.83' <<<"$out")" 1
 expect "table lists the invalid run" "$(grep -c 'guest CPU saturated' <<<"$out")" 1
 expect "table shows the share in time, mean ± sd (point H)" "$(grep -c '30.0 ± 14.1 .* 45.0 ± 7.1 .* 70.0 ± 14.1' <<<"$out")" 1
-expect "csv has a header and 12 points (A to L)" "$(bash "$report" "$db" --format csv | wc -l)" 13
-expect "json is an array of 17 runs" "$(bash "$report" "$db" --runs --format json | jq length)" 17
+expect "csv has a header and 14 points (A to L, W, X)" "$(bash "$report" "$db" --format csv | wc -l)" 15
+expect "json is an array of 19 runs" "$(bash "$report" "$db" --runs --format json | jq length)" 19
 # A table shows the settings its rows differ in: the video points differ in
 # decode (F, G), not in vpn.
 video_header=$(grep -A3 '^Video' <<<"$out" | tail -n1)
@@ -104,7 +111,8 @@ expect "REPORT: patched video beside the paper's 0 %" "$(row nodrop-v2 25 'pfifo
 expect "REPORT: stock TCP ring 10 beside the paper's stock 1.6" "$(row stock 10 de-us)" 1.6
 expect "REPORT: patched TCP ring 10 beside the paper's patched 183.6" "$(row nodrop-v2 10 de-us)" 183.6
 expect "REPORT: the patch's cost against the stock kernel of its campaign (L, not J of campaign fx)" "$(row nodrop-v2 early 1)" -10.0
-expect "REPORT: the invalid run listed" "$(grep -c 'guest CPU saturated' "$dir/REPORT.md")" 1
+expect "REPORT: the invalid run listed, and its reason counted in the runs line" "$(grep -c 'guest CPU saturated' "$dir/REPORT.md")" 2
+check "REPORT: invalid and unknown runs counted" grep -q '^- runs: .* 1 invalid .*, 1 unknown (no CPU samples)' "$dir/REPORT.md"
 has() { grep -cxF -- "$2" "${3:-$dir/REPORT.md}" | sed 's/^/'"$1"': /'; } # has WHAT LINE [FILE]: "WHAT: count"
 # Each stock point at the paper's ring names its campaign, profile, clip and
 # qdisc, beside the patched kernels of the same settings only (point A

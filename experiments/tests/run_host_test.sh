@@ -20,7 +20,12 @@ expect "settings, by name" "$(q "SELECT kernel, ring, qdisc, profile, traffic, c
 	"$(printf 'host\t25\tpfifo limit 1000\tlan\tvideo\t480p30\topenvpn\toff\t90.0\t4')"
 expect "the qdisc read back from the kernel" "$(q "SELECT qdisc_kind, qdisc_limit FROM runs")" "$(printf 'pfifo\t1000')"
 expect "environment recorded" "$(q "SELECT json_extract(env_json, '\$.kernel_release') = kernel_release AND json_extract(knobs_json, '\$.vpn_cipher') != '' FROM runs")" 1
-expect "a validity verdict" "$(q "SELECT valid IN (0, 1) AND cpu_busy_pct >= 0 FROM runs")" 1
+# Validity over the traffic window, per vCPU and per process: an idle host
+# gives a valid run with every process on the data path sampled.
+expect "a normal lan video run is valid" "$(q "SELECT valid, invalid_reason IS NULL FROM runs")" "$(printf '1\t1')"
+expect "the traffic window recorded" "$(q "SELECT traffic_end_ns > traffic_start_ns FROM runs")" 1
+expect "every data-path process sampled" "$(q "SELECT group_concat(name) FROM (SELECT DISTINCT name FROM samples WHERE name LIKE 'proc_cpu_pct.%' ORDER BY name)")" \
+	"proc_cpu_pct.openvpn-operator,proc_cpu_pct.openvpn-robot,proc_cpu_pct.tb-recv,proc_cpu_pct.tb-send"
 expect "frames sent (4 s of 30 fps)" "$(q "SELECT count(*) BETWEEN 110 AND 130 FROM frames_sent")" 1
 expect "frames received" "$(q "SELECT count(*) > 0 FROM frames_recv")" 1
 expect "counters before and after" "$(q "SELECT count(*) > 10 FROM counters")" 1
@@ -29,6 +34,21 @@ expect "packets were sent" "$(q "SELECT sent > 0 FROM run_attribution")" 1
 expect "attribution adds up exactly" "$(q "SELECT unexplained FROM run_attribution")" 0
 expect "sum of places" "$(q "SELECT sent = received + socket_drops + ring_drops + qdisc_drops + wan_drops + vpn_drops + receiver_drops FROM run_attribution")" 1
 expect "no namespace left" "$(ip netns list | grep -c '^tbh-' || true)" 0
+
+# A CPU hog on every core during the run: the busiest vCPU saturated by
+# something that is not the expected bottleneck, so the run is invalid and
+# says why (and its numbers are left out of every summary).
+hogs=()
+for _ in $(seq "$(nproc)"); do
+	bash -c 'while :; do :; done' &
+	hogs+=("$!")
+done
+"$root/testbed" run --host --ring 25 --qdisc "pfifo limit 1000" --duration 4 --clip 480p30 --db "$db"
+kill "${hogs[@]}"
+wait "${hogs[@]}" 2>/dev/null || true
+expect "a CPU hog makes the run invalid" "$(q "SELECT valid FROM runs ORDER BY id DESC LIMIT 1")" 0
+check "with the reason" grep -q "saturated" <<<"$(q "SELECT invalid_reason FROM runs ORDER BY id DESC LIMIT 1")"
+expect "the invalid run is not summarised" "$(q "SELECT runs, invalid_runs, pkt_loss_pct IS NULL FROM point_summary ORDER BY campaign DESC LIMIT 1")" "$(printf '0\t1\t1')"
 printf 'host run: %s\n' "$(q "SELECT 'sent ' || sent || ' received ' || received || ' ring ' || ring_drops || ' qdisc ' || qdisc_drops FROM run_attribution")"
 
 tb_summary

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tb-db from the shell: runs rows from a point file, finishing a run from its
 # files (counters, samples, receiver summary, iperf3 JSON, pictures) in one
-# transaction with the validity rule, merging run databases into a campaign
+# transaction with the validity rule over the traffic window, merging run databases into a campaign
 # (ids remapped, child rows follow, an older file migrated), resume keys, bad
 # input. Expected values are worked out by hand from the inputs written here.
 set -euo pipefail
@@ -68,13 +68,28 @@ set -e
 expect "failed run-new wrote no row" "$(q "$p" "SELECT count(*) FROM runs")" 2
 
 # --- finish -------------------------------------------------------------------
+S=1700000000000000000 # a traffic window's start (CLOCK_REALTIME ns)
+at() { echo $((S + $1 * 1000000000)); } # at K: S + K seconds
 # A counter snapshot before and after: integers present in both become counters
 # (place = before the first dot); the state and the one-sided keys do not.
 printf '%s\n' ring.tx_dropped=10 qdisc.dropped=0 wan.up.veth_tx_dropped=5 vpn.robot.state=CONNECTED \
 	time.real_ns=1000 only.before=3 >"$dir/before.kv"
 printf '%s\n' ring.tx_dropped=17 qdisc.dropped=0 wan.up.veth_tx_dropped=8 vpn.robot.state=CONNECTED \
 	time.real_ns=2000 only.after=4 '' >"$dir/after.kv"
-printf '1000 cpu_busy_pct 50.0 %%\n2000 cpu_busy_pct 62.4 %%\n1000 vpn_cpu_pct 20 %%\n\n2000 ring_drops 3\n' >"$dir/samples.txt"
+# Samples of a mixed run in the window S .. S+2 s (counted: S+0.5 s < t <= S+2.5 s);
+# the one at S lies before it.
+{
+	echo "$S cpu_busy_pct 100 %"
+	echo "$(at 1) cpu_busy_pct 50.0 %"
+	echo "$(at 2) cpu_busy_pct 62.4 %"
+	echo "$(at 1) cpu_max_busy_pct 70 %"
+	echo "$(at 1) softirq_max_pct 12 %"
+	for role in tb-send tb-recv iperf3-client iperf3-server openvpn-robot openvpn-operator; do
+		echo "$(at 1) proc_cpu_pct.$role 20 %"
+	done
+	echo
+	echo "$(at 2) ring_drops 3"
+} >"$dir/samples.txt"
 cat >"$dir/recv.txt" <<'EOF'
 frames total 10 complete 9 decodable 9 chain_decodable 9 forced 0 untracked 0
 packets expected 100 received 95 lost 5 loss_pct 5.000 duplicate 1 reordered 2 late 0 malformed 0 streams 1 restarts 0 stale_ssrc 0 rtcp 0 filtered 0 datagrams 96
@@ -89,7 +104,7 @@ link='{"profile_values":{"bottleneck":"link"}}'
 id=$("$db" run-new "$f" kind=mixed cpu_limit=90 knobs_json="$link")
 t0=$(date +%s%N)
 "$db" finish "$f" "$id" --before "$dir/before.kv" --after "$dir/after.kv" --samples "$dir/samples.txt" \
-	--receiver "$dir/recv.txt" --iperf "$iperf_json" --images "$dir/png"
+	--receiver "$dir/recv.txt" --iperf "$iperf_json" --images "$dir/png" --window "$S" "$(at 2)"
 t1=$(date +%s%N)
 expect "counters from the snapshots" \
 	"$(q "$f" "SELECT place, name, before, after FROM counters WHERE run_id = $id AND place != 'receiver' ORDER BY place, name" | tab)" \
@@ -98,8 +113,10 @@ expect "receiver counters from its packets line" \
 	"$(q "$f" "SELECT name, before, after FROM counters WHERE run_id = $id AND place = 'receiver' ORDER BY name" | tab)" \
 	"duplicate 0 1|expected 0 100|late 0 0|lost 0 5|malformed 0 0|received 0 95|reordered 0 2|"
 expect "samples, unit optional" \
-	"$(q "$f" "SELECT t_ns, name, value, coalesce(unit, '-') FROM samples WHERE run_id = $id ORDER BY name, t_ns" | tab)" \
-	"1000 cpu_busy_pct 50.0 %|2000 cpu_busy_pct 62.4 %|2000 ring_drops 3.0 -|1000 vpn_cpu_pct 20.0 %|"
+	"$(q "$f" "SELECT t_ns - $S, name, value, coalesce(unit, '-') FROM samples WHERE run_id = $id
+	   AND name IN ('cpu_busy_pct', 'ring_drops', 'proc_cpu_pct.openvpn-robot') ORDER BY name, t_ns" | tab)" \
+	"0 cpu_busy_pct 100.0 %|1000000000 cpu_busy_pct 50.0 %|2000000000 cpu_busy_pct 62.4 %|1000000000 proc_cpu_pct.openvpn-robot 20.0 %|2000000000 ring_drops 3.0 -|"
+expect "all samples stored" "$(q "$f" "SELECT count(*) FROM samples WHERE run_id = $id")" 12
 expect "tcp intervals; missing retransmits and rtt are 0" \
 	"$(q "$f" "SELECT start_s, end_s, bytes, bits_per_second, retransmits, snd_cwnd_bytes, rtt_us FROM tcp_intervals WHERE run_id = $id ORDER BY start_s" | tab)" \
 	"0.0 1.000123 1250000 9998770.2 2 64240 21500|1.000123 2.000051 1310720 10486707.5 0 80300 0|"
@@ -109,9 +126,11 @@ expect "tcp results" \
 expect "frame pictures by stream and frame" \
 	"$(q "$f" "SELECT stream, frame_no, CAST(png AS TEXT) FROM frame_images WHERE run_id = $id ORDER BY stream" | tab)" \
 	"0 45 PNG45|1 7 PNG7|"
-# cpu mean (50 + 62.4) / 2 = 56.2, OpenVPN 20 % of a core: both below 90.
-expect "validity and status" "$(q "$f" "SELECT valid, cpu_busy_pct, coalesce(invalid_reason, '-'), status FROM runs WHERE id = $id" | tab)" \
-	"1 56.2 - done|"
+# in the window: cpu mean (50 + 62.4) / 2 = 56.2, busiest vCPU 70, every process 20 %.
+expect "validity and status" "$(q "$f" "SELECT valid, cpu_busy_pct, cpu_max_busy_pct, coalesce(invalid_reason, '-'),
+	coalesce(saturated, 'NULL'), status FROM runs WHERE id = $id" | tab)" "1 56.2 70.0 - NULL done|"
+expect "the window stored" "$(q "$f" "SELECT traffic_start_ns - $S, traffic_end_ns - $S FROM runs WHERE id = $id" | tab)" \
+	"0 2000000000|"
 ended=$(q "$f" "SELECT ended_ns FROM runs WHERE id = $id")
 check "ended_ns is not before finish began" test "$t0" -le "$ended"
 check "ended_ns is not after finish ended" test "$ended" -le "$t1"
@@ -162,37 +181,108 @@ expect "missing run named" "$(grep -c 'no run with id 999' "$dir/err")" 1
 expect "--before without --after exits 2" "$rc" 2
 "$db" finish "$f" "$id" --frobnicate x 2>/dev/null; rc=$?
 expect "unknown finish option exits 2" "$rc" 2
+bad_window() { # bad_window WHAT PATTERN ARGS...: finish with ARGS is a usage error, nothing written
+	local what=$1 pattern=$2 rid rc=0
+	shift 2
+	rid=$("$db" run-new "$f" kind=video)
+	"$db" finish "$f" "$rid" --samples "$dir/samples.txt" "$@" 2>"$dir/err" || rc=$?
+	expect "$what: exit 2" "$rc" 2
+	expect "$what: message" "$(grep -cF -- "$pattern" "$dir/err")" 1
+	expect "$what: nothing written" "$(q "$f" "SELECT (SELECT count(*) FROM samples WHERE run_id = $rid), status,
+		coalesce(traffic_start_ns, '-') FROM runs WHERE id = $rid" | tab)" "0 running -|"
+}
+bad_window "--window without END" "--window needs START_NS and END_NS" --window "$S"
+bad_window "--window START not a number" "whole nanoseconds, got 'soon'" --window soon "$S"
+bad_window "--window END before START" "--window ends ($S) before it starts ($(at 1))" --window "$(at 1)" "$S"
+bad_window "--window twice" "--window given twice" --window "$S" "$(at 1)" --window "$S" "$(at 1)"
 set -e
 
-# Validity through finish: samples only, the limit and profile from the row.
-judge() { # judge CPU_LIMIT KNOBS SAMPLES -> "valid cpu_busy_pct reason"
-	local rid
-	rid=$("$db" run-new "$f" kind=video cpu_limit="$1" knobs_json="$2")
-	printf '%b' "$3" >"$dir/v-samples.txt"
-	"$db" finish "$f" "$rid" --samples "$dir/v-samples.txt"
-	q "$f" "SELECT valid, coalesce(cpu_busy_pct, '-'), coalesce(invalid_reason, '-') FROM runs WHERE id = $rid" | tab
+# Validity through finish --window: the samples of the window only, the limit,
+# traffic and profile from the row. Expected means worked out by hand.
+series() { # series NAME VALUE...: one sample a second from S+1 s
+	local name=$1 k=1 v
+	shift
+	for v in "$@"; do
+		echo "$(at "$k") $name $v %"
+		k=$((k + 1))
+	done
+}
+healthy_video() { # a video run's samples, every series well below 90
+	series cpu_busy_pct 40 40 40
+	series cpu_max_busy_pct 60 60 60
+	series softirq_max_pct 10 10 10
+	series proc_cpu_pct.tb-send 20 20 20
+	series proc_cpu_pct.tb-recv 30 30 30
+	series proc_cpu_pct.openvpn-robot 50 50 50
+	series proc_cpu_pct.openvpn-operator 45 45 45
+}
+win=(--window "$S" "$(at 3)") # counts S+0.5 s < t <= S+3.5 s
+judge() { # judge TRAFFIC CPU_LIMIT KNOBS [FINISH OPTION...] <SAMPLES -> "valid cpu max reason [saturated]"
+	local rid traffic=$1 limit=$2 knobs=$3
+	shift 3
+	rid=$("$db" run-new "$f" kind="$traffic" traffic="$traffic" cpu_limit="$limit" knobs_json="$knobs")
+	cat >"$dir/v-samples.txt"
+	"$db" finish "$f" "$rid" --samples "$dir/v-samples.txt" "$@"
+	q "$f" "SELECT coalesce(valid, 'NULL'), coalesce(cpu_busy_pct, '-'), coalesce(cpu_max_busy_pct, '-'),
+		coalesce(invalid_reason, '-'), coalesce('[' || saturated || ']', 'NULL') FROM runs WHERE id = $rid" | tab
 }
 vpn='{"profile_values":{"bottleneck":"vpn"}}'
-expect "CPU-saturated guest is invalid (mean 96)" "$(judge 90 "$link" '1 cpu_busy_pct 95\n2 cpu_busy_pct 97\n')" \
-	"0 96.0 guest CPU saturated: mean 96.0% of all CPUs >= 90%|"
-expect "CPU limit from the row (mean 96 < 97)" "$(judge 97 "$link" '1 cpu_busy_pct 95\n2 cpu_busy_pct 97\n')" "1 96.0 -|"
-expect "OpenVPN CPU-bound on a link profile is invalid (mean 92)" \
-	"$(judge 90 "$link" '1 cpu_busy_pct 30\n1 vpn_cpu_pct 91\n2 vpn_cpu_pct 93\n')" \
-	"0 30.0 OpenVPN CPU-bound (92.0% of a core >= 90%) on a profile whose bottleneck is the link|"
-expect "OpenVPN CPU-bound on a vpn profile is valid" \
-	"$(judge 90 "$vpn" '1 cpu_busy_pct 30\n1 vpn_cpu_pct 91\n2 vpn_cpu_pct 93\n')" "1 30.0 -|"
-expect "below the default limit is valid" "$(judge '' '' '1 cpu_busy_pct 89.9\n1 vpn_cpu_pct 89.9\n')" "1 89.9 -|"
+expect "a normal video run is valid" "$(healthy_video | judge video 90 "$link" "${win[@]}")" "1 40.0 60.0 - NULL|"
+saturated_outside() { # healthy, plus saturated samples before and after the window
+	healthy_video
+	for name in cpu_busy_pct cpu_max_busy_pct softirq_max_pct proc_cpu_pct.tb-recv proc_cpu_pct.openvpn-operator; do
+		echo "$S $name 100 %"
+		echo "$(at 4) $name 100 %"
+	done
+}
+expect "saturated samples outside the window are ignored" \
+	"$(saturated_outside | judge video 90 "$link" "${win[@]}")" "1 40.0 60.0 - NULL|"
+expect "no window: unknown, never valid" "$(saturated_outside | judge video 90 "$link")" \
+	"NULL - - unknown: no CPU samples in the traffic window NULL|"
+expect "no vCPU samples in the window: unknown" \
+	"$(healthy_video | grep -v 'cpu_busy\|cpu_max' | judge video 90 "$link" "${win[@]}")" \
+	"NULL - - unknown: no CPU samples in the traffic window NULL|"
+expect "no busiest-vCPU samples in the window: unknown" \
+	"$(healthy_video | grep -v cpu_max | judge video 90 "$link" "${win[@]}")" \
+	"NULL 40.0 - unknown: no CPU samples in the traffic window NULL|"
+expect "a measuring tool CPU-bound (tb-recv 95)" \
+	"$( (healthy_video | grep -v tb-recv; series proc_cpu_pct.tb-recv 94 96 95) | judge video 90 "$link" "${win[@]}")" \
+	"0 40.0 60.0 measuring tool tb-recv CPU-bound: 95.0% of a core >= 90% [tb-recv 95.0%]|"
+expect "the receiving VPN CPU-bound (92), on a VPN-bound profile too" \
+	"$( (healthy_video | grep -v operator; series proc_cpu_pct.openvpn-operator 91 92 93) | judge video 90 "$vpn" "${win[@]}")" \
+	"0 40.0 60.0 receiving VPN openvpn-operator CPU-bound: 92.0% of a core >= 90% [openvpn-operator 92.0%]|"
+expect "the sending VPN CPU-bound on a link profile (92)" \
+	"$( (healthy_video | grep -v robot; series proc_cpu_pct.openvpn-robot 91 93 92) | judge video 90 "$link" "${win[@]}")" \
+	"0 40.0 60.0 sending VPN openvpn-robot CPU-bound: 92.0% of a core >= 90% on a profile whose bottleneck is 'link', not the VPN [openvpn-robot 92.0%]|"
+expect "softirq saturated a vCPU (95)" \
+	"$( (healthy_video | grep -v softirq; series softirq_max_pct 95 95 95) | judge video 90 "$link" "${win[@]}")" \
+	"0 40.0 60.0 softirq (the WAN emulation) saturated a vCPU: 95.0% >= 90% [softirq_max_pct 95.0%]|"
+expect "a vCPU saturated by something else (97)" \
+	"$( (healthy_video | grep -v cpu_max; series cpu_max_busy_pct 96 98 97) | judge video 90 "$link" "${win[@]}")" \
+	"0 40.0 97.0 a vCPU saturated (97.0%) by something that is not the expected bottleneck [cpu_max_busy_pct 97.0%]|"
+expect "a VPN-bound profile: the sending VPN saturates, valid, and said" \
+	"$( (healthy_video | grep -v 'robot\|cpu_max'; series proc_cpu_pct.openvpn-robot 97.2 97.4 97.3
+	     series cpu_max_busy_pct 98 98 98) | judge video 90 "$vpn" "${win[@]}")" \
+	"1 40.0 98.0 - [cpu_max_busy_pct 98.0%, openvpn-robot 97.3%]|"
+expect "a video run without tb-send samples is unknown" \
+	"$(healthy_video | grep -v tb-send | judge video 90 "$link" "${win[@]}")" "NULL 40.0 60.0 unknown: no CPU samples of tb-send NULL|"
+expect "a tcp run without iperf3 samples is unknown" \
+	"$(healthy_video | judge tcp 90 "$link" "${win[@]}")" "NULL 40.0 60.0 unknown: no CPU samples of iperf3-client NULL|"
+expect "CPU limit from the row (vCPU 96 < 97)" \
+	"$( (healthy_video | grep -v cpu_max; series cpu_max_busy_pct 96 96 96) | judge video 97 "$link" "${win[@]}")" "1 40.0 96.0 - NULL|"
+expect "default limit 90 (vCPU 89.9 is below)" \
+	"$( (healthy_video | grep -v cpu_max; series cpu_max_busy_pct 89.9 89.9 89.9) | judge video '' '' "${win[@]}")" "1 40.0 89.9 - NULL|"
 
 # --- import -------------------------------------------------------------------
 # Two run databases, as two guest runs would leave them.
 printf '%s\n' ring.tx_dropped=10 qdisc.dropped=0 >"$dir/b.kv"
-printf '1000 backlog_pkts 3 pkts\n2000 backlog_pkts 4\n3000 cpu_busy_pct 41.5 %%\n' >"$dir/s.txt"
+printf '%s backlog_pkts 3 pkts\n%s backlog_pkts 4\n%s cpu_busy_pct 41.5 %%\n' "$(at 1)" "$(at 2)" "$(at 2)" >"$dir/s.txt"
 for i in 1 2; do
 	id=$("$db" run-new "$dir/r$i.db" campaign=ci kind=video ring=$((i * 25)) qdisc="pfifo limit 25000" \
 		point_key="k$i" profile=)
 	expect "first run id in r$i" "$id" 1
 	printf '%s\n' ring.tx_dropped=$((10 + i)) qdisc.dropped=0 >"$dir/a.kv"
-	"$db" finish "$dir/r$i.db" "$id" --before "$dir/b.kv" --after "$dir/a.kv" --samples "$dir/s.txt"
+	"$db" finish "$dir/r$i.db" "$id" --before "$dir/b.kv" --after "$dir/a.kv" --samples "$dir/s.txt" --window "$S" "$(at 2)"
 done
 "$db" run-new "$dir/c.db" campaign=other kind=tcp point_key=x status=done >/dev/null
 

@@ -114,6 +114,9 @@ static void test_migrate_v5_to_v6(void)
 	CHECK_TEXT(st, "SELECT qdisc || '|' || vpn || '|' || (duration IS NULL) || '|' || (pace IS NULL) FROM runs WHERE id = 3",
 		   "fq_codel|openvpn|1|1");
 	CHECK_TEXT(st, "SELECT (decode IS NULL) || (dump_frames IS NULL) || (cpu_limit IS NULL) FROM runs WHERE id = 1", "111");
+	/* the validity window's columns exist, empty on old rows (judged before) */
+	CHECK_TEXT(st, "SELECT (traffic_start_ns IS NULL) || (traffic_end_ns IS NULL) || (cpu_max_busy_pct IS NULL)"
+		       " || (saturated IS NULL) FROM runs WHERE id = 1", "1111");
 	/* a standalone tb-send never went through a VPN */
 	CHECK_TEXT(st, "SELECT (vpn IS NULL) || '|' || pace FROM runs WHERE id = 4", "1|0.0");
 	CHECK_EQ_I64(tb_store_query_i64(st, "SELECT count(*) FROM pragma_table_info('runs')"

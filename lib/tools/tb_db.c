@@ -24,11 +24,14 @@ static void usage(FILE *f)
 		"       tb-db run-set DB ID COLUMN=VALUE...   update a runs row\n"
 		"       tb-db finish DB ID [--before FILE --after FILE] [--samples FILE]\n"
 		"                          [--receiver FILE] [--iperf FILE] [--images DIR]\n"
+		"                          [--window START_NS END_NS]\n"
 		"                               store a finished run in one transaction:\n"
 		"                               counters (place.name=value snapshots), samples\n"
 		"                               (T_NS NAME VALUE [UNIT]), tb-recv's summary,\n"
-		"                               iperf3 --json, frame-sSTREAM-FRAME.png pictures;\n"
-		"                               then judge validity and mark the run done\n"
+		"                               iperf3 --json, frame-sSTREAM-FRAME.png pictures,\n"
+		"                               the traffic window (CLOCK_REALTIME ns); then\n"
+		"                               judge validity over the window's samples and\n"
+		"                               mark the run done\n"
 		"       tb-db import DEST SRC...       merge run databases into DEST\n"
 		"       tb-db done-keys DB CAMPAIGN    point keys of finished runs\n"
 		"       tb-db query DB [--views FILE] SQL\n"
@@ -129,12 +132,35 @@ static int cmd_run_set(tb_store *st, long long id, int n, char **args)
 	return 0;
 }
 
-/* finish DB ID [--before F --after F] [--samples F] [--receiver F] [--iperf F] [--images DIR] */
+/* A time of --window: whole nanoseconds since the epoch. */
+static long long parse_ns(const char *v)
+{
+	long long ns;
+	if (tb_parse_i64(v, 0, 0x7fffffffffffffffLL, &ns))
+		tb_usage_die("finish: --window takes START_NS END_NS, whole nanoseconds, got '%s'", v);
+	return ns;
+}
+
+/* finish DB ID [--before F --after F] [--samples F] [--receiver F] [--iperf F] [--images DIR]
+ *              [--window START_NS END_NS] */
 static int cmd_finish(tb_store *st, long long id, int n, char **args)
 {
 	struct tb_finish_inputs in = {0};
 	for (int i = 0; i < n; i += 2) {
 		const char *opt = args[i];
+		if (!strcmp(opt, "--window")) {
+			if (i + 2 >= n)
+				tb_usage_die("finish: --window needs START_NS and END_NS");
+			if (in.has_window)
+				tb_usage_die("finish: --window given twice");
+			in.has_window = 1;
+			in.window_start_ns = parse_ns(args[i + 1]);
+			in.window_end_ns = parse_ns(args[i + 2]);
+			if (in.window_end_ns < in.window_start_ns)
+				tb_usage_die("finish: --window ends (%s) before it starts (%s)", args[i + 2], args[i + 1]);
+			i++;
+			continue;
+		}
 		const char **dst = !strcmp(opt, "--before")     ? &in.before
 				   : !strcmp(opt, "--after")    ? &in.after
 				   : !strcmp(opt, "--samples")  ? &in.samples

@@ -16,9 +16,13 @@ struct tb_finish_inputs {
 	const char *receiver;       /* tb-recv's summary (its stdout) */
 	const char *iperf;          /* iperf3 --json output */
 	const char *images;         /* a directory of frame-sSTREAM-FRAME.png */
+	int has_window;             /* the traffic window (CLOCK_REALTIME ns), stored in */
+	long long window_start_ns;  /* runs.traffic_start_ns / traffic_end_ns before */
+	long long window_end_ns;    /* the rule reads it */
 };
 
-/* Returns 0, or -1 with err set (naming FILE:LINE where a line is at fault). */
+/* Returns 0, or -1 with err set (naming FILE:LINE where a line is at fault;
+ * a window that ends before it starts is refused). */
 int tb_run_finish(tb_store *st, long long run_id, const struct tb_finish_inputs *in, char *err,
 		  size_t errlen);
 

@@ -1,11 +1,20 @@
-/* Whether a run measured what it was meant to. A run whose guest was
- * CPU-bound is kept but marked invalid, and every summary leaves it out:
- *  - the mean load of all CPUs (samples 'cpu_busy_pct') reached cpu_limit, or
- *  - on a profile whose bottleneck should be the emulated link (knobs_json
- *    '$.profile_values.bottleneck', 'link' when absent), the VPN process used
- *    cpu_limit % of a core (samples 'vpn_cpu_pct'): then the VPN, not the
- *    link, set the pace.
- * cpu_limit is the run's column; NULL means TB_CPU_LIMIT_DEFAULT. */
+/* Whether a run measured what it was meant to: nothing that should not be
+ * the bottleneck was, judged over the traffic window only. A run is
+ *  - unknown (valid NULL) when there is no traffic window, no vCPU samples
+ *    in it, or no samples of a process its traffic needs;
+ *  - invalid (valid 0, the reason stored) when a measuring tool, the
+ *    receiving VPN, the sending VPN on a profile not bound by the VPN, the
+ *    WAN's softirq, or any vCPU for another cause reached the CPU limit;
+ *  - valid (1) otherwise.
+ * Every series at or above the limit is listed in runs.saturated, on valid
+ * runs too: a VPN-bound profile expects the sending VPN to saturate and says
+ * so. The limit is runs.cpu_limit (NULL: TB_CPU_LIMIT_DEFAULT); the profile's
+ * bottleneck is knobs_json '$.profile_values.bottleneck' ('link' when absent).
+ *
+ * Samples (experiments/sampler-loop.sh), one per series per second, t_ns the
+ * end of the 1 s interval: see tb_series_name(). Only samples with
+ * traffic_start_ns + 500 ms < t_ns <= traffic_end_ns + 500 ms count (the
+ * intervals mostly inside the traffic); a series' value is their mean. */
 #ifndef TB_VALIDITY_H
 #define TB_VALIDITY_H
 
@@ -14,15 +23,53 @@
 #include <stddef.h>
 
 #define TB_CPU_LIMIT_DEFAULT 90.0
+/* How far past a window edge a sample's interval end may lie: half an interval. */
+#define TB_WINDOW_SLACK_NS 500000000LL
 
-/* The rule itself. has_cpu / has_vpn say whether there were such samples.
- * Returns 1 (valid) or 0 (invalid, with the reason in reason). */
-int tb_validity_rule(int has_cpu, double cpu_mean, int has_vpn, double vpn_mean, double cpu_limit,
-		     const char *bottleneck, char *reason, size_t reason_len);
+/* The series the rule reads, in the order runs.saturated lists them. */
+enum tb_series {
+	TB_CPU_BUSY,       /* cpu_busy_pct: mean busy % of all vCPUs */
+	TB_CPU_MAX,        /* cpu_max_busy_pct: the busiest vCPU's busy % */
+	TB_SOFTIRQ_MAX,    /* softirq_max_pct: the highest softirq share of one vCPU */
+	TB_TB_SEND,        /* proc_cpu_pct.ROLE: % of one core used by ROLE */
+	TB_TB_RECV,
+	TB_IPERF_CLIENT,
+	TB_IPERF_SERVER,
+	TB_VPN_ROBOT,      /* the sending VPN */
+	TB_VPN_OPERATOR,   /* the receiving VPN */
+	TB_SERIES_COUNT
+};
 
-/* Apply the rule to a stored run from its samples and settings: sets its
- * cpu_busy_pct (the mean, rounded to 0.1), valid and invalid_reason.
- * Returns 0, or -1 with err set. Runs inside the caller's transaction. */
+/* The samples name of a series ("cpu_busy_pct", "proc_cpu_pct.tb-send"...). */
+const char *tb_series_name(enum tb_series s);
+/* How runs.saturated and the reasons name it: the role for a process
+ * ("openvpn-robot"), the samples name otherwise. */
+const char *tb_series_label(enum tb_series s);
+
+struct tb_validity_input {
+	double cpu_limit;           /* percent */
+	const char *bottleneck;     /* the profile's; NULL means 'link' */
+	const char *traffic;        /* video | tcp | mixed: which tools must have samples (both VPNs always) */
+	int has[TB_SERIES_COUNT];   /* whether the window holds samples of the series */
+	double mean[TB_SERIES_COUNT];
+};
+
+enum { TB_VALID_UNKNOWN = -1, TB_INVALID = 0, TB_VALID = 1 };
+
+struct tb_verdict {
+	int valid;          /* TB_VALID, TB_INVALID or TB_VALID_UNKNOWN */
+	char reason[256];   /* "" when valid */
+	char saturated[512]; /* "openvpn-robot 97.3%, ..." ("" when none) */
+};
+
+/* The rule itself, on the window means. */
+void tb_validity_rule(const struct tb_validity_input *in, struct tb_verdict *out);
+
+/* Apply the rule to a stored run from its samples, window and settings:
+ * sets cpu_busy_pct and cpu_max_busy_pct (window means rounded to 0.1, NULL
+ * without samples), valid, invalid_reason and saturated (NULL when no series
+ * reached the limit). Returns 0, or -1 with err set. Runs inside the caller's
+ * transaction. */
 int tb_validity_judge(tb_store *st, long long run_id, char *err, size_t errlen);
 
 #endif
