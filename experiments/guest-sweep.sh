@@ -62,15 +62,18 @@ for file in "${points[@]}"; do
 	index=${index%.point}
 	db=/tmp/run-$index.db
 	rm -f "$db" "$db-wal" "$db-shm"
-	if bash "$TB_ROOT/experiments/run-point.sh" --point "$file" --db "$db" --host-facts "$out/boot.env" \
+	if ! bash "$TB_ROOT/experiments/run-point.sh" --point "$file" --db "$db" --host-facts "$out/boot.env" \
 		"${scenario[@]}" --reuse-scenario; then
-		# Fold a WAL left behind into the file, then publish it atomically.
+		failed=$((failed + 1))
+		printf 'run %d/%d failed (see the messages above); going on\n' "$i" "$n"
+	fi
+	# Published finished or failed (a failed run's row says why; it is never
+	# summarised, and the next sweep runs the point again): fold a WAL left
+	# behind into the file, then move it over atomically.
+	if [ -s "$db" ]; then
 		if [ -s "$db-wal" ]; then sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null; fi
 		cp "$db" "$out/runs/.$index.db.tmp"
 		mv "$out/runs/.$index.db.tmp" "$out/runs/$index.db"
-	else
-		failed=$((failed + 1))
-		printf 'run %d/%d failed (see the messages above); going on\n' "$i" "$n"
 	fi
 	rm -f "$db" "$db-wal" "$db-shm"
 done

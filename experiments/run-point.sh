@@ -82,9 +82,19 @@ tb_scenario_init
 robot=${prefix}robot operator=${prefix}operator
 
 bg_pids=()
-finished=0
+finished=0 run_id='' fail_reason=''
+# run_fail REASON: the run cannot give a result; its row is kept as failed
+# with the reason (never summarised) and the sweep goes on.
+run_fail() {
+	fail_reason=$1
+	tb_die "$1"
+}
 cleanup() {
 	local p
+	if [ -n "$run_id" ] && [ "$finished" -eq 0 ]; then
+		"$tbdb" run-set "$db" "$run_id" status=failed ended_ns="$(now_ns)" \
+			fail_reason="${fail_reason:-interrupted (signal or error; see the log)}" >/dev/null 2>&1 || true
+	fi
 	for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
 	# A failed run leaves nothing behind for the next one to trip over.
@@ -169,7 +179,7 @@ wait_listening() { # wait_listening NS PROTO PORT
 		[ -n "$(ip netns exec "$1" ss -Hln "--$2" "sport = :$3")" ] && return 0
 		sleep 0.1
 	done
-	tb_die "nothing listens on $2 port $3 in $1"
+	run_fail "nothing listens on $2 port $3 in $1"
 }
 
 # Drops of the UDP sockets bound to a local port in a namespace (the last
@@ -247,14 +257,20 @@ if [ "$traffic" != tcp ]; then
 	ip netns exec "$robot" "$bin/sender/tb-send" "${send_args[@]}" >"$work/send.txt" 2>"$work/send.err" &
 	send_pid=$!
 	echo "tb-send $send_pid" >>"$pids_file"
-	wait "$send_pid" || { cat "$work/send.err" >&2; tb_die "tb-send failed"; }
+	wait "$send_pid" || { cat "$work/send.err" >&2; run_fail "tb-send failed"; }
 fi
 if [ -n "$iperf_pid" ]; then
-	wait "$iperf_pid" || { cat "$work/iperf.err" "$work/iperf.json" >&2; tb_die "iperf3 failed"; }
+	wait "$iperf_pid" || { cat "$work/iperf.err" "$work/iperf.json" >&2; run_fail "iperf3 failed"; }
 fi
 window_end=$(now_ns)
+# Both ends of the tunnel must have lived through the traffic: a VPN that
+# died mid-run turns the run's loss into an artefact of the testbed.
+for role in robot operator; do
+	[ -d "/proc/$(tb_scenario_openvpn_pid "$role" || echo 0)" ] ||
+		run_fail "the $role's OpenVPN exited during the run"
+done
 if [ -n "$recv_pid" ]; then
-	wait "$recv_pid" || { cat "$work/recv.err" >&2; tb_die "tb-recv failed"; }
+	wait "$recv_pid" || { cat "$work/recv.err" >&2; run_fail "tb-recv failed"; }
 fi
 sampler_stop
 tb_counters_snapshot after
@@ -265,7 +281,7 @@ finish_args=(--before "$work/before.kv" --after "$work/after.kv" --samples "$wor
 	--window "$window_start" "$window_end")
 [ "$traffic" = tcp ] || finish_args+=(--receiver "$work/recv.txt" --images "$work/png")
 [ "$traffic" = video ] || finish_args+=(--iperf "$work/iperf.json")
-"$tbdb" finish "$db" "$run_id" "${finish_args[@]}" || tb_die "storing run $run_id failed"
+"$tbdb" finish "$db" "$run_id" "${finish_args[@]}" || run_fail "storing the run's results failed"
 finished=1
 views=(--views "$TB_ROOT/analysis/views.sql")
 "$tbdb" query "$db" "${views[@]}" "SELECT '  result: ' || coalesce((SELECT printf(

@@ -96,9 +96,12 @@ tb_require_root "run --host"
 mkdir -p "$(dirname "$db")" "$TB_CACHE/runs/$name"
 "$bin/lib/tb-db" init "$db"
 printf 'git_rev=%s\n' "$(git -C "$TB_ROOT" describe --always --dirty 2>/dev/null || echo unknown)" >"$TB_CACHE/runs/$name/host.env"
-"$bin/experiments/tb-sweep" expand "$file" --dir "$TB_CACHE/runs/$name" |
-	while read -r point_file; do
-		bash "$TB_ROOT/experiments/run-point.sh" --point "$point_file" --db "$db" \
-			--host-facts "$TB_CACHE/runs/$name/host.env" --prefix tbh- </dev/null
-	done
+mapfile -t point_files < <("$bin/experiments/tb-sweep" expand "$file" --dir "$TB_CACHE/runs/$name")
+failed=0
+for point_file in "${point_files[@]}"; do
+	# a failed run is stored as failed, with its reason; the next one runs
+	bash "$TB_ROOT/experiments/run-point.sh" --point "$point_file" --db "$db" \
+		--host-facts "$TB_CACHE/runs/$name/host.env" --prefix tbh- </dev/null || failed=$((failed + 1))
+done
 tb_log "results in $db (campaign $name)"
+if [ "$failed" -gt 0 ]; then tb_die "$failed of ${#point_files[@]} run(s) failed (stored as failed, with the reason)"; fi

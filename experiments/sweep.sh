@@ -63,10 +63,14 @@ mkdir -p "$work"
 
 # Merge every finished run database of an out dir, once.
 merge_runs() {
-	local out=$1 f
+	local out=$1 f err
 	for f in "$out"/runs/*.db; do
 		[ -f "$f" ] || continue
-		"$bin/lib/tb-db" import "$db" "$f" && mv "$f" "$f.merged"
+		# import is one transaction: a full disk leaves no half-written run
+		if ! err=$("$bin/lib/tb-db" import "$db" "$f" 2>&1); then
+			tb_die "cannot store the runs of $out in $db: ${err##*: } (the sweep stops; finished runs stay in $out/runs and are merged at the next start)"
+		fi
+		mv "$f" "$f.merged"
 	done
 }
 # Runs a guest finished before this host process was killed outright (no

@@ -163,6 +163,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE runs ADD COLUMN traffic_end_ns INTEGER;"   /* just after the last one finished */
 	"ALTER TABLE runs ADD COLUMN cpu_max_busy_pct REAL;"    /* the busiest vCPU, window mean */
 	"ALTER TABLE runs ADD COLUMN saturated TEXT;"           /* series >= cpu_limit: 'openvpn-robot 97.3%, ...' */
+	"ALTER TABLE runs ADD COLUMN fail_reason TEXT;"         /* status 'failed': what died or went wrong */
 	"UPDATE runs SET"
 	"  qdisc = coalesce(CASE WHEN json_valid(knobs_json) THEN coalesce("
 	"    json_extract(knobs_json, '$.qdisc'), json_extract(knobs_json, '$.qdisc_spec')) END,"

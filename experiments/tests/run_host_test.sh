@@ -49,6 +49,28 @@ wait "${hogs[@]}" 2>/dev/null || true
 expect "a CPU hog makes the run invalid" "$(q "SELECT valid FROM runs ORDER BY id DESC LIMIT 1")" 0
 check "with the reason" grep -q "saturated" <<<"$(q "SELECT invalid_reason FROM runs ORDER BY id DESC LIMIT 1")"
 expect "the invalid run is not summarised" "$(q "SELECT runs, invalid_runs, pkt_loss_pct IS NULL FROM point_summary ORDER BY campaign DESC LIMIT 1")" "$(printf '0\t1\t1')"
+
+# A part that dies mid-run: the robot's OpenVPN killed while the video
+# flows. The run is stored as failed with the reason, never summarised.
+"$root/testbed" run --host --ring 25 --qdisc "pfifo limit 1000" --duration 8 --clip 480p30 \
+	--db "$db" >"$dir/killed.log" 2>&1 &
+run_pid=$!
+pidfile=/tmp/tb-scenario/scenario-tbh/openvpn-robot.pid
+for _ in $(seq 600); do
+	pgrep -x tb-send >/dev/null && [ -s "$pidfile" ] && break
+	sleep 0.1
+done
+sleep 2
+kill "$(cat "$pidfile")"
+set +e
+wait "$run_pid"
+rc=$?
+set -e
+expect "the run with a dead VPN fails" "$rc" 1
+expect "stored as failed, with the reason" "$(q "SELECT status, fail_reason FROM runs ORDER BY id DESC LIMIT 1")" \
+	"$(printf "failed\tthe robot's OpenVPN exited during the run")"
+expect "a failed run is never summarised" "$(q "SELECT count(*) FROM run_summary WHERE run_id = (SELECT max(id) FROM runs)")" 0
+expect "no namespace left after the failure" "$(ip netns list | grep -c '^tbh-' || true)" 0
 printf 'host run: %s\n' "$(q "SELECT 'sent ' || sent || ' received ' || received || ' ring ' || ring_drops || ' qdisc ' || qdisc_drops FROM run_attribution")"
 
 tb_summary

@@ -77,6 +77,27 @@ check "it says so" grep -q "1 of 1 runs already in" "$dir/out"
 check "nothing booted (leftover)" test "$(grep -c 'booting' "$dir/out")" -eq 0
 check "the run is in the campaign database" test "$("$tbdb" query "$dir/killed.db" "SELECT count(*) FROM runs WHERE campaign='killed' AND status='done'")" -eq 1
 check "the leftover file is marked merged" test -f "$TB_CACHE/sweeps/killed/boot-stock-x/runs/0.db.merged"
+
+# A full results disk: the merge stops the sweep with a clear error, and no
+# half-written run lands (the import is one transaction; the leftover stays
+# for the next start).
+mkdir -p "$dir/small"
+mount -t tmpfs -o size=512k tb-test-full "$dir/small"
+trap 'umount "$dir/small" 2>/dev/null || true; rm -rf "$dir"' EXIT
+"$tbdb" init "$dir/small/full.db"
+mv "$TB_CACHE/sweeps/killed/boot-stock-x/runs/0.db.merged" "$TB_CACHE/sweeps/killed/boot-stock-x/runs/0.db"
+# the leftover run carries 300 kB of samples: more than the disk has left
+sqlite3 "$TB_CACHE/sweeps/killed/boot-stock-x/runs/0.db" \
+	"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000)
+	 INSERT INTO samples(run_id, t_ns, name, value, unit) SELECT $id, i, 'filler_' || hex(randomblob(16)), i, '%' FROM n"
+dd if=/dev/zero of="$dir/small/filler" bs=4k count=$(( $(df -k --output=avail "$dir/small" | tail -n1) / 4 - 8 )) 2>/dev/null
+rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/killed.sweep" --db "$dir/small/full.db")
+check "full disk: the sweep stops" test "$rc" -eq 1
+check "full disk: it says so" grep -q "cannot store the runs of .* in $dir/small/full.db: .*full" "$dir/out"
+check "full disk: nothing booted" test "$(grep -c 'booting' "$dir/out")" -eq 0
+expect "full disk: no half-written run" "$("$tbdb" query "$dir/small/full.db" "SELECT count(*) FROM runs")" 0
+check "full disk: the leftover is kept for the next start" test -f "$TB_CACHE/sweeps/killed/boot-stock-x/runs/0.db"
+umount "$dir/small"
 unset TB_CACHE
 
 tb_summary
