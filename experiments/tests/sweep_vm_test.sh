@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # The CI sweep in the kernels under test: stock and nodrop-v2, ring 25 and
-# 500, 5 s of video over OpenVPN. It is interrupted (SIGTERM to its process
+# 500, nodrop-qdisc and backpressure at ring 25, 5 s of video over OpenVPN. It is interrupted (SIGTERM to its process
 # group: a background job ignores SIGINT, so Ctrl-C cannot be played here)
 # once the first run has finished, then run again:
 # the finished run must be kept and not run twice. Then checks that every
 # run's attribution adds up exactly, that stock loses packets in the ring at
-# ring 25 while nodrop-v2 loses none at any ring, and that a third call has
-# nothing left to do.
+# ring 25 while nodrop-v2 and nodrop-qdisc lose none in the ring,
+# backpressure without IFF_BACKPRESSURE loses in the ring like stock, and
+# that a third call has nothing left to do.
 set -euo pipefail
 root=${1:?usage: sweep_vm_test.sh REPO_ROOT}
 dir=$(mktemp -d)
@@ -39,34 +40,39 @@ expect "the finished run was kept" "$([ "$kept" -ge 1 ] && echo yes)" yes
 expect "no QEMU left behind" "$(pgrep -c -f "qemu-system.*$work" || true)" 0
 
 "$root/testbed" sweep "$sweep" --db "$db" 2>&1 | tee "$dir/second"
-expect "the second call resumed" "$(grep -c "$kept of 4 runs already" "$dir/second")" 1
+expect "the second call resumed" "$(grep -c "$kept of 6 runs already" "$dir/second")" 1
 expect "no point ran twice" "$(q "SELECT count(*) FROM (SELECT point_key FROM runs GROUP BY point_key HAVING count(*) > 1)")" 0
 
 sqlite3 -readonly -box -cmd ".read $root/analysis/views.sql" "$db" "SELECT r.id AS run, r.kernel,
 	r.ring, a.sent, a.received, a.ring_drops, a.qdisc_drops, a.wan_drops, a.vpn_drops, a.unexplained,
 	r.cpu_busy_pct AS 'cpu %', r.valid FROM runs r JOIN run_attribution a ON a.run_id = r.id ORDER BY r.id"
 
-expect "four finished runs" "$(q "SELECT count(*) FROM runs WHERE status='done'")" 4
-expect "runs are in the kernels asked for" "$(q "SELECT group_concat(DISTINCT kernel) FROM (SELECT kernel FROM runs ORDER BY 1)")" "nodrop-v2,stock"
+expect "six finished runs" "$(q "SELECT count(*) FROM runs WHERE status='done'")" 6
+expect "runs are in the kernels asked for" "$(q "SELECT group_concat(DISTINCT kernel) FROM (SELECT kernel FROM runs ORDER BY 1)")" "backpressure,nodrop-qdisc,nodrop-v2,stock"
 # The patch hash, computed here from the patch files: sha256 of the
 # variant's patches in order, 16 hex digits (stock: the hash of nothing).
-for v in stock nodrop-v2; do
+for v in stock nodrop-v2 nodrop-qdisc backpressure; do
 	hash=$(find "$root/kernel/patches/$v" -name '*.patch' -print0 | sort -z | xargs -0 -r cat | sha256sum | cut -c1-16)
 	expect "patch hash of $v recorded" "$(q "SELECT DISTINCT patch_hash FROM runs WHERE kernel = '$v'")" "$hash"
 done
 expect "every setting in its column" "$(q "SELECT count(*) FROM runs WHERE vpn = 'openvpn' AND decode = 'off'
-	AND qdisc = 'pfifo limit 25000' AND qdisc_kind = 'pfifo' AND duration = 5 AND cpu_limit = 90")" 4
-expect "accel recorded" "$(q "SELECT count(*) FROM runs WHERE accel IN ('tcg', 'kvm')")" 4
-expect "every run sent packets" "$(q "SELECT count(*) FROM run_attribution WHERE sent > 0")" 4
-expect "attribution adds up exactly in every run" "$(q "SELECT count(*) FROM run_attribution WHERE unexplained = 0")" 4
+	AND qdisc = 'pfifo limit 25000' AND qdisc_kind = 'pfifo' AND duration = 5 AND cpu_limit = 90")" 6
+expect "accel recorded" "$(q "SELECT count(*) FROM runs WHERE accel IN ('tcg', 'kvm')")" 6
+expect "every run sent packets" "$(q "SELECT count(*) FROM run_attribution WHERE sent > 0")" 6
+expect "attribution adds up exactly in every run" "$(q "SELECT count(*) FROM run_attribution WHERE unexplained = 0")" 6
+expect "every run judged (valid, invalid or unknown with a reason)" "$(q "SELECT count(*) FROM runs WHERE valid = 1 OR invalid_reason IS NOT NULL")" 6
 expect "stock loses packets in the ring at ring 25" \
 	"$(q "SELECT a.ring_drops > 0 FROM runs r JOIN run_attribution a ON a.run_id = r.id WHERE r.kernel='stock' AND r.ring=25")" 1
 expect "nodrop-v2 loses nothing in the ring" \
 	"$(q "SELECT sum(a.ring_drops) FROM runs r JOIN run_attribution a ON a.run_id = r.id WHERE r.kernel='nodrop-v2'")" 0
+expect "nodrop-qdisc loses nothing in the ring" \
+	"$(q "SELECT sum(a.ring_drops) FROM runs r JOIN run_attribution a ON a.run_id = r.id WHERE r.kernel='nodrop-qdisc'")" 0
+expect "backpressure without the flag tail-drops like stock at ring 25" \
+	"$(q "SELECT a.ring_drops > 0 FROM runs r JOIN run_attribution a ON a.run_id = r.id WHERE r.kernel='backpressure'")" 1
 
 "$root/testbed" sweep "$sweep" --db "$db" >"$dir/again" 2>&1
-expect "a third call: nothing to do" "$(grep -c '4 of 4 runs already' "$dir/again")" 1
+expect "a third call: nothing to do" "$(grep -c '6 of 6 runs already' "$dir/again")" 1
 expect "and boots nothing" "$(grep -c 'booting' "$dir/again" || true)" 0
-expect "still four runs" "$(q "SELECT count(*) FROM runs")" 4
+expect "still six runs" "$(q "SELECT count(*) FROM runs")" 6
 
 tb_summary
