@@ -11,6 +11,8 @@ usage() {
 usage: ./testbed kernel build [--from-source] [VARIANT|all]   (default: all)
        ./testbed kernel list [--from-source]
        ./testbed kernel check [VARIANT|all]   (do the patches apply? builds nothing)
+       ./testbed kernel module --for RELEASE [--variant V] ...  (tun.ko for an installed
+                                        kernel, and a DKMS tree; see kernel module --help)
 
 The default is the module path: Debian's own prebuilt kernel of the same
 version as linux-source-6.12 (linux-image-RELEASE-unsigned, fetched with
@@ -321,7 +323,18 @@ cmd_list() {
 	done
 }
 
+# shellcheck source=kernel/module.sh
+source "$TB_ROOT/kernel/module.sh"
+
 [ $# -gt 0 ] || tb_usage_die "kernel: missing subcommand"
+if [ "$1" = module ]; then
+	shift
+	for arg in "$@"; do
+		case "$arg" in -h | --help) module_usage; exit 0 ;; esac
+	done
+	cmd_module "$@"
+	exit 0
+fi
 args=()
 for arg in "$@"; do
 	case "$arg" in

@@ -11,9 +11,9 @@ usage() {
 	cat <<'TXT'
 usage: ./testbed selftest [--variants LIST] [--db PATH] [--quick] [--timeout SEC] [--from-source]
 
-Boots each kernel variant once under ./testbed vm (the module path: Debian's
-kernel with the variant's tun.ko; --from-source or TB_KERNEL_FROM_SOURCE=1:
-the variant's own kernel) and floods a TUN device in
+Boots Debian's kernel once under ./testbed vm and, per variant, loads its
+tun.ko (kernel/tun-switch.sh) (--from-source or TB_KERNEL_FROM_SOURCE=1: boots
+each variant's own kernel once instead), and floods a TUN device in
 it for ring size (txqueuelen) 1, 25, 500 x root qdisc noqueue, pfifo_fast,
 "pfifo limit 25000", fq_codel: a bursty blocking UDP sender, a reader 10x
 slower, each point in its own network namespace (tb-tunflood). Prints the
@@ -34,7 +34,7 @@ kind 'selftest' plus tun_flood and counters rows) and fails unless:
                    built first)
   --db PATH        results database (default $TB_CACHE/results/selftest.db)
   --quick          1000 packets per point instead of 2000
-  --timeout SEC    limit per VM boot (default 600)
+  --timeout SEC    limit per variant (default 600)
 
 Environment: TB_TUNFLOOD and TB_TUNFLOOD_STORE name the two binaries
 (default: build them into $TB_BUILD). Guest output stays under
@@ -105,40 +105,83 @@ quick_arg=()
 
 problems=()
 timings=()
-for v in "${chosen[@]}"; do
-	out=$base/$v
-	mkdir -p "$out"
-	cp "$tool" "$out/tb-tunflood"
-	tb_log "selftest: $v: booting the VM and flooding the grid (guest output in $out)"
-	start=$(tb_now)
-	set +e
-	bash "$TB_ROOT/vm/vm.sh" --kernel "$v" --out "$out" --timeout "$timeout_s" -- \
-		bash "$TB_ROOT/kernel/tunflood/guest-flood.sh" "$out" "${quick_arg[@]}"
-	rc=$?
-	set -e
-	secs=$(tb_elapsed "$start")
-	accel=$(sed -n 's/^accel=//p' "$out/vm.env" 2>/dev/null || true)
-	boot=$(sed -n 's/^boot_to_command_s=//p' "$out/vm.env" 2>/dev/null || true)
-	timings+=("$v: ${secs} s (VM boot to command ${boot:-?} s, accel ${accel:-?})")
-	[ "$rc" -eq 0 ] || problems+=("$v: the guest run failed (exit $rc; see $out/points/*.err and $out/vm-console.log)")
+# store_variant V OUT VMENV: stores V's floods from OUT/points with the VM's
+# facts from VMENV; on the module path OUT/module.env (written in the guest)
+# names the module that was loaded for them.
+store_variant() {
+	local v=$1 out=$2 vmenv=$3 key val accel patch_hash expected
+	local -a results env_args=()
+	declare -A mod=()
+	if [ -f "$out/module.env" ]; then
+		for kv in $(<"$out/module.env"); do mod[${kv%%=*}]=${kv#*=}; done
+		[ "${mod[variant]:-}" = "$v" ] || problems+=("$v: the guest had module '${mod[variant]:-none}' loaded, not $v")
+	fi
+	accel=$(sed -n 's/^accel=//p' "$vmenv" 2>/dev/null || true)
 	shopt -s nullglob
 	results=("$out"/points/*.json)
 	shopt -u nullglob
 	if [ "${#results[@]}" -gt 0 ]; then
 		# The VM's facts (image, CPUs, boot time) go into each run's env_json;
-		# the patch hash is the one vm.sh recorded for the variant it booted.
-		env_args=()
+		# the patch hash is the loaded module's (module path) or the one
+		# vm.sh recorded for the kernel it booted.
 		for key in kernel_path kernel_image image_key image_sha256 module_sha256 vcpus mem_mb boot_to_command_s accel_reason; do
-			val=$(sed -n "s/^$key=//p" "$out/vm.env" 2>/dev/null | head -n1)
+			val=$(sed -n "s/^$key=//p" "$vmenv" 2>/dev/null | head -n1)
+			case "$key" in image_key | module_sha256) val=${mod[$key]:-$val} ;; esac
 			[ -z "$val" ] || env_args+=(--env "$key=$val")
 		done
-		patch_hash=$(sed -n 's/^patch_hash=//p' "$out/vm.env")
+		patch_hash=${mod[patch_hash]:-$(sed -n 's/^patch_hash=//p' "$vmenv")}
 		"$store" add --db "$db" --campaign "$campaign" --variant "$v" --accel "${accel:-unknown}" \
 			--git-rev "$git_rev" --patch-hash "$patch_hash" "${env_args[@]}" "${results[@]}" >/dev/null
 	fi
 	expected=$(cat "$out/points/expected" 2>/dev/null || echo 12)
 	[ "${#results[@]}" -eq "$expected" ] || problems+=("$v: ${#results[@]} of $expected points produced a result")
-done
+}
+
+if [ "$(tb_kernel_path)" = modules ]; then
+	# One boot of Debian's kernel; the guest switches tun.ko between variants.
+	for v in "${chosen[@]}"; do
+		mkdir -p "$base/$v"
+		cp "$tool" "$base/$v/tb-tunflood"
+		bash "$TB_ROOT/kernel/build.sh" build "$v" 2>&1 | grep -v ': module cached (' >&2 || true
+	done
+	mode=full
+	[ "$quick" -eq 1 ] && mode=quick
+	tb_log "selftest: ${chosen[*]}: one boot, switching tun.ko, flooding the grid per variant (guest output in $base)"
+	start=$(tb_now)
+	set +e
+	bash "$TB_ROOT/vm/vm.sh" --kernel "${chosen[0]}" --out "$base" --timeout "$((timeout_s * ${#chosen[@]}))" -- \
+		bash "$TB_ROOT/kernel/tunflood/guest-selftest.sh" "$base" "$mode" "${chosen[@]}"
+	rc=$?
+	set -e
+	secs=$(tb_elapsed "$start")
+	boot=$(sed -n 's/^boot_to_command_s=//p' "$base/vm.env" 2>/dev/null || true)
+	timings+=("all: ${secs} s in one boot (VM boot to command ${boot:-?} s, accel $(sed -n 's/^accel=//p' "$base/vm.env" 2>/dev/null || echo '?'))")
+	[ "$rc" -eq 0 ] || problems+=("the guest run failed (exit $rc; see $base/*/points/*.err and $base/vm-console.log)")
+	for v in "${chosen[@]}"; do
+		sw=$(sed -n 's/.*switch_s=\([0-9.]*\).*/\1/p' "$base/$v/module.env" 2>/dev/null || true)
+		timings+=("$v: $(cat "$base/$v/elapsed" 2>/dev/null || echo '?') s in the guest${sw:+ (switch $sw s)}")
+		store_variant "$v" "$base/$v" "$base/vm.env"
+	done
+else
+	for v in "${chosen[@]}"; do
+		out=$base/$v
+		mkdir -p "$out"
+		cp "$tool" "$out/tb-tunflood"
+		tb_log "selftest: $v: booting the VM and flooding the grid (guest output in $out)"
+		start=$(tb_now)
+		set +e
+		bash "$TB_ROOT/vm/vm.sh" --kernel "$v" --out "$out" --timeout "$timeout_s" -- \
+			bash "$TB_ROOT/kernel/tunflood/guest-flood.sh" "$out" "${quick_arg[@]}"
+		rc=$?
+		set -e
+		secs=$(tb_elapsed "$start")
+		accel=$(sed -n 's/^accel=//p' "$out/vm.env" 2>/dev/null || true)
+		boot=$(sed -n 's/^boot_to_command_s=//p' "$out/vm.env" 2>/dev/null || true)
+		timings+=("$v: ${secs} s (VM boot to command ${boot:-?} s, accel ${accel:-?})")
+		[ "$rc" -eq 0 ] || problems+=("$v: the guest run failed (exit $rc; see $out/points/*.err and $out/vm-console.log)")
+		store_variant "$v" "$out" "$out/vm.env"
+	done
+fi
 
 echo
 echo "TUN flood self-test, campaign $campaign (database $db)"

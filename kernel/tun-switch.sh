@@ -17,7 +17,8 @@
 # $TB_VM_OUT/.vm-run/modules ("VARIANT DIR", built on the host with
 # ./testbed kernel build VARIANT before the boot).
 # Prints one line "tun-switch: OLD -> NEW (patch HASH) in S s" on stderr and
-# the new variant's "variant=... patch_hash=... module_sha256=..." on stdout.
+# the new variant's "variant=... patch_hash=... module_sha256=... switch_s=...
+# image_key=..." (image_key: the module's cache key) on stdout.
 set -euo pipefail
 
 die() { printf 'tun-switch: error: %s\n' "$*" >&2; exit 1; }
@@ -54,11 +55,12 @@ done <"$list"
 ko=$dir/tun.ko
 info=$dir/info
 if [ ! -f "$ko" ] || [ ! -f "$info" ]; then die "$ko or its info is missing"; fi
-want_hash='' sha=''
+want_hash='' sha='' modkey=''
 while IFS='=' read -r k val; do
 	case "$k" in
 	patch_hash) want_hash=$val ;;
 	module_sha256) sha=$val ;;
+	key) modkey=$val ;;
 	esac
 done <"$info"
 
@@ -112,7 +114,16 @@ if [ -d /sys/module/tun ]; then
 fi
 insmod "$ko" || die "cannot load $ko"
 printf 'install tun /usr/sbin/insmod %s\n' "$ko" >/run/modprobe.d/tb-tun.conf
-if [ "$vhost" -eq 1 ]; then modprobe vhost_net || die "cannot load vhost_net again"; fi
+if [ "$vhost" -eq 1 ]; then
+	# The variant's own vhost_net.ko when it patches vhost, else Debian's
+	# (from the unpacked package, where the guest's modprobe looks).
+	if [ -f "$dir/vhost_net.ko" ]; then
+		modprobe -d "$(</run/tb-modroot)" -a vhost tap || die "cannot load vhost and tap"
+		insmod "$dir/vhost_net.ko" || die "cannot load $dir/vhost_net.ko"
+	else
+		modprobe -d "$(</run/tb-modroot)" vhost_net || die "cannot load vhost_net again"
+	fi
+fi
 
 read -r got_variant <"$params/tb_variant"
 read -r got_hash <"$params/tb_patch_hash"
@@ -122,4 +133,4 @@ end=$EPOCHREALTIME
 us=$((${end/./} - ${start/./}))
 took=$((us / 1000000)).$(printf '%02d' $((us % 1000000 / 10000)))
 printf 'tun-switch: %s -> %s (patch %s) in %s s\n' "$old" "$want" "$got_hash" "$took" >&2
-printf 'variant=%s patch_hash=%s module_sha256=%s switch_s=%s\n' "$want" "$got_hash" "$sha" "$took"
+printf 'variant=%s patch_hash=%s module_sha256=%s switch_s=%s image_key=%s\n' "$want" "$got_hash" "$sha" "$took" "$modkey"

@@ -40,7 +40,7 @@ PACKAGES=(
 	# the network path and its measurement
 	openvpn iperf3 iproute2 openssl tcpdump nftables kmod procps iputils-ping jq
 	# kernels and the VM
-	qemu-system-x86 linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio xz-utils lz4
+	qemu-system-x86 linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio xz-utils lz4 zstd
 	# figures and script checks
 	gnuplot-nox shellcheck
 )

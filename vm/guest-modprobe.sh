@@ -6,5 +6,6 @@
 # unpacked package in the cache instead (-d: DIR/lib/modules/RELEASE). Its
 # configuration still comes from /run/modprobe.d, where "tun" is the
 # variant's module.
+set -euo pipefail
 read -r root </run/tb-modroot
 exec /usr/sbin/modprobe -d "$root" "$@"

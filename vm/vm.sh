@@ -85,7 +85,7 @@ if [ "$kpath" = source ]; then
 	[ -f "$kernel_file" ] || { msg "error: no kernel image for $variant"; exit 125; }
 else
 	moddir=$(tb_deb_module_dir "$variant")
-	kernel_file=$(tb_deb_vmlinuz)
+	kernel_file=$(tb_deb_boot_kernel)
 	info_file=$moddir/info
 	if [ ! -f "$kernel_file" ] || [ ! -f "$moddir/tun.ko" ] || [ ! -f "$info_file" ]; then
 		msg "error: no Debian kernel or no tun.ko for $variant"

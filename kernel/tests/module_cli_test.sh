@@ -75,7 +75,8 @@ expect "hdr: the patched header shadows the kernel's" "$(cat "$tmp/b1/include/ua
 check "hdr: tb_ident.c is ours" cmp -s "$tmp/b1/tb_ident.c" "$root/kernel/module/tb_ident.c"
 expect "hdr: Kbuild" "$(grep -v '^#' "$tmp/b1/Kbuild")" "obj-m := tun.o
 tun-y := tun_main.o tb_ident.o
-CFLAGS_tb_ident.o := -DTB_VARIANT='\"hdr\"' -DTB_PATCH_HASH='\"0123456789abcdef\"'"
+CFLAGS_tb_ident.o := -DTB_VARIANT='\"hdr\"' -DTB_PATCH_HASH='\"0123456789abcdef\"'
+NOSTDINC_FLAGS := -I\$(src)/include \$(NOSTDINC_FLAGS)"
 lib tb_deb_module_tree vh fedcba9876543210 "$stage/vh" "$src" "$tmp/b2"
 expect "vh: pristine tun.c" "$(cat "$tmp/b2/tun_main.c")" pristine-tun
 expect "vh: patched vhost net.c" "$(cat "$tmp/b2/vhost_net_main.c")" patched-net

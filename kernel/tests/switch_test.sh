@@ -8,7 +8,9 @@
 #   nodrop-v2  the same flood loses nothing: the queue stops, pfifo holds.
 # Also: the loaded module names its variant and patch hash (the sha256 of
 # the variant's patch files, computed here); a holder of /dev/net/tun makes
-# the switch fail naming it, --kill ends it; an unbuilt variant is refused.
+# the switch fail naming it, --kill ends it; a loaded vhost_net (which uses
+# tun) is unloaded and loaded again on the new tun; an unbuilt variant is
+# refused.
 # usage: switch_test.sh REPO_ROOT TB_TUNFLOOD
 set -euo pipefail
 root=${1:?usage: switch_test.sh REPO_ROOT TB_TUNFLOOD}
@@ -53,8 +55,11 @@ echo "switch 1 exit $?"
 if kill -0 "$holder" 2>/dev/null; then echo "holder alive"; else echo "holder gone"; fi
 bash "$sw" --show >"$out/show-1.out"
 flood 2
+# vhost_net uses tun: unloaded before the switch, loaded again after.
+modprobe -d "$(</run/tb-modroot)" vhost_net && echo "vhost_net loaded"
 bash "$sw" stock >"$out/switch-2.out" 2>"$out/switch-2.err"
 echo "switch 2 exit $?"
+if [ -e /sys/module/tun/holders/vhost_net ]; then echo "vhost_net uses the new tun"; fi
 bash "$sw" --show >"$out/show-2.out"
 flood 3
 bash "$sw" no-such-variant >/dev/null 2>"$out/switch-bad.err"
@@ -84,6 +89,8 @@ check "busy switch failed" grep -qx "busy switch exit 1" "$tmp/stdout"
 holder=$(sed -n 's/^holder //p' "$out/holder" 2>/dev/null)
 check "busy switch named the holder ($holder)" grep -qF "tun is in use by: $holder(sleep)" "$out/switch-busy.err"
 check "--kill ended the holder" grep -qx "holder gone" "$tmp/stdout"
+check "vhost_net was loaded before switch 2" grep -qx "vhost_net loaded" "$tmp/stdout"
+check "vhost_net came back on the new tun" grep -qx "vhost_net uses the new tun" "$tmp/stdout"
 check "unknown variant refused" grep -qx "bad switch exit 1" "$tmp/stdout"
 check "unknown variant explained" grep -qF "no module built for variant 'no-such-variant'" "$out/switch-bad.err"
 
@@ -112,5 +119,5 @@ fi
 for n in 1 2 3; do
 	printf 'flood %s: lost %s, ring %s, qdisc %s\n' "$n" "$(field "$n" lost)" "$(field "$n" ring_drops)" "$(field "$n" qdisc_drops)"
 done
-printf 'switch times (s): %s\n' "$(sed -n 's/.*switch_s=//p' "$out"/switch-[12].out | tr '\n' ' ')"
+printf 'switch times (s): %s\n' "$(sed -n 's/.*switch_s=\([0-9.]*\).*/\1/p' "$out"/switch-[12].out | tr '\n' ' ')"
 tb_summary
