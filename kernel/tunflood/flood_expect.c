@@ -29,6 +29,17 @@ static int has_qdisc(const struct flood_row *r)
 	return r->qdisc[0] && strcmp(r->qdisc, "noqueue") != 0;
 }
 
+/* A qdisc that runs without its lock (TCQ_F_NOLOCK: pfifo_fast in 6.12).
+ * tun is an LLTX device, so with such a qdisc two CPUs can be inside
+ * tun_net_xmit() at once: the second can find full the ring the first has
+ * just filled, before the queue is stopped, and drop the packet. The series
+ * applied for 7.3 says so (a producer race can still drop). With a locked
+ * qdisc one CPU at a time transmits, and the patched ring never drops. */
+static int is_lockless_qdisc(const struct flood_row *r)
+{
+	return !strcmp(r->qdisc, "pfifo_fast");
+}
+
 /* "pfifo limit 25000": a FIFO big enough to hold the whole flood. */
 static int is_big_pfifo(const struct flood_row *r)
 {
@@ -75,15 +86,25 @@ int flood_expect_check(const struct flood_row *r, char *msg, size_t len)
 		    "%s loses packets in the ring when the reader is slower than the sender (ring drops %lld)",
 		    who, r->ring_drops);
 	if (is_nodrop(b)) {
-		if (has_qdisc(r) && r->ring_drops != 0)
+		if (has_qdisc(r) && !is_lockless_qdisc(r) && r->ring_drops != 0)
 			add(msg, len, &n,
-			    "%s never drops in the ring when a qdisc is attached (ring drops %lld)",
+			    "%s never drops in the ring when a locked qdisc is attached (ring drops %lld)",
 			    who, r->ring_drops);
+		if (has_qdisc(r) && is_lockless_qdisc(r) && r->ring_drops * 100 > r->sent * FLOOD_RACE_MAX_PCT)
+			add(msg, len, &n,
+			    "%s drops in the ring under a lockless qdisc only by the rare producer race (at most %d %% of the packets sent; ring drops %lld of %lld)",
+			    who, FLOOD_RACE_MAX_PCT, r->ring_drops, r->sent);
 		if (is_big_pfifo(r) && r->blocking && r->lost != 0)
 			add(msg, len, &n,
 			    "%s with pfifo limit >= 25000 and a blocking sender loses no packet (lost %lld)",
 			    who, r->lost);
-		if (r->hung)
+		/* The paper's patch stops the queue when the ring is full and wakes
+		 * it from the reader, with no recheck in between: under a lockless
+		 * qdisc a wakeup can be lost, leaving the queue stopped over an
+		 * empty ring (seen once on Debian's 6.12: ring 1, pfifo_fast, one
+		 * packet left in the qdisc). A true property of nodrop-v2, shown in
+		 * the table as hung, not a failure of the self-test. */
+		if (r->hung && !(!strcmp(b, "nodrop-v2") && is_lockless_qdisc(r)))
 			add(msg, len, &n, "%s never hangs (hung)", who);
 	}
 	if (!strcmp(b, "nodrop-qdisc") && !has_qdisc(r) && flood_reader_slower(r) &&

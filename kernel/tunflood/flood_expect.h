@@ -19,6 +19,12 @@ struct flood_row {
 	int hung;
 };
 
+/* A patched TUN under a lockless qdisc (pfifo_fast) may still drop in the
+ * ring by a producer race (see flood_expect.c); the self-test counts those
+ * drops and fails a flood only above this share of the packets sent (the
+ * race was seen at 6 of 2000, 0.3 %). */
+enum { FLOOD_RACE_MAX_PCT = 1 };
+
 /* 1 when the reader was paced slower than the sender (or the sender unpaced). */
 int flood_reader_slower(const struct flood_row *r);
 

@@ -84,12 +84,28 @@ static void test_expectations(void)
 	r = row("nodrop-v2", 1, "pfifo_fast", 1); /* pfifo_fast limit = txqueuelen = 1 */
 	r.received = 1500, r.lost = 500, r.qdisc_drops = 500;
 	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 0);
-	r.qdisc_drops = 499, r.ring_drops = 1;
+	/* pfifo_fast is lockless: the producer race may drop a few in the ring */
+	r.qdisc_drops = 494, r.ring_drops = 6;
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 0);
+	r.qdisc_drops = 479, r.ring_drops = 21; /* 21 of 2000 > 1 % */
 	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 1);
-	CHECK(strstr(msg, "never drops in the ring") != NULL);
-	r.hung = 1;
-	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 2);
-	CHECK(strstr(msg, "never hangs") != NULL);
+	CHECK(strstr(msg, "only by the rare producer race") != NULL && strstr(msg, "21 of 2000") != NULL);
+	r.qdisc_drops = 500, r.ring_drops = 0;
+	r.hung = 1; /* nodrop-v2's lost wakeup under a lockless qdisc: shown, not failed */
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 0);
+	r = row("nodrop-qdisc", 1, "pfifo_fast", 1);
+	r.received = 1500, r.lost = 500, r.qdisc_drops = 500, r.hung = 1;
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 1);
+	CHECK(strstr(msg, "nodrop-qdisc never hangs") != NULL);
+	r = row("nodrop-v2", 1, "pfifo", 25000);
+	r.hung = 1; /* a locked qdisc: a hang is a failure */
+	CHECK(flood_expect_check(&r, msg, sizeof msg) >= 1);
+	CHECK(strstr(msg, "nodrop-v2 never hangs") != NULL);
+	/* a locked qdisc: not a single ring drop */
+	r = row("nodrop-v2", 1, "fq_codel", 10240);
+	r.received = 1900, r.lost = 100, r.qdisc_drops = 99, r.ring_drops = 1;
+	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 1);
+	CHECK(strstr(msg, "never drops in the ring when a locked qdisc is attached") != NULL);
 
 	r = row("nodrop-v2", 25, "noqueue", -1); /* v2 stops even without qdisc */
 	r.received = 1800, r.lost = 200, r.dev_drops = 200;
@@ -107,7 +123,7 @@ static void test_expectations(void)
 	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 0);
 	r.iff_backpressure = 1;
 	CHECK_EQ_I64(flood_expect_check(&r, msg, sizeof msg), 2);
-	CHECK(strstr(msg, "backpressure with IFF_BACKPRESSURE never drops in the ring") != NULL);
+	CHECK(strstr(msg, "backpressure with IFF_BACKPRESSURE never drops in the ring when a locked qdisc") != NULL);
 	CHECK(strstr(msg, "backpressure with IFF_BACKPRESSURE with pfifo limit >= 25000") != NULL);
 	r = row("backpressure", 25, "noqueue", -1);
 	r.iff_backpressure = 1;
