@@ -201,7 +201,9 @@ tb_counters_snapshot() {
 # drops are counted once (analysis/views.sql).
 sender_counters() { # sender_counters BEFORE|AFTER
 	local enetdown=0
-	if [ "$1" = after ] && [[ $(<"$work/send.txt") =~ \ enetdown=([0-9]+) ]]; then enetdown=${BASH_REMATCH[1]}; fi
+	if [ "$1" = after ] && [ -f "$work/send.txt" ] && [[ $(<"$work/send.txt") =~ \ enetdown=([0-9]+) ]]; then
+		enetdown=${BASH_REMATCH[1]}
+	fi
 	echo "sender.enetdown=$enetdown" >>"$work/$1.kv"
 }
 # The processes on the data path, "ROLE PID", for the sampler's per-process

@@ -464,7 +464,7 @@ long long sweep_point_count(const struct sweep *s)
 	return n * s->repetitions;
 }
 
-/* Within a matrix: kernel outermost (one boot per kernel), then repetition
+/* Within a matrix: kernel outermost (one boot, or one per kernel with --from-source), then repetition
  * (so the repetitions of a point are spread over the sweep's time), then the
  * other axes with pace innermost. */
 void sweep_point(const struct sweep *s, long long i, struct sweep_point *pt)

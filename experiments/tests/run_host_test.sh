@@ -35,6 +35,14 @@ expect "attribution adds up exactly" "$(q "SELECT unexplained FROM run_attributi
 expect "sum of places" "$(q "SELECT sent = received + socket_drops + ring_drops + qdisc_drops + wan_drops + vpn_drops + receiver_drops FROM run_attribution")" 1
 expect "no namespace left" "$(ip netns list | grep -c '^tbh-' || true)" 0
 
+# A TCP run (iperf3 through the tunnel): stored whole, with its throughput
+# and a verdict, and no sender counters of a video flow it did not have.
+"$root/testbed" run --host --traffic tcp --duration 3 --db "$db"
+expect "the TCP run finished" "$(q "SELECT status, kind FROM runs ORDER BY id DESC LIMIT 1")" "$(printf 'done\ttcp')"
+expect "its throughput stored" "$(q "SELECT count(*) FROM tcp_results WHERE run_id = (SELECT max(id) FROM runs) AND receiver_bps > 0")" 1
+expect "iperf3 both ends sampled" "$(q "SELECT count(DISTINCT name) FROM samples WHERE run_id = (SELECT max(id) FROM runs) AND name IN ('proc_cpu_pct.iperf3-client', 'proc_cpu_pct.iperf3-server')")" 2
+expect "judged (valid, invalid or unknown with a reason)" "$(q "SELECT valid = 1 OR invalid_reason IS NOT NULL FROM runs ORDER BY id DESC LIMIT 1")" 1
+
 # A CPU hog on every core during the run: the busiest vCPU saturated by
 # something that is not the expected bottleneck, so the run is invalid and
 # says why (and its numbers are left out of every summary).
