@@ -135,11 +135,12 @@ failed=0
 # per run they took (the host's per-run guess before the first boot).
 before=0 sweep_start=$EPOCHSECONDS
 per_run=$((duration + overhead))
-# One boot per kernel from source; on the module path (the default) one boot
-# for all, the guest switching tun.ko between kernels (kernel/tun-switch.sh).
+# One boot per kernel from source (the default); on the module path
+# (TB_KERNEL_FROM_SOURCE=0) one boot for all, the guest switching tun.ko
+# between kernels (kernel/tun-switch.sh). See kernel/kernel-lib.sh,
+# tb_kernel_path, for why source is the default.
 boots=("${kernels_in_order[@]}")
-# (TB_KERNEL_FROM_SOURCE=1: from source; see kernel/kernel-lib.sh, tb_kernel_path.)
-if [ "${TB_KERNEL_FROM_SOURCE:-0}" != 1 ]; then
+if [ "$(tb_kernel_path)" = modules ]; then
 	boots=("${kernels_in_order[*]}")
 fi
 for group in "${boots[@]}"; do

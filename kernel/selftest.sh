@@ -59,6 +59,7 @@ while [ $# -gt 0 ]; do
 		;;
 	--quick) quick=1 ;;
 	--from-source) export TB_KERNEL_FROM_SOURCE=1 ;;
+	--modules) export TB_KERNEL_FROM_SOURCE=0 ;;
 	-h | --help) usage; exit 0 ;;
 	*) tb_usage_die "selftest: unknown option '$1'" ;;
 	esac

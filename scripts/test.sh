@@ -34,11 +34,10 @@ bash "$TB_ROOT/scripts/setup.sh"
 bash "$TB_ROOT/scripts/build.sh" --sanitize
 
 # The VM tests boot the guest kernels: build the stale ones (cached: quick).
-# The module path (Debian's kernel, each variant's tun.ko) is the default;
-# the from-source kernels of stock and nodrop-v2 keep their own tests.
+# From source (the default) every variant; the module path (Debian's kernel,
+# each variant's tun.ko) for its own tests.
 bash "$TB_ROOT/kernel/build.sh" build all
-bash "$TB_ROOT/kernel/build.sh" build --from-source stock
-bash "$TB_ROOT/kernel/build.sh" build --from-source nodrop-v2
+TB_KERNEL_FROM_SOURCE=0 bash "$TB_ROOT/kernel/build.sh" build all
 
 tb_log "unit tests under ASan + UBSan"
 ctest --test-dir "$TB_ROOT/build-asan" -L unit --output-on-failure "${ctest_args[@]}"

@@ -58,6 +58,7 @@ while [ $# -gt 0 ]; do
 		shift 2
 		;;
 	--from-source) export TB_KERNEL_FROM_SOURCE=1; shift ;;
+	--modules) export TB_KERNEL_FROM_SOURCE=0; shift ;;
 	-h | --help) usage; exit 0 ;;
 	--) shift; break ;;
 	*) tb_usage_die "vm: unknown option '$1' (COMMAND goes after --)" ;;

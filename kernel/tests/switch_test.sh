@@ -21,7 +21,7 @@ source "$root/scripts/lib.sh"
 # shellcheck source=tests/check.sh
 source "$root/tests/check.sh"
 [ -x "$tool" ] || { echo "FAIL: tb-tunflood not found at $tool" >&2; exit 1; }
-unset TB_KERNEL_FROM_SOURCE
+export TB_KERNEL_FROM_SOURCE=0 # the module path: switching needs it
 
 tmp=$(mktemp -d /tmp/tb-switchtest-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
