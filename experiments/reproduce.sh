@@ -43,7 +43,7 @@ bash "$TB_ROOT/scripts/setup.sh"
 if [ "$quick" -eq 0 ]; then
 	# The same per-run overhead as sweep.sh assumes for its ETA.
 	"$TB_BUILD/experiments/tb-sweep" check "$sweep" --overhead 20
-	tb_log "the full reproduction runs for the time above (TCG), plus about 11 min for the first kernel build"
+	tb_log "the full reproduction runs for the time above (TCG), plus about 11 min for the first kernel build from source"
 	tb_log "when none is cached (each further variant: under a minute), a boot per variant and the figure-6 runs;"
 	tb_log "Ctrl-C keeps finished runs, and running it again resumes"
 fi
