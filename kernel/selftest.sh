@@ -9,11 +9,12 @@ source "$TB_ROOT/kernel/kernel-lib.sh"
 
 usage() {
 	cat <<'TXT'
-usage: ./testbed selftest [--variants LIST] [--db PATH] [--quick] [--timeout SEC] [--from-source]
+usage: ./testbed selftest [--variants LIST] [--db PATH] [--quick] [--timeout SEC]
+                          [--from-source|--modules]
 
-Boots Debian's kernel once under ./testbed vm and, per variant, loads its
-tun.ko (kernel/tun-switch.sh) (--from-source or TB_KERNEL_FROM_SOURCE=1: boots
-each variant's own kernel once instead), and floods a TUN device in
+Boots each variant's own from-source kernel once under ./testbed vm (the
+default) or, with --modules (TB_KERNEL_FROM_SOURCE=0), Debian's kernel once
+loading each variant's tun.ko in turn (kernel/tun-switch.sh), and floods a TUN device in
 it for ring size (txqueuelen) 1, 25, 500 x root qdisc noqueue, pfifo_fast,
 "pfifo limit 25000", fq_codel: a bursty blocking UDP sender, a reader 10x
 slower, each point in its own network namespace (tb-tunflood). Prints the
