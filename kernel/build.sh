@@ -189,6 +189,17 @@ info_add_patch_hash() {
 	mv "$imgdir/info.tmp.$$" "$imgdir/info"
 }
 
+# One kernel or module build at a time per cache (fd 9 stays open, and the
+# lock held, until the script exits).
+take_build_lock() {
+	mkdir -p "$TB_KERNEL_CACHE"
+	exec 9>"$TB_KERNEL_CACHE/.lock"
+	if ! flock -n 9; then
+		status "waiting for another kernel build to finish"
+		flock 9
+	fi
+}
+
 build_variant() {
 	local variant=$1 key imgdir tree start
 	key=$(tb_kernel_image_key "$variant")
@@ -198,12 +209,7 @@ build_variant() {
 		status "$variant: cached ($key)"
 		return 0
 	fi
-	mkdir -p "$TB_KERNEL_CACHE"
-	exec 9>"$TB_KERNEL_CACHE/.lock"
-	if ! flock -n 9; then
-		status "waiting for another kernel build to finish"
-		flock 9
-	fi
+	take_build_lock
 	if [ -f "$imgdir/bzImage" ]; then
 		info_add_patch_hash "$variant" "$imgdir"
 		status "$variant: cached ($key)"
@@ -252,12 +258,7 @@ build_module() {
 		tb_deb_status "$variant: module cached ($(tb_deb_module_key "$variant"))"
 		return 0
 	fi
-	mkdir -p "$TB_KERNEL_CACHE"
-	exec 9>"$TB_KERNEL_CACHE/.lock"
-	if ! flock -n 9; then
-		status "waiting for another kernel build to finish"
-		flock 9
-	fi
+	take_build_lock
 	tb_deb_prepare
 	tb_deb_initramfs >/dev/null
 	tb_deb_build_module "$variant"

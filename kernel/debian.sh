@@ -234,17 +234,14 @@ tb_deb_modsrc() {
 }
 
 tb_deb_module_key() {
-	local variant=$1 f
+	local variant=$1
 	{
 		echo "recipe $TB_DEBIAN_MODULE_RECIPE"
 		echo "debian $(tb_deb_key)"
 		echo "source $(tb_kernel_source_version)"
 		echo "variant $variant"
 		sha256sum <"$TB_KERNEL_DIR/module/tb_ident.c"
-		while read -r f; do
-			echo "patch $(basename "$f")"
-			cat "$f"
-		done < <(tb_kernel_patch_files "$variant")
+		tb_kernel_patch_digest_input "$variant"
 	} | tb_sha
 }
 

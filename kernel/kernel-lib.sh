@@ -59,15 +59,22 @@ tb_kernel_tree_key() {
 tb_kernel_tree() { printf '%s\n' "$TB_KERNEL_CACHE/tree-$(tb_kernel_tree_key)"; }
 
 tb_kernel_image_key() {
-	local variant=$1 f
+	local variant=$1
 	{
 		echo "tree $(tb_kernel_tree_key)"
 		echo "variant $variant"
-		while read -r f; do
-			echo "patch $(basename "$f")"
-			cat "$f"
-		done < <(tb_kernel_patch_files "$variant")
+		tb_kernel_patch_digest_input "$variant"
 	} | tb_sha
+}
+
+# The variant's patches as a cache key's input: each file's name and content,
+# in apply order (shared by the image and the module keys).
+tb_kernel_patch_digest_input() {
+	local f
+	while read -r f; do
+		echo "patch $(basename "$f")"
+		cat "$f"
+	done < <(tb_kernel_patch_files "$1")
 }
 
 tb_kernel_image_dir() { printf '%s\n' "$TB_KERNEL_CACHE/images/$1-$(tb_kernel_image_key "$1")"; }
