@@ -33,9 +33,25 @@ per_run_prior=${boot[sweep_seconds_per_run]:-0}
 
 fmt_eta() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
 
+# OUT/current names the point in progress ("INDEX FILE"): if the guest
+# panics or hangs, the host stores that point as failed and boots again for
+# the rest. Rewritten per point, so its change is also the host's heartbeat.
+current=$out/current
+# TB_TEST_GUEST_FAULT=die:K|hang:K (tests only): at the K-th point of this
+# boot the guest powers off abruptly (as after a panic: QEMU ends, no exit
+# status) or stops making progress.
+fault=${TB_TEST_GUEST_FAULT:-}
 for file in "${points[@]}"; do
 	tb_point_load "$file"
 	i=$((i + 1))
+	index=${file##*/}
+	index=${index%.point}
+	printf '%s %s\n' "$index" "$file" >"$current.tmp"
+	mv "$current.tmp" "$current"
+	case "$fault" in
+	"die:$i") reboot -f ;;
+	"hang:$i") sleep infinity ;;
+	esac
 	elapsed=$((EPOCHSECONDS - start))
 	per_run=$per_run_prior
 	[ "$i" -gt 1 ] && per_run=$((elapsed / (i - 1)))
@@ -58,8 +74,6 @@ for file in "${points[@]}"; do
 			fi
 		fi
 	fi
-	index=${file##*/}
-	index=${index%.point}
 	db=/tmp/run-$index.db
 	rm -f "$db" "$db-wal" "$db-shm"
 	if ! bash "$TB_ROOT/experiments/run-point.sh" --point "$file" --db "$db" --host-facts "$out/boot.env" \
@@ -76,6 +90,7 @@ for file in "${points[@]}"; do
 		mv "$out/runs/.$index.db.tmp" "$out/runs/$index.db"
 	fi
 	rm -f "$db" "$db-wal" "$db-shm"
+	rm -f "$current"
 done
 bash "$TB_ROOT/scenario/scenario.sh" down --prefix tbr- --dir "$out/scenario" >/dev/null 2>&1 || true
 sync

@@ -15,17 +15,21 @@ source "$TB_ROOT/scenario/pki.sh"
 
 usage() {
 	cat <<'TXT'
-usage: ./testbed sweep FILE [--db PATH] [--dry-run] [--overhead SECONDS]
+usage: ./testbed sweep FILE [--db PATH] [--dry-run] [--overhead SECONDS] [--stall SECONDS]
 
 Runs every point of the sweep FILE (format: experiments/sweeps/README.md)
 that the campaign database does not already hold as finished.
   --db PATH     campaign database (default: results/<sweep name>.db)
   --dry-run     check the file and list the pending runs, boot nothing
   --overhead S  per-run setup seconds assumed for the ETA (default 20)
+  --stall S     a guest that starts no new run for S seconds is hung: QEMU is
+                killed, the run it was in is stored as failed with the reason
+                and the remaining runs get a new boot (default: 3 x (the
+                longest run + overhead) + 120)
 TXT
 }
 
-file='' db='' dry=0 overhead=20
+file='' db='' dry=0 overhead=20 stall_s=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--db) [ $# -ge 2 ] || tb_usage_die "sweep: --db needs a path"; db=$2; shift ;;
@@ -33,6 +37,9 @@ while [ $# -gt 0 ]; do
 	--overhead)
 		if [ $# -lt 2 ] || ! [[ $2 =~ ^[0-9]+$ ]]; then tb_usage_die "sweep: --overhead needs whole seconds"; fi
 		overhead=$2; shift ;;
+	--stall)
+		if [ $# -lt 2 ] || ! [[ $2 =~ ^[1-9][0-9]*$ ]]; then tb_usage_die "sweep: --stall needs whole seconds > 0"; fi
+		stall_s=$2; shift ;;
 	-h | --help) usage; exit 0 ;;
 	-*) tb_usage_die "sweep: unknown option '$1'" ;;
 	*) [ -z "$file" ] || tb_usage_die "sweep: one sweep file only"; file=$1 ;;
@@ -103,7 +110,9 @@ for f in "${all[@]}"; do
 	kernel_of[$f]=${point[kernel]} profile_of[$f]=${point[profile]}
 	[[ " ${kernels_in_order[*]} " == *" ${point[kernel]} "* ]] || kernels_in_order+=("${point[kernel]}")
 	duration=${point[duration]}
+	[ "$duration" -le "${longest:-0}" ] || longest=$duration
 done
+stall_s=${stall_s:-$((3 * (${longest:-0} + overhead) + 120))}
 total=${#all[@]}
 todo=${#pending[@]}
 tb_log "sweep $name: $((total - todo)) of $total runs already in $db, $todo to do"
@@ -143,21 +152,46 @@ boots=("${kernels_in_order[@]}")
 if [ "$(tb_kernel_path)" = modules ]; then
 	boots=("${kernels_in_order[*]}")
 fi
+# guest_death_reason OUT: why a guest stopped in the middle of a point,
+# from its vm.env and console (the panic line, a stall, or an abrupt end).
+guest_death_reason() {
+	local out=$1 line
+	if grep -q '^timed_out=stall' "$out/vm.env" 2>/dev/null; then
+		echo "the guest hung: no progress for $stall_s s (QEMU killed; console $out/vm-console.log)"
+	elif line=$(tr -d '\r' <"$out/vm-console.log" 2>/dev/null | grep -m1 -E 'Kernel panic|BUG:|general protection fault|double fault'); then
+		echo "the guest kernel failed: ${line#*] } (console $out/vm-console.log)"
+	elif grep -q '^timed_out=1' "$out/vm.env" 2>/dev/null; then
+		echo "the guest ran past the boot's time limit (QEMU killed; console $out/vm-console.log)"
+	else
+		echo "the guest stopped in the middle of the run (console $out/vm-console.log)"
+	fi
+}
+
+# A guest that dies (panic, hang) costs the point it was running, stored as
+# failed with the reason; the rest of its points get a new boot. After this
+# many deaths in one kernel's points the sweep gives up on that kernel.
+max_deaths=3
 for group in "${boots[@]}"; do
 	read -r -a group_kernels <<<"$group"
 	kernel=${group_kernels[0]}
-	out=$(mktemp -d "$work/boot-$kernel-XXXXXX")
-	current_out=$out
-	mkdir -p "$out/runs"
 	# By kernel, then by profile: the guest keeps a scenario up while the
 	# kernel and profile stay.
-	for k in "${!group_kernels[@]}"; do
-		for f in "${pending[@]}"; do
-			if [ "${kernel_of[$f]}" = "${group_kernels[$k]}" ]; then printf '%s\t%s\t%s\n' "$k" "${profile_of[$f]}" "$f"; fi
-		done
-	done | sort -t$'\t' -s -k1,1n -k2,2 | cut -f3 >"$out/points.list"
-	n=$(wc -l <"$out/points.list")
-	cat >"$out/boot.env" <<ENV
+	mapfile -t left < <(
+		for k in "${!group_kernels[@]}"; do
+			for f in "${pending[@]}"; do
+				if [ "${kernel_of[$f]}" = "${group_kernels[$k]}" ]; then printf '%s\t%s\t%s\n' "$k" "${profile_of[$f]}" "$f"; fi
+			done
+		done | sort -t$'\t' -s -k1,1n -k2,2 | cut -f3
+	)
+	for k in "${group_kernels[@]}"; do bash "$TB_ROOT/kernel/build.sh" build "$k"; done
+	deaths=0
+	while [ "${#left[@]}" -gt 0 ]; do
+		out=$(mktemp -d "$work/boot-$kernel-XXXXXX")
+		current_out=$out
+		mkdir -p "$out/runs"
+		printf '%s\n' "${left[@]}" >"$out/points.list"
+		n=${#left[@]}
+		cat >"$out/boot.env" <<ENV
 git_rev=$git_rev
 host_cpu_model=$host_cpu
 host_cpus=$(nproc)
@@ -165,25 +199,57 @@ sweep_runs_before=$before
 sweep_runs_todo=$todo
 sweep_seconds_per_run=$per_run
 ENV
-	for k in "${group_kernels[@]}"; do bash "$TB_ROOT/kernel/build.sh" build "$k"; done
-	# Key generation is slow under TCG: the host makes the PKI the guest uses.
-	tb_scenario_pki "$out/scenario"
-	tb_log "kernel ${group_kernels[*]}: $n run(s); booting"
-	# Generous: TCG runs are slow; a hung guest is still killed in the end.
-	timeout_s=$((n * (duration + overhead) * 3 + 300))
-	set +e
-	bash "$TB_ROOT/vm/vm.sh" --kernel "$kernel" --out "$out" --timeout "$timeout_s" -- \
-		bash "$TB_ROOT/experiments/guest-sweep.sh" "$out"
-	rc=$?
-	set -e
-	merge_runs "$out"
-	current_out=''
-	before=$((before + n))
-	per_run=$(((EPOCHSECONDS - sweep_start) / before))
-	if [ "$rc" -ne 0 ]; then
-		tb_log "kernel $kernel: guest exited with status $rc (finished runs were kept)"
-		failed=1
-	fi
+		# Key generation is slow under TCG: the host makes the PKI the guest uses.
+		tb_scenario_pki "$out/scenario"
+		tb_log "kernel ${group_kernels[*]}: $n run(s); booting"
+		# Generous: TCG runs are slow; a hung guest is found by the stall
+		# check (no new point for stall_s), the boot limit is the backstop.
+		timeout_s=$((n * (duration + overhead) * 3 + 300))
+		set +e
+		bash "$TB_ROOT/vm/vm.sh" --kernel "$kernel" --out "$out" --timeout "$timeout_s" \
+			--stall "$out/current:$stall_s" -- bash "$TB_ROOT/experiments/guest-sweep.sh" "$out"
+		rc=$?
+		set -e
+		merge_runs "$out"
+		current_out=''
+		if [ "$rc" -ne 0 ]; then
+			tb_log "kernel $kernel: guest exited with status $rc (finished runs were kept)"
+			failed=1
+		fi
+		# The guest finished its list (even with failed runs): next kernel.
+		if [ "$rc" -ne 124 ] && [ "$rc" -ne 125 ] || [ ! -s "$out/current" ]; then
+			before=$((before + n))
+			break
+		fi
+		read -r index dead_point <"$out/current"
+		reason=$(guest_death_reason "$out")
+		tb_point_load "$dead_point"
+		"$bin/lib/tb-db" run-new "$db" --point "$dead_point" kind="${point[traffic]}" status=failed \
+			accel="$(sed -n 's/^accel=//p' "$out/vm.env")" patch_hash="$(sed -n 's/^patch_hash=//p' "$out/vm.env")" \
+			git_rev="$git_rev" fail_reason="$reason" >/dev/null
+		tb_log "run $index (kernel ${point[kernel]}, ${point[point_key]}) failed: $reason"
+		# What the guest had not reached yet gets a new boot.
+		done_here=0 keep=()
+		for f in "${left[@]}"; do
+			i=${f##*/}
+			i=${i%.point}
+			if [ -e "$out/runs/$i.db.merged" ] || [ "$f" = "$dead_point" ]; then
+				done_here=$((done_here + 1))
+			else
+				keep+=("$f")
+			fi
+		done
+		left=("${keep[@]}")
+		before=$((before + done_here))
+		deaths=$((deaths + 1))
+		if [ "$deaths" -ge "$max_deaths" ] && [ "${#left[@]}" -gt 0 ]; then
+			tb_log "kernel $kernel: the guest died $deaths times; its ${#left[@]} remaining run(s) are left for the next sweep"
+			before=$((before + ${#left[@]}))
+			break
+		fi
+		[ "${#left[@]}" -eq 0 ] || tb_log "kernel $kernel: booting again for the ${#left[@]} run(s) left"
+	done
+	per_run=$(((EPOCHSECONDS - sweep_start) / (before > 0 ? before : 1)))
 done
 
 done_now=$("$bin/lib/tb-db" query "$db" "SELECT count(*) FROM runs WHERE campaign='$name' AND status='done'")

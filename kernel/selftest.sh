@@ -9,8 +9,8 @@ source "$TB_ROOT/kernel/kernel-lib.sh"
 
 usage() {
 	cat <<'TXT'
-usage: ./testbed selftest [--variants LIST] [--db PATH] [--quick] [--timeout SEC]
-                          [--from-source|--modules]
+usage: ./testbed selftest [--variants LIST] [--db PATH] [--quick] [--repeats N]
+                          [--timeout SEC] [--from-source|--modules]
 
 Boots each variant's own from-source kernel once under ./testbed vm (the
 default) or, with --modules (TB_KERNEL_FROM_SOURCE=0), Debian's kernel once
@@ -35,6 +35,11 @@ kind 'selftest' plus tun_flood and counters rows) and fails unless:
                    built first)
   --db PATH        results database (default $TB_CACHE/results/selftest.db)
   --quick          1000 packets per point instead of 2000
+  --repeats N      flood each patched behaviour (nodrop-v2, nodrop-qdisc,
+                   backpressure with IFF_BACKPRESSURE) N more times at rings 1
+                   and 25 under pfifo_fast and fq_codel, and print how often
+                   its ring still dropped or it hung, with 95 % intervals
+                   (default 0)
   --timeout SEC    limit per variant (default 600)
 
 Environment: TB_TUNFLOOD and TB_TUNFLOOD_STORE name the two binaries
@@ -45,16 +50,17 @@ TXT
 
 variants=
 db=
-quick=0
+quick=0 repeats=0
 timeout_s=600
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--variants | --db | --timeout)
+	--variants | --db | --timeout | --repeats)
 		[ $# -ge 2 ] || tb_usage_die "selftest: $1 needs an argument"
 		case "$1" in
 		--variants) variants=$2 ;;
 		--db) db=$2 ;;
 		--timeout) timeout_s=$2 ;;
+		--repeats) repeats=$2 ;;
 		esac
 		shift
 		;;
@@ -67,6 +73,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [[ $timeout_s =~ ^[1-9][0-9]*$ ]] || tb_usage_die "selftest: --timeout wants a positive number of seconds, got '$timeout_s'"
+[[ $repeats =~ ^[0-9]+$ ]] || tb_usage_die "selftest: --repeats wants a count, got '$repeats'"
 
 chosen=()
 if [ -n "$variants" ]; then
@@ -104,6 +111,7 @@ base=$TB_CACHE/selftest/$campaign
 git_rev=$(git -C "$TB_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 quick_arg=()
 [ "$quick" -eq 1 ] && quick_arg=(--quick)
+flood_args=("${quick_arg[@]}" --repeats "$repeats")
 
 problems=()
 timings=()
@@ -112,7 +120,7 @@ timings=()
 # names the module that was loaded for them.
 store_variant() {
 	local v=$1 out=$2 vmenv=$3 key val accel patch_hash expected
-	local -a results env_args=()
+	local -a results repeated env_args=()
 	declare -A mod=()
 	if [ -f "$out/module.env" ]; then
 		for kv in $(<"$out/module.env"); do mod[${kv%%=*}]=${kv#*=}; done
@@ -121,6 +129,7 @@ store_variant() {
 	accel=$(sed -n 's/^accel=//p' "$vmenv" 2>/dev/null || true)
 	shopt -s nullglob
 	results=("$out"/points/*.json)
+	repeated=("$out"/repeats/*.json)
 	shopt -u nullglob
 	if [ "${#results[@]}" -gt 0 ]; then
 		# The VM's facts (image, CPUs, boot time) go into each run's env_json;
@@ -134,6 +143,16 @@ store_variant() {
 		patch_hash=${mod[patch_hash]:-$(sed -n 's/^patch_hash=//p' "$vmenv")}
 		"$store" add --db "$db" --campaign "$campaign" --variant "$v" --accel "${accel:-unknown}" \
 			--git-rev "$git_rev" --patch-hash "$patch_hash" "${env_args[@]}" "${results[@]}" >/dev/null
+	fi
+	# The repeats: the same floods, marked so the grid's table leaves them out.
+	if [ "${#repeated[@]}" -gt 0 ]; then
+		"$store" add --db "$db" --campaign "$campaign" --variant "$v" --accel "${accel:-unknown}" \
+			--git-rev "$git_rev" --patch-hash "$patch_hash" "${env_args[@]}" --env series=repeat \
+			"${repeated[@]}" >/dev/null
+	fi
+	if [ -f "$out/repeats/expected" ]; then
+		expected=$(<"$out/repeats/expected")
+		[ "${#repeated[@]}" -eq "$expected" ] || problems+=("$v: ${#repeated[@]} of $expected repeated floods produced a result")
 	fi
 	expected=$(cat "$out/points/expected" 2>/dev/null || echo 12)
 	[ "${#results[@]}" -eq "$expected" ] || problems+=("$v: ${#results[@]} of $expected points produced a result")
@@ -152,7 +171,7 @@ if [ "$(tb_kernel_path)" = modules ]; then
 	start=$(tb_now)
 	set +e
 	bash "$TB_ROOT/vm/vm.sh" --kernel "${chosen[0]}" --out "$base" --timeout "$((timeout_s * ${#chosen[@]}))" -- \
-		bash "$TB_ROOT/kernel/tunflood/guest-selftest.sh" "$base" "$mode" "${chosen[@]}"
+		bash "$TB_ROOT/kernel/tunflood/guest-selftest.sh" "$base" "$mode" "$repeats" "${chosen[@]}"
 	rc=$?
 	set -e
 	secs=$(tb_elapsed "$start")
@@ -173,7 +192,7 @@ else
 		start=$(tb_now)
 		set +e
 		bash "$TB_ROOT/vm/vm.sh" --kernel "$v" --out "$out" --timeout "$timeout_s" -- \
-			bash "$TB_ROOT/kernel/tunflood/guest-flood.sh" "$out" "${quick_arg[@]}"
+			bash "$TB_ROOT/kernel/tunflood/guest-flood.sh" "$out" "${flood_args[@]}"
 		rc=$?
 		set -e
 		secs=$(tb_elapsed "$start")
@@ -190,6 +209,10 @@ echo "TUN flood self-test, campaign $campaign (database $db)"
 echo "flood: $(cat "$base/${chosen[0]}/points/params" 2>/dev/null || echo '?')"
 "$store" table --db "$db" --campaign "$campaign" || problems+=("no flood was stored")
 echo
+if [ "$repeats" -gt 0 ]; then
+	"$store" repeats --db "$db" --campaign "$campaign" || problems+=("no repeated flood was stored")
+	echo
+fi
 printf 'time per variant: %s\n' "${timings[@]}"
 echo
 check_rc=0

@@ -7,7 +7,8 @@ source "$TB_ROOT/kernel/kernel-lib.sh"
 
 usage() {
 	cat <<'TXT'
-usage: ./testbed vm [--kernel VARIANT] [--from-source|--modules] [--out DIR] [--timeout SEC] [--mem MB] -- COMMAND [ARG...]
+usage: ./testbed vm [--kernel VARIANT] [--from-source|--modules] [--out DIR] [--timeout SEC]
+                   [--stall FILE:SEC] [--mem MB] -- COMMAND [ARG...]
 
 Boots the VARIANT kernel (default: stock; built first if needed) with 2 vCPUs
 and runs COMMAND as root in the guest, in the host's current directory. By
@@ -28,9 +29,14 @@ patch_hash, kernel release, kernel_path, kernel_image, image_key,
 image_sha256, module_sha256, accel, boot time; the guest may read it while
 COMMAND runs) and vm-console.log.
 
+--stall FILE:SEC kills QEMU when FILE (a heartbeat the guest rewrites on
+the shared DIR) exists and has not changed for SEC seconds of host time: a
+hung guest is found within SEC, not at the end of --timeout.
+
 Exit status: COMMAND's own; 124 when the guest ran past --timeout (default
-900 s, counted from QEMU's start; QEMU is killed); 125 when the VM failed
-otherwise (no status reported); 2 for bad usage.
+900 s, counted from QEMU's start) or stalled (vm.env: timed_out=stall); QEMU
+is killed; 125 when the VM failed otherwise (no status reported); 2 for bad
+usage.
 
 TB_VM_BOOTLOG=1 shows the kernel's boot messages (with timestamps) on stderr.
 
@@ -44,15 +50,20 @@ variant=stock
 out=
 timeout_s=900
 mem_mb=1024
+stall_file='' stall_s=0
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--kernel | --out | --timeout | --mem)
+	--kernel | --out | --timeout | --mem | --stall)
 		[ $# -ge 2 ] || tb_usage_die "vm: $1 needs an argument"
 		case "$1" in
 		--kernel) variant=$2 ;;
 		--out) out=$2 ;;
 		--timeout) timeout_s=$2 ;;
 		--mem) mem_mb=$2 ;;
+		--stall)
+			[[ $2 =~ ^(.+):([1-9][0-9]*)$ ]] || tb_usage_die "vm: --stall wants FILE:SECONDS, got '$2'"
+			stall_file=${BASH_REMATCH[1]} stall_s=${BASH_REMATCH[2]}
+			;;
 		esac
 		shift 2
 		;;
@@ -263,6 +274,8 @@ tail_pid=$!
 
 boot_s=
 timed_out=0
+# The heartbeat's last state (mtime and size) and when the host saw it change.
+beat_seen='' beat_changed=$SECONDS
 while kill -0 "$qemu_pid" 2>/dev/null; do
 	elapsed=$(tb_elapsed "$start")
 	if [ -z "$boot_s" ] && grep -q "^$marker" "$log" 2>/dev/null; then
@@ -272,11 +285,20 @@ while kill -0 "$qemu_pid" 2>/dev/null; do
 		timed_out=1
 		break
 	fi
+	if [ -n "$stall_file" ]; then
+		beat=$(stat -c '%i %y %s' "$stall_file" 2>/dev/null || echo none)
+		if [ "$beat" != "$beat_seen" ]; then
+			beat_seen=$beat beat_changed=$SECONDS
+		elif [ "$beat" != none ] && [ $((SECONDS - beat_changed)) -ge "$stall_s" ]; then
+			timed_out=stall
+			break
+		fi
+	fi
 	sleep 0.1
 done
 # After a timeout the console stream still drains: tail --pid ends by itself
 # once QEMU is gone.
-if [ "$timed_out" -eq 1 ]; then stop_qemu; fi
+if [ "$timed_out" != 0 ]; then stop_qemu; fi
 wait "$tail_pid" 2>/dev/null || true
 tail_pid=
 wait "$qemu_pid" 2>/dev/null || true
@@ -288,8 +310,12 @@ total_s=$(tb_elapsed "$start")
 	echo "timed_out=$timed_out"
 } >>"$out/vm.env"
 
-if [ "$timed_out" -eq 1 ]; then
-	msg "error: guest did not finish within $timeout_s s; QEMU killed. Last console lines ($log):"
+if [ "$timed_out" != 0 ]; then
+	if [ "$timed_out" = stall ]; then
+		msg "error: guest stalled: $stall_file unchanged for $stall_s s; QEMU killed. Last console lines ($log):"
+	else
+		msg "error: guest did not finish within $timeout_s s; QEMU killed. Last console lines ($log):"
+	fi
 	tail -n 20 "$log" | tr -d '\r' | sed 's/^/  | /' >&2
 	echo "exit_status=timeout" >>"$out/vm.env"
 	exit 124

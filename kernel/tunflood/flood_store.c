@@ -4,6 +4,7 @@
  * flood_expect.c. SQLite's JSON functions pick the fields, so there is no
  * JSON parser here. */
 #include "flood_expect.h"
+#include "flood_repeats.h"
 
 #include "tb/err.h"
 #include "tb/file_read.h"
@@ -21,13 +22,17 @@ static const char usage_text[] =
 	"                             FILE...\n"
 	"       tb-tunflood-store table --db PATH --campaign C\n"
 	"       tb-tunflood-store check --db PATH --campaign C\n"
+	"       tb-tunflood-store repeats --db PATH --campaign C\n"
 	"\n"
 	"add    store each FILE (one tb-tunflood JSON object) as a runs row\n"
 	"       (kind 'selftest') with its tun_flood row and counters; --env adds\n"
 	"       KEY=VALUE to the row's env_json (e.g. the VM image hash)\n"
-	"table  print the campaign's floods, counts in packets\n"
+	"table  print the campaign's floods, counts in packets (not the repeats)\n"
 	"check  exit 1 unless every flood meets the self-test expectations;\n"
-	"       each violation is printed with the expectation and the row\n";
+	"       each violation is printed with the expectation and the row\n"
+	"repeats  per variant, ring and qdisc, the repeated floods (stored with\n"
+	"       --env series=repeat): floods, how many dropped in the ring and how\n"
+	"       many hung, with 95 %% Wilson intervals; exit 1 if there are none\n";
 
 static _Noreturn void usage_error(const char *fmt, const char *arg)
 {
@@ -214,7 +219,8 @@ static const char sql_rows[] =
 	" coalesce(r.kernel_release, ''), coalesce(r.accel, ''),"
 	" coalesce(json_extract(r.knobs_json, '$.iff_backpressure'), 0)"
 	" FROM runs r JOIN tun_flood f ON f.run_id = r.id"
-	" WHERE r.campaign = ?1 AND r.kind = 'selftest' ORDER BY r.id";
+	" WHERE r.campaign = ?1 AND r.kind = 'selftest' AND (?2 OR"
+	"  coalesce(json_extract(r.env_json, '$.series'), '') <> 'repeat') ORDER BY r.id";
 
 static void row_from(sqlite3_stmt *s, struct flood_row *r)
 {
@@ -250,6 +256,7 @@ static int cmd_table(tb_store *st, const char *campaign)
 {
 	sqlite3_stmt *s = prepare(st, sql_rows);
 	sqlite3_bind_text(s, 1, campaign, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, 0); /* the grid only */
 	printf("%-16s %5s %-18s %6s %8s %6s %6s %6s %6s %6s %6s %4s %8s %8s %8s\n", "variant", "ring",
 	       "qdisc", "sent", "received", "ring", "dev", "qdisc", "socket", "stuck", "unexpl",
 	       "hung", "blocked", "latmax", "duration");
@@ -276,10 +283,21 @@ static int cmd_table(tb_store *st, const char *campaign)
 	return 0;
 }
 
+static int cmd_repeats(tb_store *st, const char *campaign)
+{
+	int groups = flood_repeats_print(st, campaign, stdout);
+	if (groups < 0)
+		tb_die("repeats: %s", tb_store_errmsg(st));
+	if (!groups)
+		tb_die("campaign %s has no repeated floods", campaign);
+	return 0;
+}
+
 static int cmd_check(tb_store *st, const char *campaign)
 {
 	sqlite3_stmt *s = prepare(st, sql_rows);
 	sqlite3_bind_text(s, 1, campaign, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, 1); /* the repeats too */
 	int rows = 0, failed = 0;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		struct flood_row r;
@@ -310,7 +328,7 @@ int main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return 0;
 	}
-	if (strcmp(cmd, "add") && strcmp(cmd, "table") && strcmp(cmd, "check"))
+	if (strcmp(cmd, "add") && strcmp(cmd, "table") && strcmp(cmd, "check") && strcmp(cmd, "repeats"))
 		usage_error("unknown command '%s'", cmd);
 	const char *db = NULL, *campaign = NULL, *variant = NULL, *accel = NULL, *git_rev = "";
 	const char *patch_hash = "";
@@ -365,6 +383,8 @@ int main(int argc, char **argv)
 			     argc - i);
 	else if (!strcmp(cmd, "table"))
 		rc = cmd_table(st, campaign);
+	else if (!strcmp(cmd, "repeats"))
+		rc = cmd_repeats(st, campaign);
 	else
 		rc = cmd_check(st, campaign);
 	tb_store_close(st);

@@ -6,15 +6,18 @@
 # BASE/VARIANT/module.env, flood the grid (guest-flood.sh BASE/VARIANT) and
 # write the seconds it all took to BASE/VARIANT/elapsed.
 #
-#   guest-selftest.sh BASE quick|full VARIANT...
+#   guest-selftest.sh BASE quick|full REPEATS VARIANT...
+#
+# REPEATS: guest-flood.sh's --repeats (0 for none).
 #
 # Exit status: 0 when every variant was loaded and flooded.
 set -euo pipefail
-base=${1:?usage: guest-selftest.sh BASE quick|full VARIANT...}
-mode=${2:?usage: guest-selftest.sh BASE quick|full VARIANT...}
-shift 2
-quick=()
-[ "$mode" = quick ] && quick=(--quick)
+base=${1:?usage: guest-selftest.sh BASE quick|full REPEATS VARIANT...}
+mode=${2:?usage: guest-selftest.sh BASE quick|full REPEATS VARIANT...}
+repeats=${3:?usage: guest-selftest.sh BASE quick|full REPEATS VARIANT...}
+shift 3
+flood_args=(--repeats "$repeats")
+[ "$mode" = quick ] && flood_args+=(--quick)
 here=${BASH_SOURCE[0]%/*}
 rc=0
 for v in "$@"; do
@@ -27,7 +30,7 @@ for v in "$@"; do
 		rc=1
 		continue
 	fi
-	TB_KERNEL_VARIANT=$v bash "$here/guest-flood.sh" "$base/$v" "${quick[@]}" || rc=1
+	TB_KERNEL_VARIANT=$v bash "$here/guest-flood.sh" "$base/$v" "${flood_args[@]}" || rc=1
 	end=$EPOCHREALTIME
 	us=$((${end/./} - ${start/./}))
 	echo "$((us / 1000000)).$((us % 1000000 / 100000))" >"$base/$v/elapsed"

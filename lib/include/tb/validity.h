@@ -8,7 +8,8 @@
  *  - valid (1) otherwise.
  * Every series at or above the limit is listed in runs.saturated, on valid
  * runs too: a VPN-bound profile expects the sending VPN to saturate and says
- * so. The limit is runs.cpu_limit (NULL: TB_CPU_LIMIT_DEFAULT); the profile's
+ * so; there a saturated vCPU is also expected when the two VPN ends together
+ * use at least its load (both ends share the guest's vCPUs). The limit is runs.cpu_limit (NULL: TB_CPU_LIMIT_DEFAULT); the profile's
  * bottleneck is knobs_json '$.profile_values.bottleneck' ('link' when absent).
  *
  * Samples (experiments/sampler-loop.sh), one per series per second, t_ns the

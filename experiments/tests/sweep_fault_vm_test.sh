@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# A guest that dies or hangs in the middle of a sweep. Three points of 2 s
+# video in the stock kernel; TB_TEST_GUEST_FAULT makes the guest stop:
+#  1. die:2 - the guest powers off abruptly at the start of its 2nd point:
+#     point 1 is kept, point 2 is stored as failed with the reason, point 3
+#     runs in a new boot, and the sweep reports the failure (exit != 0);
+#  2. hang:1 - the next call has only point 2 left; its guest stops making
+#     progress: the stall check kills QEMU after --stall seconds and the
+#     point is failed again, with "hung" as the reason;
+#  3. without a fault the third call runs point 2 and succeeds.
+# Failed rows are never summarised (point_summary counts done runs only).
+set -euo pipefail
+root=${1:?usage: sweep_fault_vm_test.sh REPO_ROOT}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+db=$dir/fault.db
+tbdb=${TB_BUILD:-$root/build}/lib/tb-db
+q() { "$tbdb" query "$db" "$1" --views "$root/analysis/views.sql"; }
+# shellcheck source=tests/check.sh
+source "$root/tests/check.sh"
+
+name=fault-test-$$
+cat >"$dir/fault.sweep" <<SWEEP
+[sweep]
+name        = $name
+repetitions = 3
+duration    = 2s
+
+[matrix]
+kernel  = stock
+ring    = 500
+qdisc   = pfifo limit 25000
+profile = lan
+traffic = video
+clip    = 720p30
+SWEEP
+work=${TB_CACHE:-$HOME/.cache/tun-nodrop-testbed}/sweeps/$name
+trap 'rm -rf "$dir" "$work"' EXIT
+
+set +e
+TB_TEST_GUEST_FAULT=die:2 "$root/testbed" sweep "$dir/fault.sweep" --db "$db" >"$dir/first" 2>&1
+rc=$?
+set -e
+cat "$dir/first"
+expect "a sweep with a dead guest fails" "$([ "$rc" -ne 0 ] && echo yes)" yes
+expect "and says which run failed and why" \
+	"$(grep -c 'run [0-9]* (kernel stock, .*;rep=2) failed: the guest stopped in the middle of the run' "$dir/first")" 1
+expect "it booted again for the rest" "$(grep -c 'booting again for the 1 run(s) left' "$dir/first")" 1
+expect "runs 1 and 3 done" "$(q "SELECT group_concat(repetition) FROM (SELECT repetition FROM runs WHERE status='done' ORDER BY 1)")" "1,3"
+expect "run 2 stored as failed, with the reason" \
+	"$(q "SELECT repetition || ' ' || (fail_reason LIKE 'the guest stopped in the middle of the run%') FROM runs WHERE status='failed'")" "2 1"
+expect "the failed run is not summarised" "$(q "SELECT sum(runs + invalid_runs + unknown_runs) FROM point_summary WHERE campaign = '$name'")" 2
+expect "no QEMU left behind" "$(pgrep -c -f "qemu-system.*$work" || true)" 0
+
+set +e
+TB_TEST_GUEST_FAULT=hang:1 "$root/testbed" sweep "$dir/fault.sweep" --db "$db" --stall 30 >"$dir/second" 2>&1
+rc=$?
+set -e
+cat "$dir/second"
+expect "a sweep with a hung guest fails" "$([ "$rc" -ne 0 ] && echo yes)" yes
+expect "only the failed point was pending" "$(grep -c '2 of 3 runs already' "$dir/second")" 1
+expect "the hang is found by the stall check" "$(grep -c 'unchanged for 30 s; QEMU killed' "$dir/second")" 1
+expect "run 2 failed again: hung" \
+	"$(q "SELECT count(*) FROM runs WHERE repetition = 2 AND status = 'failed' AND fail_reason LIKE 'the guest hung: no progress for 30 s%'")" 1
+
+"$root/testbed" sweep "$dir/fault.sweep" --db "$db" >"$dir/third" 2>&1 || { cat "$dir/third"; false; }
+expect "without a fault the last point runs" "$(q "SELECT count(*) FROM runs WHERE status='done'")" 3
+expect "the failed rows stay, with their reasons" "$(q "SELECT count(*) FROM runs WHERE status='failed' AND fail_reason <> ''")" 2
+
+tb_summary
