@@ -195,6 +195,28 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 	echo "bottleneck (KVM on a machine where it works, or real hardware)."
 	echo
 
+	echo "## 6. Ring drops the patch still has: repeated TUN floods"
+	echo
+	# The newest self-test campaign in this database with repeated floods
+	# (reproduce runs ./testbed selftest --repeats into it).
+	selftest=$(val "SELECT campaign FROM main.runs WHERE kind = 'selftest'
+		AND json_extract(env_json, '$.series') = 'repeat' ORDER BY id DESC LIMIT 1")
+	if [ -n "$selftest" ]; then
+		echo "Self-test campaign \`$selftest\`: the same flood (a bursty blocking UDP sender, a reader 10x"
+		echo "slower; \`./testbed selftest --help\`) repeated in each patched kernel, at rings 1 and 25, under"
+		echo "\`pfifo_fast\` (what a VPN's TUN gets unless \`net.core.default_qdisc\` says otherwise; it runs"
+		echo "without the qdisc lock) and \`fq_codel\` (locked). A patched ring should never drop; \`hung\` counts"
+		echo "floods whose queue stayed stopped with packets left in the qdisc. Counts in floods and packets,"
+		echo "intervals are 95 % Wilson intervals of the share of floods."
+		echo
+		echo '```'
+		"$TB_BUILD/kernel/tunflood/tb-tunflood-store" repeats --db "$db" --campaign "$selftest"
+		echo '```'
+	else
+		echo "_(no repeated floods in this database: \`./testbed selftest --repeats N --db $(basename "$db")\` adds them)_"
+	fi
+	echo
+
 	echo "## Invalid runs"
 	echo
 	if [ "$(val "SELECT count(*) FROM runs WHERE status = 'done' AND valid = 0")" -gt 0 ]; then

@@ -56,6 +56,16 @@ bash "$TB_ROOT/experiments/sweep.sh" "$sweep" --db "$db"
 # and 55 (the GOP after the keyframe at 30: what a viewer sees for the rest
 # of the second once an I-frame lost packets).
 bash "$TB_ROOT/experiments/sweep.sh" "$TB_ROOT/experiments/sweeps/strip.sweep" --db "$db"
+# How often the patched rings still drop or hang, for section 6 of the
+# report: the self-test with repeated TUN floods in all four variants
+# (once per database; a rerun keeps the first).
+if [ -z "$("$TB_BUILD/lib/tb-db" query "$db" "SELECT 1 FROM runs WHERE kind = 'selftest'
+	AND json_extract(env_json, '$.series') = 'repeat' LIMIT 1")" ]; then
+	repeats=30
+	[ "$quick" -eq 0 ] || repeats=10
+	bash "$TB_ROOT/kernel/selftest.sh" --variants stock,nodrop-v2,nodrop-qdisc,backpressure --quick \
+		--repeats "$repeats" --db "$db" || tb_log "the self-test reported violations (see above); the report shows them"
+fi
 step "4/5 figures"
 bash "$TB_ROOT/paper-figures/figures.sh" "$db" --out "$out/figures-$mode" --campaign "reproduce-$mode"
 step "5/5 report"

