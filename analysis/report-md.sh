@@ -227,6 +227,20 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 	fi
 	echo
 
+	echo "## TCP runs that did not reach steady state"
+	echo
+	echo "iperf3 left out each run's first \`tcp_omit\` seconds (slow start); a run is steady when the mean"
+	echo "throughput of its two halves differs by at most 5 %. Runs that were not are counted in the means"
+	echo "above and listed here."
+	echo
+	if [ "$(val "SELECT count(*) FROM run_summary WHERE tcp_converged = 0 AND valid = 1")" -gt 0 ]; then
+		md "SELECT run_id AS run, kernel, ring, profile, tcp_omit AS 'omit s', duration AS 's', $(tb_num tcp_mbit_s 2) AS 'Mbit/s',
+			$(tb_num tcp_halves_diff_pct 1) AS 'halves differ %' FROM run_summary WHERE tcp_converged = 0 AND valid = 1 ORDER BY run_id"
+	else
+		echo "None: $(val "SELECT count(*) FROM run_summary WHERE tcp_converged = 1 AND valid = 1") valid TCP runs were steady, $(val "SELECT count(*) FROM run_summary WHERE tcp_converged IS NULL AND valid = 1 AND tcp_mbit_s IS NOT NULL") not judged (too short)."
+	fi
+	echo
+
 	echo "## What differs from the paper, and why"
 	echo
 	accel=$(val "SELECT upper(group_concat(DISTINCT accel)) FROM runs WHERE status = 'done'")

@@ -94,11 +94,13 @@ if have_rows "$video"; then
 fi
 from="point_summary WHERE traffic != 'video' AND runs > 0 AND $where"
 tcp="SELECT kernel, ring, qdisc, profile, traffic$(tb_varying_settings "$from" kernel ring qdisc profile traffic),
-	runs AS n, invalid_runs AS invalid, unknown_runs AS unknown, $(tb_pm tcp_mbit_s tcp_mbit_sd 2) AS 'TCP Mbit/s'
+	runs AS n, invalid_runs AS invalid, unknown_runs AS unknown, $(tb_pm tcp_mbit_s tcp_mbit_sd 2) AS 'TCP Mbit/s',
+	unconverged_runs AS 'not steady'
 	FROM $from ORDER BY profile, qdisc, kernel, ring"
 if have_rows "$tcp"; then
 	echo
-	echo "TCP (iperf3 receiver throughput, mean ± sample sd)"
+	echo "TCP (iperf3 receiver throughput after its --omit start, mean ± sample sd; not steady: valid runs whose"
+	echo "two halves differ by more than 5 %, counted in the mean and flagged)"
 	tb_sql -box "$tcp"
 fi
 invalid="SELECT id AS run, kernel, ring, qdisc, profile, traffic,

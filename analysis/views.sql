@@ -118,6 +118,28 @@ SELECT run_id,
   max(latency_ns) / 1e6 AS max_ms
 FROM ranked GROUP BY run_id;
 
+-- TCP steady state (issue: a 6 s run at 120 ms RTT can be all slow start):
+-- the measured intervals (iperf3 --omit left the first tcp_omit seconds
+-- out) split at the middle of their span; a run converged when the two
+-- halves' mean throughputs differ by at most 5 % of their mean. An interval
+-- across the middle counts in neither half; fewer than two measured
+-- intervals: NULL (not judged).
+CREATE TEMP VIEW IF NOT EXISTS tcp_convergence AS
+SELECT run_id, intervals, first_half_mbit_s, second_half_mbit_s,
+  CASE WHEN first_half_mbit_s + second_half_mbit_s > 0
+    THEN 200.0 * abs(second_half_mbit_s - first_half_mbit_s) / (first_half_mbit_s + second_half_mbit_s) END AS halves_diff_pct,
+  CASE WHEN first_half_mbit_s IS NULL OR second_half_mbit_s IS NULL THEN NULL
+    WHEN abs(second_half_mbit_s - first_half_mbit_s) <= 0.05 * (first_half_mbit_s + second_half_mbit_s) / 2 THEN 1
+    ELSE 0 END AS converged
+FROM (SELECT i.run_id, count(*) AS intervals,
+    avg(CASE WHEN i.end_s <= (s.t0 + s.t1) / 2 THEN i.bits_per_second END) / 1e6 AS first_half_mbit_s,
+    avg(CASE WHEN i.start_s >= (s.t0 + s.t1) / 2 THEN i.bits_per_second END) / 1e6 AS second_half_mbit_s
+  FROM tcp_intervals i
+  JOIN (SELECT run_id, min(start_s) AS t0, max(end_s) AS t1 FROM tcp_intervals WHERE omitted = 0 GROUP BY run_id) s
+    ON s.run_id = i.run_id
+  WHERE i.omitted = 0
+  GROUP BY i.run_id);
+
 -- Everything a report shows about one run: first its settings (named as on
 -- the command line and in the sweep file; qdisc is the qdisc as asked for,
 -- qdisc_kind and qdisc_applied what the kernel showed), then what was
@@ -129,7 +151,7 @@ FROM ranked GROUP BY run_id;
 CREATE TEMP VIEW IF NOT EXISTS run_summary AS
 SELECT r.id AS run_id, r.campaign, r.kernel, r.ring, r.qdisc, r.profile, r.traffic, r.clip,
   r.sndbuf, r.pace, r.vpn, r.decode, nullif(r.dump_frames, '') AS dump_frames, r.cpu_limit,
-  r.duration, r.seed, r.repetition,
+  r.tcp_omit, r.duration, r.seed, r.repetition,
   r.qdisc_kind, r.qdisc_limit, r.qdisc_applied, r.kernel_release, r.accel,
   r.valid, r.invalid_reason, r.cpu_busy_pct,
   a.sent AS pkts_sent, a.received AS pkts_received,
@@ -147,12 +169,14 @@ SELECT r.id AS run_id, r.campaign, r.kernel, r.ring, r.qdisc, r.profile, r.traff
   CASE WHEN f.frames_sent > 0 AND f.frames_untimed = 0 THEN 100.0 * f.frames_by_150ms / f.frames_sent END AS displayable_150ms_pct,
   CASE WHEN f.frames_sent > 0 AND f.frames_untimed = 0 THEN 100.0 * f.frames_by_200ms / f.frames_sent END AS displayable_200ms_pct,
   f.blocked_ms, f.max_blocked_ms,
-  t.receiver_bps / 1e6 AS tcp_mbit_s, t.retransmits AS tcp_retransmits
+  t.receiver_bps / 1e6 AS tcp_mbit_s, t.retransmits AS tcp_retransmits,
+  c.converged AS tcp_converged, c.halves_diff_pct AS tcp_halves_diff_pct
 FROM runs r
 LEFT JOIN run_attribution a ON a.run_id = r.id
 LEFT JOIN run_frames f ON f.run_id = r.id
 LEFT JOIN run_latency l ON l.run_id = r.id
 LEFT JOIN tcp_results t ON t.run_id = r.id
+LEFT JOIN tcp_convergence c ON c.run_id = r.id
 WHERE r.status = 'done';
 
 -- Per point (all settings but the repetition; the columns up to runs): mean
@@ -162,8 +186,9 @@ WHERE r.status = 'done';
 -- (mean of squares - square of mean)), NULL for a single run.
 CREATE TEMP VIEW IF NOT EXISTS point_summary AS
 SELECT campaign, kernel, ring, qdisc, profile, traffic, clip, sndbuf, pace, vpn, decode,
-  dump_frames, cpu_limit, duration, seed,
+  dump_frames, cpu_limit, tcp_omit, duration, seed,
   sum(valid = 1) AS runs, sum(valid = 0) AS invalid_runs, sum(valid IS NULL) AS unknown_runs,
+  sum(valid = 1 AND tcp_converged = 0) AS unconverged_runs,
   avg(v_loss) AS pkt_loss_pct,
   sqrt(max(0, avg(v_loss * v_loss) - avg(v_loss) * avg(v_loss)) * count(v_loss) / nullif(count(v_loss) - 1, 0)) AS pkt_loss_sd,
   avg(v_frame) AS frame_loss_pct,
@@ -201,4 +226,4 @@ FROM (SELECT *,
     CASE WHEN valid = 1 THEN blocked_ms END AS v_blocked, CASE WHEN valid = 1 THEN tcp_mbit_s END AS v_tcp
   FROM run_summary)
 GROUP BY campaign, kernel, ring, qdisc, profile, traffic, clip, sndbuf, pace, vpn, decode,
-  dump_frames, cpu_limit, duration, seed;
+  dump_frames, cpu_limit, tcp_omit, duration, seed;

@@ -11,10 +11,12 @@
 /* The one place an axis gets its name and its default. */
 static const char *const axis_names[AXIS_COUNT] = {
 	"kernel", "ring",	 "qdisc",  "profile",	  "traffic",  "clip",
-	"sndbuf", "pace",	 "vpn",	   "decode",	  "dump_frames", "cpu_limit"};
+	"sndbuf", "pace",	 "vpn",	   "decode",	  "dump_frames", "cpu_limit",
+	"tcp_omit"};
 static const char *const axis_defaults[AXIS_COUNT] = {
 	"stock",   "500", "pfifo_fast", "lan", "video", "720p30",
-	"default", "0",	  "openvpn",	"off", "none",	"90"};
+	"default", "0",	  "openvpn",	"off", "none",	"90",
+	"2"};
 /* The VPNs the scenario can bring up. */
 static const char *const vpns[] = {"openvpn", NULL};
 
@@ -181,6 +183,12 @@ int sweep_check_value(enum sweep_axis a, const char *v, const struct sweep_known
 	case AXIS_CPU_LIMIT:
 		if (tb_parse_double(v, 1, 100, &d)) {
 			tb_errbuf(why, whylen, "cpu_limit must be a percentage in 1..100, got '%s'", v);
+			return -1;
+		}
+		return 0;
+	case AXIS_TCP_OMIT:
+		if (!parse_int(v, 0, 60, &n)) {
+			tb_errbuf(why, whylen, "tcp_omit must be whole seconds in 0..60 (iperf3 --omit), got '%s'", v);
 			return -1;
 		}
 		return 0;
@@ -528,7 +536,9 @@ void sweep_point_write(const struct sweep *s, const struct sweep_point *pt, long
 				fprintf(f, "%c%lld", c == v ? ' ' : ',', frame);
 				c = end;
 			}
-		} else if (!(a == AXIS_CLIP && strcmp(traffic, "tcp") == 0)) {
+		} else if (!(a == AXIS_CLIP && strcmp(traffic, "tcp") == 0) &&
+			   !(a == AXIS_TCP_OMIT && strcmp(traffic, "video") == 0)) {
+			/* TCP carries no clip, video no TCP start to omit */
 			fprintf(f, " %s", v);
 		}
 		fputc('\n', f);

@@ -43,6 +43,7 @@ enum sweep_axis {
 	AXIS_DECODE,
 	AXIS_DUMP_FRAMES,
 	AXIS_CPU_LIMIT,
+	AXIS_TCP_OMIT,
 	AXIS_COUNT
 };
 

@@ -14,12 +14,13 @@ static const char sql_check[] =
 
 static const char sql_intervals[] =
 	"INSERT INTO tcp_intervals(run_id, start_s, end_s, bytes, bits_per_second, retransmits,"
-	" snd_cwnd_bytes, rtt_us)"
+	" snd_cwnd_bytes, rtt_us, omitted)"
 	" SELECT ?2, json_extract(value, '$.sum.start'), json_extract(value, '$.sum.end'),"
 	" json_extract(value, '$.sum.bytes'), json_extract(value, '$.sum.bits_per_second'),"
 	" coalesce(json_extract(value, '$.sum.retransmits'), 0),"
 	" coalesce(json_extract(value, '$.streams[0].snd_cwnd'), 0),"
-	" coalesce(json_extract(value, '$.streams[0].rtt'), 0)"
+	" coalesce(json_extract(value, '$.streams[0].rtt'), 0),"
+	" coalesce(json_extract(value, '$.sum.omitted'), 0)"
 	" FROM json_each(?1, '$.intervals')";
 
 static const char sql_results[] =

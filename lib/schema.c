@@ -15,6 +15,9 @@
  *    cpu_limit; traffic_start_ns, traffic_end_ns, cpu_max_busy_pct, saturated
  *    (validity over the traffic window). The comments in v1 name the columns
  *    as they were then.
+ * v7 runs.tcp_omit: the seconds of TCP start iperf3 leaves out (--omit);
+ *    tcp_intervals.omitted marks those intervals, so steady state can be
+ *    judged from the rest (analysis/views.sql, tcp_convergence).
  */
 #include "schema.h"
 
@@ -171,6 +174,10 @@ static const char *const migrations[] = {
 	"  vpn = CASE WHEN traffic IN ('video', 'tcp', 'mixed') THEN 'openvpn' END,"
 	"  duration = CASE WHEN json_valid(knobs_json) THEN json_extract(knobs_json, '$.duration_s') END,"
 	"  pace = CASE WHEN json_valid(knobs_json) THEN json_extract(knobs_json, '$.pace') END;",
+
+	/* v7: TCP steady state. Runs before it omitted nothing (NULL: unknown). */
+	"ALTER TABLE runs ADD COLUMN tcp_omit INTEGER;"    /* seconds: iperf3 --omit */
+	"ALTER TABLE tcp_intervals ADD COLUMN omitted INTEGER NOT NULL DEFAULT 0;",
 };
 
 int tb_schema_count(void)

@@ -149,6 +149,17 @@ INSERT INTO counters(run_id, place, name, before, after) VALUES
  (20, 'wan', 'up.veth_tx_packets', 0, 47), (20, 'vpn', 'operator_tun_rx_packets', 0, 47),
  (20, 'vpn', 'operator_socket_drops', 0, 0), (20, 'recv', 'udp_rcvbuf_errors', 0, 0), (20, 'receiver', 'received', 0, 47);
 
+-- TCP steady state: run 5 omits its first second (a 100 Mbit/s burst that
+-- must not count), then halves 2.0 and 2.05 Mbit/s: 2.47 % apart, converged;
+-- run 6 climbs, halves 2.5 and 5.5: 75 % apart, not converged; run 9 has an
+-- odd count, its middle interval (9 Mbit/s) in neither half: 5 and 5;
+-- run 17 has one measured interval, across the middle: not judged.
+INSERT INTO tcp_intervals(run_id, start_s, end_s, bits_per_second, omitted) VALUES
+ (5, 0, 1, 100e6, 1), (5, 1, 2, 2.0e6, 0), (5, 2, 3, 2.0e6, 0), (5, 3, 4, 2.1e6, 0), (5, 4, 5, 2.0e6, 0),
+ (6, 0, 1, 2e6, 0), (6, 1, 2, 3e6, 0), (6, 2, 3, 5e6, 0), (6, 3, 4, 6e6, 0),
+ (9, 0, 1, 5e6, 0), (9, 1, 2, 9e6, 0), (9, 2, 3, 5e6, 0),
+ (17, 0, 1, 10e6, 0);
+
 INSERT INTO tcp_results(run_id, duration_s, sender_bps, receiver_bps, retransmits) VALUES
  (5, 10, 2.1e6, 2e6, 100), (6, 10, 4.1e6, 4e6, 50), (8, 10, 1.6e6, 1.5e6, 20), (9, 10, 5.2e6, 5e6, 10),
  (16, 10, 20.1e6, 20e6, 0), (17, 10, 10.1e6, 10e6, 0), (18, 10, 18.1e6, 18e6, 0);

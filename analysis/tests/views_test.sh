@@ -25,7 +25,7 @@ expect "run_attribution's columns" "$(cols run_attribution)" \
 expect "run_video_packets' columns" "$(cols run_video_packets)" \
 	"run_id sent socket_drops received ring_drops vpn_read qdisc_drops vpn_sent wan_drops wan_delivered vpn_socket_drops vpn_delivered receiver_drops"
 expect "a point is all settings but the repetition" "$(cols point_summary | sed 's/ runs .*//')" \
-	"campaign kernel ring qdisc profile traffic clip sndbuf pace vpn decode dump_frames cpu_limit duration seed"
+	"campaign kernel ring qdisc profile traffic clip sndbuf pace vpn decode dump_frames cpu_limit tcp_omit duration seed"
 
 # Attribution: run 1: 50 sent, 48 received, 2 in the ring; run 3: 3 in the
 # ring, 2 on the WAN (netem and the robot's veth); run 4: 2 RcvbufErrors,
@@ -86,6 +86,14 @@ expect "point A: qdisc as asked" "$(q "SELECT qdisc FROM point_summary WHERE cam
 expect "point B: one run, no spread" "$(q "SELECT runs, pkt_loss_pct, pkt_loss_sd IS NULL FROM point_summary WHERE campaign='fx' AND kernel='nodrop-v2' AND traffic='video' AND ring=25")" "$(t 1 0.0 1)"
 expect "points F and G differ in decode only: run 10 alone, runs 11 and 12 together" \
 	"$(q "SELECT decode, runs, coalesce(dump_frames, '-') FROM point_summary WHERE ring=100 ORDER BY decode" | tr '\t\n' ' ;')" "off 2 -;on 1 3,5;"
+expect "TCP steady state: halves, their distance, verdict (omitted interval left out)" \
+	"$(q "SELECT run_id, intervals, quote(round(first_half_mbit_s, 3)), quote(round(second_half_mbit_s, 3)), quote(round(halves_diff_pct, 2)), quote(converged) FROM tcp_convergence ORDER BY run_id")" \
+	"$(t 5 4 2.0 2.05 2.47 1)
+$(t 6 4 2.5 5.5 75.0 0)
+$(t 9 3 5.0 5.0 0.0 1)
+$(t 17 1 NULL NULL NULL NULL)"
+expect "a run that did not converge is flagged" "$(q "SELECT run_id FROM run_summary WHERE tcp_converged = 0")" 6
+expect "and counted per point" "$(q "SELECT unconverged_runs FROM point_summary WHERE traffic='tcp' AND kernel='stock' AND profile='de-us'")" 1
 expect "point C: TCP mean, sd (Mbit/s)" "$(q "SELECT tcp_mbit_s, printf('%.4f', tcp_mbit_sd) FROM point_summary WHERE traffic='tcp' AND kernel='stock' AND profile='de-us'")" "$(t 3.0 1.4142)"
 
 # The report: table, CSV and JSON.

@@ -108,6 +108,15 @@ static void test_later_axes_keys(void)
 	sweep_point(&s, 1, &pt);
 	sweep_point_key(&s, &pt, key, sizeof key);
 	CHECK(strstr(key, ";pace=0;cpu_limit=80;duration=10s;") != NULL);
+	/* the TCP start iperf3 leaves out: in the key only when not the default 2 s */
+	CHECK(sweep_parse("[matrix]\ntraffic = tcp\ntcp_omit = 2, 5\n", "k.sweep", &known, &s, err,
+			  sizeof err) == 0);
+	sweep_point(&s, 0, &pt);
+	sweep_point_key(&s, &pt, key, sizeof key);
+	CHECK(strstr(key, "tcp_omit") == NULL);
+	sweep_point(&s, 1, &pt);
+	sweep_point_key(&s, &pt, key, sizeof key);
+	CHECK(strstr(key, ";tcp_omit=5;duration=10s;") != NULL);
 }
 
 /* A point file: every setting by name, values normalised. */
@@ -131,11 +140,12 @@ static void test_point_file(void)
 		CHECK(strstr(text, "campaign = pf\n") != NULL);
 		CHECK(strstr(text, "\nkernel = nodrop-v2\nring = 25\nqdisc = pfifo limit 25000\n") != NULL);
 		CHECK(strstr(text, "\nsndbuf = 65536\n") != NULL);
-		CHECK(strstr(text, "\nvpn = openvpn\ndecode = on\ndump_frames = 35,45,55\ncpu_limit = 90\n") != NULL);
+		CHECK(strstr(text, "\nvpn = openvpn\ndecode = on\ndump_frames = 35,45,55\ncpu_limit = 90\ntcp_omit =") != NULL);
 		CHECK(strstr(text, "\nduration = 120\nseed = 7\n") != NULL);
 		CHECK(strstr(text, "\nrepetition = 1\n") != NULL);
-		/* TCP carries no clip */
+		/* TCP carries no clip, video no TCP start to omit */
 		CHECK(strstr(text, i == 0 ? "\nclip =\n" : "\nclip = 720p30\n") != NULL);
+		CHECK(strstr(text, i == 0 ? "\ntcp_omit = 2\n" : "\ntcp_omit =\n") != NULL);
 		CHECK(strstr(text, i == 0 ? "point 12" : "point 13") != NULL);
 	}
 	CHECK(sweep_axis_by_name("dump_frames") == AXIS_DUMP_FRAMES);
@@ -190,6 +200,8 @@ static void test_bad_input(void)
 		{"[matrix]\ndecode = on\ndump_frames = 35, x\n", "dump_frames must be 'none' or frame numbers"},
 		{"[matrix]\ndump_frames = 35 45\n", "t.sweep:2: dump_frames keeps decoded pictures: set decode = on"},
 		{"[matrix]\ncpu_limit = 0\n", "cpu_limit must be a percentage in 1..100"},
+		{"[matrix]\ntcp_omit = 61\n", "tcp_omit must be whole seconds in 0..60"},
+		{"[matrix]\ntcp_omit = 1.5\n", "tcp_omit must be whole seconds in 0..60"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char err[512] = "";

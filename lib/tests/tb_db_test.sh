@@ -118,8 +118,8 @@ expect "samples, unit optional" \
 	"0 cpu_busy_pct 100.0 %|1000000000 cpu_busy_pct 50.0 %|2000000000 cpu_busy_pct 62.4 %|1000000000 proc_cpu_pct.openvpn-robot 20.0 %|2000000000 ring_drops 3.0 -|"
 expect "all samples stored" "$(q "$f" "SELECT count(*) FROM samples WHERE run_id = $id")" 12
 expect "tcp intervals; missing retransmits and rtt are 0" \
-	"$(q "$f" "SELECT start_s, end_s, bytes, bits_per_second, retransmits, snd_cwnd_bytes, rtt_us FROM tcp_intervals WHERE run_id = $id ORDER BY start_s" | tab)" \
-	"0.0 1.000123 1250000 9998770.2 2 64240 21500|1.000123 2.000051 1310720 10486707.5 0 80300 0|"
+	"$(q "$f" "SELECT start_s, end_s, bytes, bits_per_second, retransmits, snd_cwnd_bytes, rtt_us, omitted FROM tcp_intervals WHERE run_id = $id ORDER BY start_s" | tab)" \
+	"0.0 1.000123 1250000 9998770.2 2 64240 21500 1|1.000123 2.000051 1310720 10486707.5 0 80300 0 0|"
 expect "tcp results" \
 	"$(q "$f" "SELECT duration_s, sent_bytes, received_bytes, sender_bps, receiver_bps, retransmits, mean_rtt_us, max_snd_cwnd_bytes FROM tcp_results WHERE run_id = $id" | tab)" \
 	"2.000051 2560720 2490368 10242552.8 9766149.0 2 21800 80300|"
@@ -309,7 +309,7 @@ expect "v5 settings under their v6 names" \
 	"nodrop-v2 pfifo pfifo limit 25000 pfifo limit 25000 openvpn 10 0.5|"
 expect "v5 counters follow their run" \
 	"$(q "$dir/c.db" "SELECT c.after FROM counters c JOIN runs r ON r.id = c.run_id WHERE r.point_key = 'k5'")" 4
-expect "the source was migrated in place" "$(q "$dir/old.db" "PRAGMA user_version")" 6
+expect "the source was migrated in place" "$(q "$dir/old.db" "PRAGMA user_version")" 7
 
 printf 'CREATE TEMP VIEW n_runs AS SELECT count(*) AS n FROM runs;\n' >"$dir/views.sql"
 expect "query --views FILE SQL" "$("$db" query "$dir/c.db" --views "$dir/views.sql" "SELECT n FROM n_runs")" 7

@@ -103,7 +103,10 @@ static void test_migrate_v5_to_v6(void)
 	CHECK(tb_store_open(p, &st, err, sizeof err) == 0);
 	if (!st)
 		return;
-	CHECK_EQ_I64(tb_store_version(st), 6);
+	CHECK_EQ_I64(tb_store_version(st), 7); /* v5 -> v6 -> v7 */
+	/* v7: runs from before it omitted nothing they know of */
+	CHECK_TEXT(st, "SELECT count(*) || '|' || count(tcp_omit) FROM runs", "4|0");
+	CHECK_TEXT(st, "SELECT count(*) FROM pragma_table_info('tcp_intervals') WHERE name = 'omitted' AND dflt_value = '0'", "1");
 	CHECK_TEXT(st, "SELECT kernel || '|' || qdisc_kind || '|' || qdisc_applied || '|' || qdisc FROM runs WHERE id = 1",
 		   "nodrop-v2|pfifo|pfifo limit 25000|pfifo limit 25000");
 	CHECK_TEXT(st, "SELECT vpn || '|' || duration || '|' || typeof(duration) || '|' || pace || '|' || typeof(pace) FROM runs WHERE id = 1",
