@@ -88,6 +88,13 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 		|| coalesce(': ' || (SELECT group_concat(reason, '; ') FROM (SELECT invalid_reason || ' (' || count(*) || ')' AS reason
 		   FROM runs WHERE status = 'done' AND (valid = 0 OR valid IS NULL) GROUP BY invalid_reason)), '')
 		FROM runs WHERE status = 'done'"
+	# The scale of everything below: the guest VPN's capacity (./testbed
+	# calibrate; reproduce runs it into this database first).
+	if [ -n "$(val "SELECT 1 FROM main.runs WHERE campaign LIKE 'calibrate-%' LIMIT 1")" ]; then
+		bash "$TB_ROOT/analysis/calibration.sh" "$db" | sed 's/^/- /'
+	else
+		echo "- VPN capacity: not calibrated in this database (\`./testbed calibrate --db $(basename "$db")\`)"
+	fi
 	echo
 
 	echo "## 1. Video loss versus TUN ring size"
@@ -185,6 +192,26 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 	md "SELECT kernel$(tb_varying_settings "$from" kernel ring profile), runs AS n, $(tb_pm tcp_mbit_s tcp_mbit_sd 2) AS 'Mbit/s',
 		CASE WHEN $stock_tcp > 0 THEN printf('%+.1f', 100.0 * (tcp_mbit_s - $stock_tcp) / $stock_tcp) ELSE '-' END AS 'vs stock %'
 		FROM $from ORDER BY kernel != 'stock', kernel"
+	echo
+	# Each patched kernel against stock, run by run: pairs of the same
+	# repetition number and settings; the change of the means with a paired
+	# bootstrap interval (tb-bootstrap, fixed seed).
+	paper_cost=-$(pval throughput_cost_single_queue)
+	for k in $(val "SELECT DISTINCT kernel FROM $from AND kernel != 'stock' ORDER BY kernel"); do
+		pairs=$(val "SELECT s.tcp_mbit_s || ' ' || p.tcp_mbit_s FROM run_summary s JOIN run_summary p
+			ON p.repetition = s.repetition AND $(tb_same_settings s p kernel)
+			WHERE s.kernel = 'stock' AND p.kernel = $(tb_lit "$k") AND s.traffic = 'tcp' AND s.ring = 500 AND s.profile = 'lan'
+			AND s.valid = 1 AND p.valid = 1 AND s.tcp_mbit_s > 0 ORDER BY s.repetition")
+		if [ -z "$pairs" ]; then
+			echo "- $k against stock: no valid pair of runs (same repetition and settings) to compare."
+			continue
+		fi
+		read -r chg lo hi n _ < <(printf '%s\n' "$pairs" | "$TB_BUILD/analysis/tb-bootstrap")
+		verdict=$(awk -v lo="$lo" -v hi="$hi" -v p="$paper_cost" 'BEGIN {
+			printf "%s 0 and %s the paper'"'"'s %s %%", (lo > 0 || hi < 0) ? "excludes" : "contains",
+				(lo <= p && p <= hi) ? "contains" : "excludes", p }')
+		echo "- $k against stock, paired by repetition: **$chg %** (95 % paired bootstrap interval [$lo, $hi] %, $n pairs); the interval $verdict."
+	done
 	echo
 	cost_ref=$(pval throughput_cost_single_queue paper_ref)
 	echo "Paper ($cost_ref): a **$(pval throughput_cost_single_queue) %** throughput cost for a single-queue TUN at ring $(pval throughput_cost_single_queue queue_pkts), on hardware where nothing"

@@ -151,7 +151,7 @@ FROM (SELECT i.run_id, count(*) AS intervals,
 CREATE TEMP VIEW IF NOT EXISTS run_summary AS
 SELECT r.id AS run_id, r.campaign, r.kernel, r.ring, r.qdisc, r.profile, r.traffic, r.clip,
   r.sndbuf, r.pace, r.vpn, r.decode, nullif(r.dump_frames, '') AS dump_frames, r.cpu_limit,
-  r.tcp_omit, r.duration, r.seed, r.repetition,
+  r.tcp_omit, r.flag, r.duration, r.seed, r.repetition, r.flag_applied,
   r.qdisc_kind, r.qdisc_limit, r.qdisc_applied, r.kernel_release, r.accel,
   r.valid, r.invalid_reason, r.cpu_busy_pct,
   a.sent AS pkts_sent, a.received AS pkts_received,
@@ -186,7 +186,7 @@ WHERE r.status = 'done';
 -- (mean of squares - square of mean)), NULL for a single run.
 CREATE TEMP VIEW IF NOT EXISTS point_summary AS
 SELECT campaign, kernel, ring, qdisc, profile, traffic, clip, sndbuf, pace, vpn, decode,
-  dump_frames, cpu_limit, tcp_omit, duration, seed,
+  dump_frames, cpu_limit, tcp_omit, flag, duration, seed,
   sum(valid = 1) AS runs, sum(valid = 0) AS invalid_runs, sum(valid IS NULL) AS unknown_runs,
   sum(valid = 1 AND tcp_converged = 0) AS unconverged_runs,
   avg(v_loss) AS pkt_loss_pct,
@@ -226,4 +226,4 @@ FROM (SELECT *,
     CASE WHEN valid = 1 THEN blocked_ms END AS v_blocked, CASE WHEN valid = 1 THEN tcp_mbit_s END AS v_tcp
   FROM run_summary)
 GROUP BY campaign, kernel, ring, qdisc, profile, traffic, clip, sndbuf, pace, vpn, decode,
-  dump_frames, cpu_limit, tcp_omit, duration, seed;
+  dump_frames, cpu_limit, tcp_omit, flag, duration, seed;

@@ -50,6 +50,13 @@ fi
 mapfile -t kernels < <("$TB_BUILD/experiments/tb-sweep" check "$sweep" | sed -n 's/^  kernel \([^ ]*\) .*/\1/p')
 step "2/5 kernels: ${kernels[*]}"
 for k in "${kernels[@]}"; do bash "$TB_ROOT/kernel/build.sh" build "$k"; done
+# The guest VPN's capacity, the scale of every ratio to the paper (once per
+# database; REPORT.md states it).
+if [ -z "$("$TB_BUILD/lib/tb-db" query "$db" "SELECT 1 FROM runs WHERE campaign LIKE 'calibrate-%' AND status = 'done' LIMIT 1" 2>/dev/null)" ]; then
+	cal_runs=5
+	[ "$quick" -eq 0 ] || cal_runs=2
+	bash "$TB_ROOT/experiments/calibrate.sh" --db "$db" --runs "$cal_runs" --duration 8 || tb_log "calibration failed; REPORT.md says so"
+fi
 step "3/5 sweep $(basename "$sweep") into $db"
 bash "$TB_ROOT/experiments/sweep.sh" "$sweep" --db "$db"
 # Figure 6: two short runs whose receiver decodes and keeps frames 35, 45

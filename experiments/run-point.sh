@@ -78,6 +78,7 @@ mkdir -p "$work"
 : >"$work/samples.txt"
 TB_SCENARIO_PREFIX=$prefix TB_SCENARIO_DIR=$scenario_dir
 TB_SCENARIO_PROFILE=$profile TB_SCENARIO_RING=$ring TB_SCENARIO_QDISC=$qdisc
+TB_SCENARIO_FLAG=${point[flag]}
 tb_scenario_init
 robot=${prefix}robot operator=${prefix}operator
 
@@ -104,7 +105,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [ "$reuse" -eq 1 ] && [ "$(tb_scenario_knob profile)" = "$profile" ] && tb_scenario_status >/dev/null 2>&1; then
+# The flag is set when OpenVPN creates the TUN: a new flag needs a new scenario.
+if [ "$reuse" -eq 1 ] && [ "$(tb_scenario_knob profile)" = "$profile" ] &&
+	[ "$(tb_scenario_knob flag)" = "${point[flag]}" ] && tb_scenario_status >/dev/null 2>&1; then
 	tb_scenario_set_tun "$ring" "$qdisc"
 	tb_log "scenario '$prefix' reused: profile $profile, ring $ring, qdisc '$qdisc'"
 else
@@ -168,6 +171,7 @@ knobs_json=$(printf '{"profile_values":%s,"vpn_cipher":%s,"vpn_tls":%s,"vpn_tun_
 run_id=$("$tbdb" run-new "$db" --point "$point_file" kind="$traffic" kernel_release="$release" \
 	patch_hash="${vm[patch_hash]}" accel="${vm[accel]}" qdisc_kind="$(tb_scenario_knob qdisc_kind)" \
 	qdisc_limit="$(tb_scenario_knob qdisc_limit)" qdisc_applied="$(tb_scenario_knob qdisc_applied)" \
+	flag_applied="$(tb_scenario_knob flag_applied)" \
 	git_rev="${facts[git_rev]:-unknown}" knobs_json="$knobs_json" env_json="$(<"$env_file")" \
 	started_ns="$(now_ns)" status=running)
 

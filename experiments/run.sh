@@ -13,7 +13,7 @@ usage() {
 usage: ./testbed run [--kernel VARIANT] [--ring N] [--qdisc SPEC] [--profile NAME]
                      [--traffic video|tcp|mixed] [--clip NAME] [--sndbuf BYTES|default]
                      [--pace F] [--vpn openvpn] [--decode on|off] [--dump-frames "N N.."]
-                     [--cpu-limit PCT] [--tcp-omit SECONDS] [--duration SECONDS]
+                     [--cpu-limit PCT] [--tcp-omit SECONDS] [--flag on|off] [--duration SECONDS]
                      [--repetitions N]
                      [--db PATH] [--host]
 
@@ -32,7 +32,8 @@ TXT
 # where they are defined (experiments/sweep.c).
 declare -A axis_of=([--kernel]=kernel [--ring]=ring [--qdisc]=qdisc [--profile]=profile
 	[--traffic]=traffic [--clip]=clip [--sndbuf]=sndbuf [--pace]=pace [--vpn]=vpn
-	[--decode]=decode [--dump-frames]=dump_frames [--cpu-limit]=cpu_limit [--tcp-omit]=tcp_omit)
+	[--decode]=decode [--dump-frames]=dump_frames [--cpu-limit]=cpu_limit [--tcp-omit]=tcp_omit
+	[--flag]=flag)
 declare -A given=()
 duration=10 reps=1 db=$TB_ROOT/results/runs.db host=0
 while [ $# -gt 0 ]; do

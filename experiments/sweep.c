@@ -12,11 +12,11 @@
 static const char *const axis_names[AXIS_COUNT] = {
 	"kernel", "ring",	 "qdisc",  "profile",	  "traffic",  "clip",
 	"sndbuf", "pace",	 "vpn",	   "decode",	  "dump_frames", "cpu_limit",
-	"tcp_omit"};
+	"tcp_omit", "flag"};
 static const char *const axis_defaults[AXIS_COUNT] = {
 	"stock",   "500", "pfifo_fast", "lan", "video", "720p30",
 	"default", "0",	  "openvpn",	"off", "none",	"90",
-	"2"};
+	"2",	   "off"};
 /* The VPNs the scenario can bring up. */
 static const char *const vpns[] = {"openvpn", NULL};
 
@@ -189,6 +189,12 @@ int sweep_check_value(enum sweep_axis a, const char *v, const struct sweep_known
 	case AXIS_TCP_OMIT:
 		if (!parse_int(v, 0, 60, &n)) {
 			tb_errbuf(why, whylen, "tcp_omit must be whole seconds in 0..60 (iperf3 --omit), got '%s'", v);
+			return -1;
+		}
+		return 0;
+	case AXIS_FLAG:
+		if (strcmp(v, "on") && strcmp(v, "off")) {
+			tb_errbuf(why, whylen, "flag must be on (the robot's VPN asks for IFF_BACKPRESSURE) or off, got '%s'", v);
 			return -1;
 		}
 		return 0;

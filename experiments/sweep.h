@@ -44,6 +44,7 @@ enum sweep_axis {
 	AXIS_DUMP_FRAMES,
 	AXIS_CPU_LIMIT,
 	AXIS_TCP_OMIT,
+	AXIS_FLAG,
 	AXIS_COUNT
 };
 

@@ -17,7 +17,9 @@
  *    as they were then.
  * v7 runs.tcp_omit: the seconds of TCP start iperf3 leaves out (--omit);
  *    tcp_intervals.omitted marks those intervals, so steady state can be
- *    judged from the rest (analysis/views.sql, tcp_convergence).
+ *    judged from the rest (analysis/views.sql, tcp_convergence). runs.flag:
+ *    whether the robot's VPN asked for IFF_BACKPRESSURE (through
+ *    tools/preload), runs.flag_applied whether its TUN really has it.
  */
 #include "schema.h"
 
@@ -177,7 +179,9 @@ static const char *const migrations[] = {
 
 	/* v7: TCP steady state. Runs before it omitted nothing (NULL: unknown). */
 	"ALTER TABLE runs ADD COLUMN tcp_omit INTEGER;"    /* seconds: iperf3 --omit */
-	"ALTER TABLE tcp_intervals ADD COLUMN omitted INTEGER NOT NULL DEFAULT 0;",
+	"ALTER TABLE tcp_intervals ADD COLUMN omitted INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE runs ADD COLUMN flag TEXT;"           /* 'on' | 'off': IFF_BACKPRESSURE asked for */
+	"ALTER TABLE runs ADD COLUMN flag_applied INTEGER;", /* 1 when the robot's TUN has it (read back) */
 };
 
 int tb_schema_count(void)

@@ -59,6 +59,10 @@ TB_SCENARIO_DIR=${TB_VM_OUT:-$TB_CACHE}/scenario
 TB_SCENARIO_PROFILE=lan
 TB_SCENARIO_RING=500
 TB_SCENARIO_QDISC=pfifo_fast
+# on: the robot's OpenVPN runs under tools/preload (LD_PRELOAD), which asks
+# for IFF_BACKPRESSURE when it creates the TUN, if the kernel offers it
+TB_SCENARIO_FLAG=off
+TB_SCENARIO_PRELOAD=${TB_SCENARIO_PRELOAD:-$TB_BUILD/tools/preload/libtb-backpressure.so}
 TB_SCENARIO_CIPHER=AES-256-GCM
 # generous: a TCG guest on a loaded host needs minutes; a working tunnel
 # returns as soon as it is up
@@ -249,7 +253,9 @@ _tb_scenario_openvpn() { # _tb_scenario_openvpn ROLE: start OpenVPN as a daemon 
 			--local "$TB_SCENARIO_OPERATOR_ADDR" --lport "$TB_SCENARIO_VPN_PORT" \
 			--ifconfig "$TB_SCENARIO_OPERATOR_TUN_ADDR" "$TB_SCENARIO_ROBOT_TUN_ADDR"
 	else
-		_tb_scenario_in robot openvpn "${common[@]}" --dev "$TB_SCENARIO_ROBOT_TUN" \
+		local preload=()
+		[ "$TB_SCENARIO_FLAG" = off ] || preload=(env "LD_PRELOAD=$TB_SCENARIO_PRELOAD")
+		_tb_scenario_in robot "${preload[@]}" openvpn "${common[@]}" --dev "$TB_SCENARIO_ROBOT_TUN" \
 			--tls-client --cert "$pki/client.crt" --key "$pki/client.key" \
 			--remote-cert-tls server --verify-x509-name tb-server name \
 			--remote "$TB_SCENARIO_OPERATOR_ADDR" "$TB_SCENARIO_VPN_PORT" --nobind \
@@ -375,6 +381,11 @@ _tb_scenario_record_knobs() {
 	[[ $log =~ Control\ Channel:\ (TLSv[0-9.]+) ]] && tls=${BASH_REMATCH[1]}
 	[[ $log =~ OpenVPN\ ([0-9][0-9.]*)\  ]] && version=${BASH_REMATCH[1]}
 	release=$(</proc/sys/kernel/osrelease)
+	# IFF_BACKPRESSURE (0x0080) as the robot's TUN really has it (sysfs of
+	# its namespace): the flag asked for is only a request
+	local tun_flags applied=0
+	tun_flags=$(ip netns exec "$robot" cat "/sys/class/net/$TB_SCENARIO_ROBOT_TUN/tun_flags" 2>/dev/null || echo 0)
+	(((tun_flags & 0x0080) == 0)) || applied=1
 	{
 		echo "prefix=$TB_SCENARIO_PREFIX"
 		echo "kernel_release=$release"
@@ -384,6 +395,8 @@ _tb_scenario_record_knobs() {
 		echo "qdisc_kind=$kind"
 		echo "qdisc_limit=$limit"
 		echo "qdisc_applied=$params"
+		echo "flag=$TB_SCENARIO_FLAG"
+		echo "flag_applied=$applied"
 		echo "vpn=openvpn"
 		echo "vpn_version=$version"
 		echo "vpn_cipher=$cipher"
@@ -409,6 +422,11 @@ tb_scenario_up() {
 	_tb_scenario_check_ring "$TB_SCENARIO_RING"
 	_tb_scenario_check_qdisc_spec "$TB_SCENARIO_QDISC"
 	tb_have openvpn || tb_die "openvpn is not installed (./testbed setup)"
+	case "$TB_SCENARIO_FLAG" in
+	off) ;;
+	on) [ -f "$TB_SCENARIO_PRELOAD" ] || tb_die "flag on needs the preload library $TB_SCENARIO_PRELOAD (./testbed build)" ;;
+	*) tb_usage_die "flag '$TB_SCENARIO_FLAG': on or off" ;;
+	esac
 	# someone else's scenario under this prefix: refuse before the failure
 	# path below could tear it down
 	local role

@@ -30,6 +30,9 @@ the wan veths and the run's ring and qdisc on tbtun0.
   --qdisc SPEC     root qdisc of tbtun0: noqueue, pfifo_fast, 'pfifo limit N',
                    'bfifo limit B', 'fq_codel [...]', 'cake [...]', 'fq [...]'
                    (default pfifo_fast)
+  --flag on|off    on: the robot's OpenVPN asks for IFF_BACKPRESSURE when it
+                   creates tbtun0 (tools/preload; default off); the flag the
+                   TUN really has is recorded as flag_applied
   --cipher C       OpenVPN data cipher: AES-256-GCM (default), AES-128-GCM
                    or CHACHA20-POLY1305
   --timeout S      seconds to wait for the tunnel (default 300)
@@ -60,7 +63,7 @@ main() {
 	esac
 	while [ $# -gt 0 ]; do
 		case "$1" in
-		--prefix | --dir | --profile | --ring | --qdisc | --cipher | --timeout)
+		--prefix | --dir | --profile | --ring | --qdisc | --flag | --cipher | --timeout)
 			[ $# -ge 2 ] || tb_usage_die "scenario: $1 needs a value"
 			case "$1" in
 			--prefix) TB_SCENARIO_PREFIX=$2 ;;
@@ -68,6 +71,7 @@ main() {
 			--profile) TB_SCENARIO_PROFILE=$2 ;;
 			--ring) TB_SCENARIO_RING=$2 ring_set=1 ;;
 			--qdisc) TB_SCENARIO_QDISC=$2 qdisc_set=1 ;;
+			--flag) TB_SCENARIO_FLAG=$2 ;;
 			--cipher)
 				case "$2" in
 				AES-256-GCM | AES-128-GCM | CHACHA20-POLY1305) TB_SCENARIO_CIPHER=$2 ;;

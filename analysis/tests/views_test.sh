@@ -25,7 +25,7 @@ expect "run_attribution's columns" "$(cols run_attribution)" \
 expect "run_video_packets' columns" "$(cols run_video_packets)" \
 	"run_id sent socket_drops received ring_drops vpn_read qdisc_drops vpn_sent wan_drops wan_delivered vpn_socket_drops vpn_delivered receiver_drops"
 expect "a point is all settings but the repetition" "$(cols point_summary | sed 's/ runs .*//')" \
-	"campaign kernel ring qdisc profile traffic clip sndbuf pace vpn decode dump_frames cpu_limit tcp_omit duration seed"
+	"campaign kernel ring qdisc profile traffic clip sndbuf pace vpn decode dump_frames cpu_limit tcp_omit flag duration seed"
 
 # Attribution: run 1: 50 sent, 48 received, 2 in the ring; run 3: 3 in the
 # ring, 2 on the WAN (netem and the robot's veth); run 4: 2 RcvbufErrors,

@@ -55,8 +55,8 @@ check "run: unknown option exits 2" test "$rc" -eq 2
 
 rc=$(run_rc "$dir/out" "$root/testbed" sweep "$root/experiments/sweeps/ci-quick.sweep" --db "$dir/ci.db" --dry-run)
 check "dry run succeeds" test "$rc" -eq 0
-check "dry run lists 6 runs" test "$(grep -c '^stock\|^nodrop-v2\|^nodrop-qdisc\|^backpressure' "$dir/out")" -eq 6
-check "dry run reports what is to do" grep -q "0 of 6 runs already in" "$dir/out"
+check "dry run lists 7 runs" test "$(grep -c '^stock\|^nodrop-v2\|^nodrop-qdisc\|^backpressure' "$dir/out")" -eq 7
+check "dry run reports what is to do" grep -q "0 of 7 runs already in" "$dir/out"
 
 # A host sweep killed outright leaves finished runs in its boot directory:
 # the next start merges them (and a dry run leaves them alone). One point,

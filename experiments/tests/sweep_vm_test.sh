@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The CI sweep in the kernels under test: stock and nodrop-v2, ring 25 and
-# 500, nodrop-qdisc and backpressure at ring 25, 5 s of video over OpenVPN. It is interrupted (SIGTERM to its process
+# 500, nodrop-qdisc and backpressure at ring 25 (backpressure with and without
+# flag = on, OpenVPN under the IFF_BACKPRESSURE preload), 5 s of video over
+# OpenVPN. It is interrupted (SIGTERM to its process
 # group: a background job ignores SIGINT, so Ctrl-C cannot be played here)
 # once the first run has finished, then run again:
 # the finished run must be kept and not run twice. Then checks that every
 # run's attribution adds up exactly, that stock loses packets in the ring at
 # ring 25 while nodrop-v2 and nodrop-qdisc lose none in the ring,
-# backpressure without IFF_BACKPRESSURE loses in the ring like stock, and
+# backpressure without IFF_BACKPRESSURE loses in the ring like stock and
+# with it (its TUN read back with the flag) loses nothing in the ring, and
 # that a third call has nothing left to do.
 set -euo pipefail
 root=${1:?usage: sweep_vm_test.sh REPO_ROOT}
@@ -40,14 +43,14 @@ expect "the finished run was kept" "$([ "$kept" -ge 1 ] && echo yes)" yes
 expect "no QEMU left behind" "$(pgrep -c -f "qemu-system.*$work" || true)" 0
 
 "$root/testbed" sweep "$sweep" --db "$db" 2>&1 | tee "$dir/second"
-expect "the second call resumed" "$(grep -c "$kept of 6 runs already" "$dir/second")" 1
+expect "the second call resumed" "$(grep -c "$kept of 7 runs already" "$dir/second")" 1
 expect "no point ran twice" "$(q "SELECT count(*) FROM (SELECT point_key FROM runs GROUP BY point_key HAVING count(*) > 1)")" 0
 
 sqlite3 -readonly -box -cmd ".read $root/analysis/views.sql" "$db" "SELECT r.id AS run, r.kernel,
 	r.ring, a.sent, a.received, a.ring_drops, a.qdisc_drops, a.wan_drops, a.vpn_drops, a.unexplained,
 	r.cpu_busy_pct AS 'cpu %', r.valid FROM runs r JOIN run_attribution a ON a.run_id = r.id ORDER BY r.id"
 
-expect "six finished runs" "$(q "SELECT count(*) FROM runs WHERE status='done'")" 6
+expect "seven finished runs" "$(q "SELECT count(*) FROM runs WHERE status='done'")" 7
 expect "runs are in the kernels asked for" "$(q "SELECT group_concat(DISTINCT kernel) FROM (SELECT kernel FROM runs ORDER BY 1)")" "backpressure,nodrop-qdisc,nodrop-v2,stock"
 # The patch hash, computed here from the patch files: sha256 of the
 # variant's patches in order, 16 hex digits (stock: the hash of nothing).
@@ -56,11 +59,13 @@ for v in stock nodrop-v2 nodrop-qdisc backpressure; do
 	expect "patch hash of $v recorded" "$(q "SELECT DISTINCT patch_hash FROM runs WHERE kernel = '$v'")" "$hash"
 done
 expect "every setting in its column" "$(q "SELECT count(*) FROM runs WHERE vpn = 'openvpn' AND decode = 'off'
-	AND qdisc = 'pfifo limit 25000' AND qdisc_kind = 'pfifo' AND duration = 5 AND cpu_limit = 90")" 6
-expect "accel recorded" "$(q "SELECT count(*) FROM runs WHERE accel IN ('tcg', 'kvm')")" 6
-expect "every run sent packets" "$(q "SELECT count(*) FROM run_attribution WHERE sent > 0")" 6
-expect "attribution adds up exactly in every run" "$(q "SELECT count(*) FROM run_attribution WHERE unexplained = 0")" 6
-expect "every run judged (valid, invalid or unknown with a reason)" "$(q "SELECT count(*) FROM runs WHERE valid = 1 OR invalid_reason IS NOT NULL")" 6
+	AND qdisc = 'pfifo limit 25000' AND qdisc_kind = 'pfifo' AND duration = 5 AND cpu_limit = 90")" 7
+expect "accel recorded" "$(q "SELECT count(*) FROM runs WHERE accel IN ('tcg', 'kvm')")" 7
+expect "every run sent packets" "$(q "SELECT count(*) FROM run_attribution WHERE sent > 0")" 7
+expect "attribution adds up exactly in every run" "$(q "SELECT count(*) FROM run_attribution WHERE unexplained = 0")" 7
+expect "every run judged (valid, invalid or unknown with a reason)" "$(q "SELECT count(*) FROM runs WHERE valid = 1 OR invalid_reason IS NOT NULL")" 7
+expect "flag asked for and read back: on and applied only for the backpressure opt-in run" \
+	"$(q "SELECT kernel || ' ' || flag || ' ' || flag_applied FROM runs WHERE flag = 'on' OR flag_applied = 1")" "backpressure on 1"
 expect "stock loses packets in the ring at ring 25" \
 	"$(q "SELECT a.ring_drops > 0 FROM runs r JOIN run_attribution a ON a.run_id = r.id WHERE r.kernel='stock' AND r.ring=25")" 1
 expect "nodrop-v2 loses nothing in the ring" \
@@ -68,11 +73,13 @@ expect "nodrop-v2 loses nothing in the ring" \
 expect "nodrop-qdisc loses nothing in the ring" \
 	"$(q "SELECT sum(a.ring_drops) FROM runs r JOIN run_attribution a ON a.run_id = r.id WHERE r.kernel='nodrop-qdisc'")" 0
 expect "backpressure without the flag tail-drops like stock at ring 25" \
-	"$(q "SELECT a.ring_drops > 0 FROM runs r JOIN run_attribution a ON a.run_id = r.id WHERE r.kernel='backpressure'")" 1
+	"$(q "SELECT a.ring_drops > 0 FROM runs r JOIN run_attribution a ON a.run_id = r.id WHERE r.kernel='backpressure' AND r.flag = 'off'")" 1
+expect "backpressure with the flag (OpenVPN under the preload) loses nothing in the ring" \
+	"$(q "SELECT a.ring_drops FROM runs r JOIN run_attribution a ON a.run_id = r.id WHERE r.kernel='backpressure' AND r.flag = 'on'")" 0
 
 "$root/testbed" sweep "$sweep" --db "$db" >"$dir/again" 2>&1
-expect "a third call: nothing to do" "$(grep -c '6 of 6 runs already' "$dir/again")" 1
+expect "a third call: nothing to do" "$(grep -c '7 of 7 runs already' "$dir/again")" 1
 expect "and boots nothing" "$(grep -c 'booting' "$dir/again" || true)" 0
-expect "still six runs" "$(q "SELECT count(*) FROM runs")" 6
+expect "still seven runs" "$(q "SELECT count(*) FROM runs")" 7
 
 tb_summary

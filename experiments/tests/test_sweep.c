@@ -117,6 +117,15 @@ static void test_later_axes_keys(void)
 	sweep_point(&s, 1, &pt);
 	sweep_point_key(&s, &pt, key, sizeof key);
 	CHECK(strstr(key, ";tcp_omit=5;duration=10s;") != NULL);
+	/* the opt-in flag: in the key only when on */
+	CHECK(sweep_parse("[matrix]\nkernel = nodrop-v2\nflag = off, on\n", "k.sweep", &known, &s, err,
+			  sizeof err) == 0);
+	sweep_point(&s, 0, &pt);
+	sweep_point_key(&s, &pt, key, sizeof key);
+	CHECK(strstr(key, "flag") == NULL);
+	sweep_point(&s, 1, &pt);
+	sweep_point_key(&s, &pt, key, sizeof key);
+	CHECK(strstr(key, ";flag=on;duration=10s;") != NULL);
 }
 
 /* A point file: every setting by name, values normalised. */
@@ -202,6 +211,7 @@ static void test_bad_input(void)
 		{"[matrix]\ncpu_limit = 0\n", "cpu_limit must be a percentage in 1..100"},
 		{"[matrix]\ntcp_omit = 61\n", "tcp_omit must be whole seconds in 0..60"},
 		{"[matrix]\ntcp_omit = 1.5\n", "tcp_omit must be whole seconds in 0..60"},
+		{"[matrix]\nflag = yes\n", "flag must be on (the robot's VPN asks for IFF_BACKPRESSURE) or off"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char err[512] = "";

@@ -1,15 +1,16 @@
-/* tb-tun-open: create a TUN device the way a VPN does (libc ioctl()), read
- * back what the kernel made of it, and optionally keep it open without ever
- * reading it (a stalled VPN) for the doctor's test.
+/* tb-tun-open: create TUN devices the way a VPN does (libc ioctl()), read
+ * back what the kernel made of them, and optionally keep them open without
+ * ever reading (a stalled VPN) for the doctor's test.
  *
- *   tb-tun-open [--hold] NAME
+ *   tb-tun-open [--hold] NAME...
  *
- * Opens /dev/net/tun, TUNSETIFF with IFF_TUN | IFF_NO_PI on NAME, then
- * prints, one per line:
+ * For each NAME in turn: opens /dev/net/tun, TUNSETIFF with IFF_TUN |
+ * IFF_NO_PI, then prints, one per line:
  *   name NAME          the device's name as the kernel wrote it back
+ *   asked 0xHHHH       ifr_flags of the caller's ifreq after TUNSETIFF
  *   flags 0xHHHH       TUNGETIFF's ifr_flags
  *   features 0xHHHH    TUNGETFEATURES
- * --hold: then sleeps holding the fd until killed.
+ * --hold: then sleeps holding the fds until killed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,25 +23,17 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: tb-tun-open [--hold] NAME\n");
+	fprintf(stderr, "usage: tb-tun-open [--hold] NAME...\n");
 	return 2;
 }
 
-int main(int argc, char **argv)
+/* One device; its fd stays open (the device lives as long as it does). */
+static int open_one(const char *name)
 {
-	int hold = 0, i = 1;
-	if (i < argc && strcmp(argv[i], "--hold") == 0) {
-		hold = 1;
-		i++;
-	}
-	if (argc - i != 1 || argv[i][0] == '-')
-		return usage();
-	const char *name = argv[i];
 	if (strlen(name) >= IFNAMSIZ) {
 		fprintf(stderr, "tb-tun-open: NAME '%s' longer than %d characters\n", name, IFNAMSIZ - 1);
 		return 2;
 	}
-
 	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		fprintf(stderr, "tb-tun-open: open /dev/net/tun: %s\n", strerror(errno));
@@ -56,21 +49,39 @@ int main(int argc, char **argv)
 	}
 	struct ifreq got;
 	memset(&got, 0, sizeof got);
-	unsigned int features = 0;
 	if (ioctl(fd, TUNGETIFF, &got) < 0) {
-		fprintf(stderr, "tb-tun-open: TUNGETIFF: %s\n", strerror(errno));
+		fprintf(stderr, "tb-tun-open: TUNGETIFF %s: %s\n", name, strerror(errno));
 		return 1;
 	}
+	unsigned int features = 0;
 	if (ioctl(fd, TUNGETFEATURES, &features) < 0) {
 		fprintf(stderr, "tb-tun-open: TUNGETFEATURES: %s\n", strerror(errno));
 		return 1;
 	}
-	printf("name %.*s\nflags 0x%04x\nfeatures 0x%04x\n", IFNAMSIZ, ifr.ifr_name,
-	       (unsigned)(unsigned short)got.ifr_flags, features);
-	if (fflush(stdout) != 0)
-		return 1;
+	printf("name %.*s\nasked 0x%04x\nflags 0x%04x\nfeatures 0x%04x\n", IFNAMSIZ, ifr.ifr_name,
+	       (unsigned)(unsigned short)ifr.ifr_flags, (unsigned)(unsigned short)got.ifr_flags,
+	       features);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	int hold = 0, i = 1;
+	if (i < argc && strcmp(argv[i], "--hold") == 0) {
+		hold = 1;
+		i++;
+	}
+	if (i == argc)
+		return usage();
+	for (int j = i; j < argc; j++)
+		if (argv[j][0] == '-')
+			return usage();
+	for (; i < argc; i++) {
+		int rc = open_one(argv[i]);
+		if (rc != 0)
+			return rc;
+	}
 	while (hold)
 		pause();
-	close(fd);
 	return 0;
 }
