@@ -57,8 +57,10 @@ for file in "${points[@]}"; do
 	[ "$i" -gt 1 ] && per_run=$((elapsed / (i - 1)))
 	eta='?'
 	[ "$per_run" -gt 0 ] && eta=$(fmt_eta $((per_run * (todo - before - i + 1))))
-	printf 'run %d/%d  kernel=%s ring=%s qdisc=%s profile=%s traffic=%s rep=%s  (this boot %d/%d, elapsed %s, sweep ETA %s)\n' \
-		$((before + i)) "$todo" "${point[kernel]}" "${point[ring]}" "${point[qdisc]}" "${point[profile]}" \
+	flag_note=''
+	[ "${point[flag]}" = off ] || flag_note=" flag=${point[flag]}"
+	printf 'run %d/%d  kernel=%s%s ring=%s qdisc=%s profile=%s traffic=%s rep=%s  (this boot %d/%d, elapsed %s, sweep ETA %s)\n' \
+		$((before + i)) "$todo" "${point[kernel]}" "$flag_note" "${point[ring]}" "${point[qdisc]}" "${point[profile]}" \
 		"${point[traffic]}" "${point[repetition]}" "$i" "$n" "$(fmt_eta "$elapsed")" "$eta"
 	# On the module path one boot serves every kernel: before a point of
 	# another variant, the VPN goes down (it holds the TUN) and that
