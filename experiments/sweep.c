@@ -509,8 +509,15 @@ void sweep_point_key(const struct sweep *s, const struct sweep_point *pt, char *
 	size_t off = 0;
 	for (int a = 0; a < AXIS_COUNT && off < len; a++) {
 		const char *v = sweep_value(s, pt, (enum sweep_axis)a);
-		if (a >= AXIS_VPN && strcmp(v, axis_defaults[a]) == 0)
+		/* TCP runs from before tcp_omit omitted nothing: a TCP point names
+		 * it always, so those runs never count as this point's; a video
+		 * point never (it has no TCP start). */
+		if (a == AXIS_TCP_OMIT) {
+			if (strcmp(sweep_value(s, pt, AXIS_TRAFFIC), "video") == 0)
+				continue;
+		} else if (a >= AXIS_VPN && strcmp(v, axis_defaults[a]) == 0) {
 			continue;
+		}
 		off += (size_t)snprintf(buf + off, len - off, "%s=%s;", axis_names[a], v);
 	}
 	if (off < len)

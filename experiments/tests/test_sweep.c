@@ -108,15 +108,19 @@ static void test_later_axes_keys(void)
 	sweep_point(&s, 1, &pt);
 	sweep_point_key(&s, &pt, key, sizeof key);
 	CHECK(strstr(key, ";pace=0;cpu_limit=80;duration=10s;") != NULL);
-	/* the TCP start iperf3 leaves out: in the key only when not the default 2 s */
-	CHECK(sweep_parse("[matrix]\ntraffic = tcp\ntcp_omit = 2, 5\n", "k.sweep", &known, &s, err,
+	/* the TCP start iperf3 leaves out: always in a TCP point's key (older TCP
+	 * runs omitted nothing and must not count as its), never in a video one */
+	CHECK(sweep_parse("[matrix]\ntraffic = tcp, video\ntcp_omit = 2, 5\n", "k.sweep", &known, &s, err,
 			  sizeof err) == 0);
 	sweep_point(&s, 0, &pt);
 	sweep_point_key(&s, &pt, key, sizeof key);
-	CHECK(strstr(key, "tcp_omit") == NULL);
+	CHECK(strstr(key, "traffic=tcp;") != NULL && strstr(key, ";tcp_omit=2;duration=10s;") != NULL);
 	sweep_point(&s, 1, &pt);
 	sweep_point_key(&s, &pt, key, sizeof key);
-	CHECK(strstr(key, ";tcp_omit=5;duration=10s;") != NULL);
+	CHECK(strstr(key, "traffic=tcp;") != NULL && strstr(key, ";tcp_omit=5;duration=10s;") != NULL);
+	sweep_point(&s, 2, &pt);
+	sweep_point_key(&s, &pt, key, sizeof key);
+	CHECK(strstr(key, "traffic=video;") != NULL && strstr(key, "tcp_omit") == NULL);
 	/* the opt-in flag: in the key only when on */
 	CHECK(sweep_parse("[matrix]\nkernel = nodrop-v2\nflag = off, on\n", "k.sweep", &known, &s, err,
 			  sizeof err) == 0);
