@@ -139,6 +139,33 @@ else
 	skip fig2-tcp-vs-ring "no valid TCP runs with profile de-us or lab-rtt-120"
 fi
 
+# --- 2b: the same in units the paper can share: ring / BDP, throughput / capacity --
+# Ours against the guest VPN's capacity (the newest calibrate-* campaign of
+# this database) and the profile's RTT; the paper's against its fastest
+# OpenVPN point and 120 ms. A bandwidth-delay product counts packets of
+# 1500 B (the TUN's MTU: what its ring holds).
+capacity=$(sql "SELECT avg(tcp_mbit_s) FROM run_summary WHERE valid = 1 AND tcp_mbit_s > 0 AND campaign =
+	(SELECT campaign FROM runs WHERE campaign LIKE 'calibrate-%' ORDER BY id DESC LIMIT 1)")
+if [ -n "$profile2" ] && [ -n "$capacity" ]; then
+	rtt_us=$("$TB_BUILD/netem-profiles/tb-profile" show --json "$TB_ROOT/netem-profiles/$profile2.profile" |
+		jq '.up.delay_us + .down.delay_us')
+	read -r paper_mbit < <(awk -F, 'NR > 2 && $2 == "openvpn" && $4 + 0 > m { m = $4 + 0 } END { print m }' "$pub/tcp_vs_queue_120ms.csv")
+	bdp=$(awk -v c="$capacity" -v r="$rtt_us" 'BEGIN { printf "%.6f", c * 1e6 * r / 1e6 / (8 * 1500) }')
+	paper_bdp=$(awk -v c="$paper_mbit" 'BEGIN { printf "%.6f", c * 1e6 * 0.120 / (8 * 1500) }')
+	for k in $(kernels_with fig2); do
+		awk -F'\t' -v b="$bdp" -v c="$capacity" '{ printf "%.6g\t%.6g\t%.6g\n", $1 / b, 100 * $2 / c, 100 * $3 / c }' \
+			"$data/fig2-$k.dat" >"$data/fig2b-$k.dat"
+	done
+	for k in stock patched; do
+		awk -F'\t' -v b="$paper_bdp" -v c="$paper_mbit" '{ printf "%.6g\t%.6g\n", $1 / b, 100 * $2 / c }' \
+			"$data/fig2-paper-$k.dat" >"$data/fig2b-paper-$k.dat"
+	done
+	render fig2b-tcp-vs-bdp "kernels='$(kernels_with fig2b)'" \
+		"subtitle='profile $profile2; ours: capacity $(printf '%.1f' "$capacity") Mbit/s, BDP $(printf '%.0f' "$bdp") packets; paper: $paper_mbit Mbit/s, BDP $(printf '%.0f' "$paper_bdp") packets'"
+else
+	skip fig2b-tcp-vs-bdp "needs figure 2's runs and a calibration (./testbed calibrate --db $db)"
+fi
+
 # --- 3: TCP vs RTT at ring 500 -----------------------------------------------------
 sql "SELECT kernel, CAST(substr(profile, 9) AS INTEGER), avg(tcp_mbit_s), coalesce(max(tcp_mbit_sd), 0)
 	FROM point_summary WHERE runs > 0 AND traffic = 'tcp' AND ring = 500 AND profile LIKE 'lab-rtt-%'

@@ -42,12 +42,12 @@ source "$root/tests/check.sh"
 
 # One campaign, as ./testbed reproduce asks (figure 6 takes its runs from any).
 bash "$root/paper-figures/figures.sh" "$dir/fig.db" --out "$dir/out" --campaign fig >"$dir/log" 2>&1 || { cat "$dir/log"; exit 1; }
-for f in fig1-video-loss fig2-tcp-vs-ring fig3-tcp-vs-rtt fig4-latency-cdf fig5-patch-cost fig6-frame-strip; do
+for f in fig1-video-loss fig2-tcp-vs-ring fig2b-tcp-vs-bdp fig3-tcp-vs-rtt fig4-latency-cdf fig5-patch-cost fig6-frame-strip; do
 	expect "$f.png is a PNG" "$(head -c 8 "$dir/out/$f.png" | od -An -c | tr -d ' ')" '211PNG\r\n032\n'
 	expect "$f.svg is an SVG" "$(grep -c '<svg' "$dir/out/$f.svg")" 1
 done
 expect "no gnuplot warnings" "$(grep -ci 'warning' "$dir/log" || true)" 0
-expect "six drawn" "$(grep -c '^figure .*\.png' "$dir/log")" 6
+expect "seven drawn" "$(grep -c '^figure .*\.png' "$dir/log")" 7
 expect "fig6: stock's row first (run A), frames in order" "$(cmp "$dir/out/data/fig6-1.png" "$dir/a-45.png" && cmp "$dir/out/data/fig6-2.png" "$dir/a-50.png" && echo same)" same
 expect "fig6: the patched row, run C (A's campaign and settings)" "$(cmp "$dir/out/data/fig6-3.png" "$dir/c-45.png" && cmp "$dir/out/data/fig6-4.png" "$dir/c-50.png" && echo same)" same
 expect "fig6: a frame without a patched picture is left out" "$(find "$dir/out/data" -name 'fig6-*.png' | wc -l)" 4
@@ -59,6 +59,13 @@ expect "fig6: each row's kernel and run" "$(grep -o "<text>[^<]*(run $(sqlite3 "
 expect "fig1 stock ring 25" "$(awk -F'\t' '$1 == 25 { printf "%.2f %.4f", $2, $3 }' "$dir/out/data/fig1-stock.dat")" "3.75 1.7678"
 expect "fig1 nodrop-v2 loses nothing" "$(awk -F'\t' '{ s += $2 } END { print s }' "$dir/out/data/fig1-nodrop-v2.dat")" 0
 expect "fig2 has the paper's ring 10 point" "$(awk -F'\t' '$1 == 10 { print $2 }' "$dir/out/data/fig2-paper-stock.dat")" 1.6
+# fig2b by hand: our capacity 21 Mbit/s (the calibration), de-us 120 ms:
+# BDP = 21e6 * 0.120 / 12000 = 210 packets; stock at ring 10 moved
+# (1.7 + 2.2) / 2 = 1.95 Mbit/s = 9.286 % at 10 / 210 = 0.04762 BDP. The
+# paper: 184.8 Mbit/s, BDP 1848; its stock ring 10, 1.6 Mbit/s = 0.8658 %.
+expect "fig2b ours: ring 10 in BDPs, % of capacity" "$(awk -F'\t' 'NR == 1 { printf "%.5f %.3f", $1, $2 }' "$dir/out/data/fig2b-stock.dat")" "0.04762 9.286"
+expect "fig2b paper: ring 10" "$(awk -F'\t' '$1 < 0.006 { printf "%.5f %.4f", $1, $2 }' "$dir/out/data/fig2b-paper-stock.dat")" "0.00541 0.8658"
+expect "fig2b names both scales" "$(grep -c 'ours: capacity 21.0 Mbit/s, BDP 210 packets; paper: 184.8 Mbit/s, BDP 1848 packets' "$dir/out/fig2b-tcp-vs-bdp.svg")" 1
 expect "fig3 RTTs from profile names" "$(cut -f1 "$dir/out/data/fig3-stock.dat" | tr '\n' ' ')" "10 40 120 "
 # Figure 4: of the frames sent, the fraction shown by x ms (figures_fixture.sql
 # works them out); nodrop-v2 and stock at ring 25 and 500, fq_codel only for
