@@ -12,7 +12,8 @@ usage() {
 usage: ./testbed reproduce [--quick] [--out DIR]
 
 Sets the machine up, builds the kernels, runs the sweep behind the paper's
-figures (experiments/sweeps/reproduce-quick.sweep or reproduce-full.sweep),
+figures (experiments/sweeps/reproduce-quick.sweep or reproduce-full.sweep,
+and cost-quick.sweep or cost-full.sweep for figure 5),
 renders the figures and writes REPORT.md, all into DIR (default results/).
   --quick   the small sweep: about 30 minutes on a fresh 2-core machine
             (the full run states its expected duration before it starts)
@@ -59,6 +60,9 @@ if [ -z "$("$TB_BUILD/lib/tb-db" query "$db" "SELECT 1 FROM runs WHERE campaign 
 fi
 step "3/5 sweep $(basename "$sweep") into $db"
 bash "$TB_ROOT/experiments/sweep.sh" "$sweep" --db "$db"
+# Figure 5: the cost of the patch, stock and patched runs interleaved boot
+# by boot (the same campaign).
+bash "$TB_ROOT/experiments/sweep.sh" "$TB_ROOT/experiments/sweeps/cost-$mode.sweep" --db "$db"
 # Figure 6: two short runs whose receiver decodes and keeps frames 35, 45
 # and 55 (the GOP after the keyframe at 30: what a viewer sees for the rest
 # of the second once an I-frame lost packets).

@@ -271,8 +271,14 @@ static int set_sweep_key(struct sweep *s, const char *key, const char *v, char *
 			return -1;
 		}
 		s->seed = n;
+	} else if (strcmp(key, "order") == 0) {
+		if (strcmp(v, "by-kernel") && strcmp(v, "interleaved")) {
+			tb_errbuf(why, whylen, "order must be by-kernel or interleaved, got '%s'", v);
+			return -1;
+		}
+		s->interleaved = strcmp(v, "interleaved") == 0;
 	} else {
-		tb_errbuf(why, whylen, "unknown key '%s' in [sweep] (known: name, repetitions, duration, seed)", key);
+		tb_errbuf(why, whylen, "unknown key '%s' in [sweep] (known: name, repetitions, duration, seed, order)", key);
 		return -1;
 	}
 	return 0;
@@ -287,8 +293,8 @@ int sweep_parse(const char *text, const char *filename, const struct sweep_known
 	s->seed = 1;
 	enum { NONE, SWEEP, MATRIX } section = NONE;
 	struct sweep_matrix *m = NULL;
-	int seen_sweep_key[4] = {0};
-	static const char *const sweep_keys[4] = {"name", "repetitions", "duration", "seed"};
+	int seen_sweep_key[5] = {0};
+	static const char *const sweep_keys[5] = {"name", "repetitions", "duration", "seed", "order"};
 	char why[256];
 	int lineno = 0;
 	const char *p = text;
@@ -346,7 +352,7 @@ int sweep_parse(const char *text, const char *filename, const struct sweep_known
 			return -1;
 		}
 		if (section == SWEEP) {
-			for (int i = 0; i < 4; i++)
+			for (int i = 0; i < 5; i++)
 				if (strcmp(key, sweep_keys[i]) == 0) {
 					if (seen_sweep_key[i]++) {
 						tb_errbuf(err, errlen, "%s:%d: '%s' set twice", filename, lineno, key);

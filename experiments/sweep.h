@@ -64,6 +64,10 @@ struct sweep {
 	int repetitions;
 	int duration_s;
 	long long seed;
+	/* 1: boots alternate the kernels repetition by repetition (stock, patched,
+	 * stock, ...), so slow drift of the host hits both alike; 0: one boot per
+	 * kernel (the default, fewer boots) */
+	int interleaved;
 	int nmatrix;
 	struct sweep_matrix matrix[SWEEP_MAX_MATRICES];
 };

@@ -59,8 +59,10 @@ source "$TB_ROOT/experiments/sweep-lib.sh"
 
 # What exists, so the file is checked against it before anything boots.
 tb_sweep_known
-"$bin/experiments/tb-sweep" check "$file" "${TB_SWEEP_KNOWN[@]}" --overhead "$overhead"
-name=$("$bin/experiments/tb-sweep" check "$file" "${TB_SWEEP_KNOWN[@]}" | sed -n '1s/^sweep \([^:]*\):.*/\1/p')
+checked=$("$bin/experiments/tb-sweep" check "$file" "${TB_SWEEP_KNOWN[@]}" --overhead "$overhead")
+printf '%s\n' "$checked" | grep -v '^order: '
+name=$(sed -n '1s/^sweep \([^:]*\):.*/\1/p' <<<"$checked")
+order=$(sed -n 's/^order: //p' <<<"$checked")
 [ -n "$db" ] || db=$TB_ROOT/results/$name.db
 mkdir -p "$(dirname "$db")"
 "$bin/lib/tb-db" init "$db"
@@ -93,7 +95,7 @@ fi
 rm -rf "$work/points"
 mkdir -p "$work/points"
 mapfile -t all < <("$bin/experiments/tb-sweep" expand "$file" "${TB_SWEEP_KNOWN[@]}" --dir "$work/points")
-declare -A finished=() kernel_of=() profile_of=() checked_profile=()
+declare -A finished=() kernel_of=() profile_of=() rep_of=() checked_profile=()
 while IFS= read -r k; do finished[$k]=1; done < <("$bin/lib/tb-db" done-keys "$db" "$name")
 pending=() kernels_in_order=()
 for f in "${all[@]}"; do
@@ -107,7 +109,7 @@ for f in "${all[@]}"; do
 	fi
 	[ -z "${finished[${point[point_key]}]:-}" ] || continue
 	pending+=("$f")
-	kernel_of[$f]=${point[kernel]} profile_of[$f]=${point[profile]}
+	kernel_of[$f]=${point[kernel]} profile_of[$f]=${point[profile]} rep_of[$f]=${point[repetition]}
 	[[ " ${kernels_in_order[*]} " == *" ${point[kernel]} "* ]] || kernels_in_order+=("${point[kernel]}")
 	duration=${point[duration]}
 	[ "$duration" -le "${longest:-0}" ] || longest=$duration
@@ -116,11 +118,35 @@ stall_s=${stall_s:-$((3 * (${longest:-0} + overhead) + 120))}
 total=${#all[@]}
 todo=${#pending[@]}
 tb_log "sweep $name: $((total - todo)) of $total runs already in $db, $todo to do"
+# The boots: from source (the default) one per kernel, or with order =
+# interleaved one per kernel and repetition, alternating (KERNEL@REP). On the
+# module path (TB_KERNEL_FROM_SOURCE=0) one boot for all, the guest switching
+# tun.ko between points (kernel/tun-switch.sh; interleaved: repetition by
+# repetition). See kernel/kernel-lib.sh, tb_kernel_path, for why source is
+# the default.
+boots=()
+if [ "$(tb_kernel_path)" = modules ]; then
+	boots=("${kernels_in_order[*]}")
+elif [ "$order" = interleaved ]; then
+	for r in $(printf '%s\n' "${rep_of[@]}" | sort -nu); do
+		for k in "${kernels_in_order[@]}"; do
+			for f in "${pending[@]}"; do
+				if [ "${kernel_of[$f]}" = "$k" ] && [ "${rep_of[$f]}" = "$r" ]; then
+					boots+=("$k@$r")
+					break
+				fi
+			done
+		done
+	done
+else
+	boots=("${kernels_in_order[@]}")
+fi
 if [ "$dry" -eq 1 ]; then
 	for f in "${pending[@]}"; do
 		tb_point_load "$f"
 		printf '%-14s %s\n' "${point[kernel]}" "${point[point_key]}"
 	done
+	echo "boots ($order): ${boots[*]}"
 	exit 0
 fi
 [ "$todo" -gt 0 ] || { tb_log "nothing to do"; exit 0; }
@@ -144,14 +170,6 @@ failed=0
 # per run they took (the host's per-run guess before the first boot).
 before=0 sweep_start=$EPOCHSECONDS
 per_run=$((duration + overhead))
-# One boot per kernel from source (the default); on the module path
-# (TB_KERNEL_FROM_SOURCE=0) one boot for all, the guest switching tun.ko
-# between kernels (kernel/tun-switch.sh). See kernel/kernel-lib.sh,
-# tb_kernel_path, for why source is the default.
-boots=("${kernels_in_order[@]}")
-if [ "$(tb_kernel_path)" = modules ]; then
-	boots=("${kernels_in_order[*]}")
-fi
 # guest_death_reason OUT: why a guest stopped in the middle of a point,
 # from its vm.env and console (the panic line, a stall, or an abrupt end).
 guest_death_reason() {
@@ -172,16 +190,22 @@ guest_death_reason() {
 # many deaths in one kernel's points the sweep gives up on that kernel.
 max_deaths=3
 for group in "${boots[@]}"; do
-	read -r -a group_kernels <<<"$group"
+	only_rep=''
+	[[ $group != *@* ]] || only_rep=${group#*@}
+	read -r -a group_kernels <<<"${group%@*}"
 	kernel=${group_kernels[0]}
 	# By kernel, then by profile: the guest keeps a scenario up while the
-	# kernel and profile stay.
+	# kernel and profile stay (interleaved: by repetition first).
 	mapfile -t left < <(
 		for k in "${!group_kernels[@]}"; do
 			for f in "${pending[@]}"; do
-				if [ "${kernel_of[$f]}" = "${group_kernels[$k]}" ]; then printf '%s\t%s\t%s\n' "$k" "${profile_of[$f]}" "$f"; fi
+				[ "${kernel_of[$f]}" = "${group_kernels[$k]}" ] || continue
+				[ -z "$only_rep" ] || [ "${rep_of[$f]}" = "$only_rep" ] || continue
+				r=0
+				[ "$order" != interleaved ] || r=${rep_of[$f]}
+				printf '%s\t%s\t%s\t%s\n' "$r" "$k" "${profile_of[$f]}" "$f"
 			done
-		done | sort -t$'\t' -s -k1,1n -k2,2 | cut -f3
+		done | sort -t$'\t' -s -k1,1n -k2,2n -k3,3 | cut -f4
 	)
 	for k in "${group_kernels[@]}"; do bash "$TB_ROOT/kernel/build.sh" build "$k"; done
 	deaths=0
@@ -201,7 +225,7 @@ sweep_seconds_per_run=$per_run
 ENV
 		# Key generation is slow under TCG: the host makes the PKI the guest uses.
 		tb_scenario_pki "$out/scenario"
-		tb_log "kernel ${group_kernels[*]}: $n run(s); booting"
+		tb_log "kernel ${group_kernels[*]}${only_rep:+, repetition $only_rep}: $n run(s); booting"
 		# Generous: TCG runs are slow; a hung guest is found by the stall
 		# check (no new point for stall_s), the boot limit is the backstop.
 		timeout_s=$((n * (duration + overhead) * 3 + 300))

@@ -198,7 +198,10 @@ int main(int argc, char **argv)
 	for (int k = 0; k < nkernels; k++)
 		printf("  kernel %-14s %lld runs\n", kernel_names[k], per_kernel[k]);
 	long long secs = unique * (s.duration_s + overhead);
-	printf("expected time: about %lld min (%lld s per run incl. setup), plus a boot (one per kernel with --from-source)\n",
-	       (secs + 59) / 60, s.duration_s + overhead);
+	printf("expected time: about %lld min (%lld s per run incl. setup), plus a boot (%s with --from-source)\n",
+	       (secs + 59) / 60, s.duration_s + overhead,
+	       s.interleaved ? "one per kernel and repetition" : "one per kernel");
+	/* sweep.sh plans its boots from this line */
+	printf("order: %s\n", s.interleaved ? "interleaved" : "by-kernel");
 	return 0;
 }

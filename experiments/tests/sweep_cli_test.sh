@@ -57,6 +57,19 @@ rc=$(run_rc "$dir/out" "$root/testbed" sweep "$root/experiments/sweeps/ci-quick.
 check "dry run succeeds" test "$rc" -eq 0
 check "dry run lists 7 runs" test "$(grep -c '^stock\|^nodrop-v2\|^nodrop-qdisc\|^backpressure' "$dir/out")" -eq 7
 check "dry run reports what is to do" grep -q "0 of 7 runs already in" "$dir/out"
+check "dry run: one boot per kernel, in the file's order" \
+	grep -qx "boots (by-kernel): stock nodrop-v2 nodrop-qdisc backpressure" "$dir/out"
+# order = interleaved: the kernels alternate, a boot per kernel and repetition
+printf '[sweep]\nname = inter\nrepetitions = 3\norder = interleaved\n[matrix]\nkernel = stock, nodrop-v2\nprofile = lan\ntraffic = tcp\n' >"$dir/inter.sweep"
+rc=$(TB_KERNEL_FROM_SOURCE=1 run_rc "$dir/out" "$root/testbed" sweep "$dir/inter.sweep" --db "$dir/inter.db" --dry-run)
+check "interleaved: dry run succeeds" test "$rc" -eq 0
+check "interleaved: boots alternate the kernels repetition by repetition" \
+	grep -qx "boots (interleaved): stock@1 nodrop-v2@1 stock@2 nodrop-v2@2 stock@3 nodrop-v2@3" "$dir/out"
+check "interleaved: the time estimate says so" grep -q "one per kernel and repetition" "$dir/out"
+printf '[sweep]\norder = sideways\n[matrix]\nring = 25\n' >"$dir/bad-order.sweep"
+rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/bad-order.sweep" --dry-run)
+check "a bad order fails like any bad file (exit 1)" test "$rc" -eq 1
+check "and says where and what it must be" grep -q "bad-order.sweep:2: order must be by-kernel or interleaved, got 'sideways'" "$dir/out"
 
 # A host sweep killed outright leaves finished runs in its boot directory:
 # the next start merges them (and a dry run leaves them alone). One point,
