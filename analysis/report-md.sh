@@ -231,8 +231,8 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 	if [ -n "$selftest" ]; then
 		echo "Self-test campaign \`$selftest\`: the same flood (a bursty blocking UDP sender, a reader 10x"
 		echo "slower; \`./testbed selftest --help\`) repeated in each patched kernel, at rings 1 and 25, under"
-		echo "\`pfifo_fast\` (what a VPN's TUN gets unless \`net.core.default_qdisc\` says otherwise; it runs"
-		echo "without the qdisc lock) and \`fq_codel\` (locked). A patched ring should never drop; \`hung\` counts"
+		echo "\`pfifo_fast\` (what a VPN's TUN gets unless \`net.core.default_qdisc\` says otherwise; a lockless"
+		echo "qdisc) and \`fq_codel\` (a locked one). A patched ring is meant never to drop; \`hung\` counts"
 		echo "floods whose queue stayed stopped with packets left in the qdisc. Counts in floods and packets,"
 		echo "intervals are 95 % Wilson intervals of the share of floods."
 		echo

@@ -274,8 +274,9 @@ tail_pid=$!
 
 boot_s=
 timed_out=0
-# The heartbeat's last state (mtime and size) and when the host saw it change.
-beat_seen='' beat_changed=$SECONDS
+# The heartbeat's last state (inode, mtime, size) and when the host saw it
+# change; looked at once a second (a stat process each time, beside the guest).
+beat_seen='' beat_changed=$SECONDS beat_checked=-1
 while kill -0 "$qemu_pid" 2>/dev/null; do
 	elapsed=$(tb_elapsed "$start")
 	if [ -z "$boot_s" ] && grep -q "^$marker" "$log" 2>/dev/null; then
@@ -285,7 +286,8 @@ while kill -0 "$qemu_pid" 2>/dev/null; do
 		timed_out=1
 		break
 	fi
-	if [ -n "$stall_file" ]; then
+	if [ -n "$stall_file" ] && [ "$beat_checked" -ne "$SECONDS" ]; then
+		beat_checked=$SECONDS
 		beat=$(stat -c '%i %y %s' "$stall_file" 2>/dev/null || echo none)
 		if [ "$beat" != "$beat_seen" ]; then
 			beat_seen=$beat beat_changed=$SECONDS
