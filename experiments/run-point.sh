@@ -24,7 +24,7 @@ counters, samples and traffic rows into the results store PATH. Normally
 called by ./testbed run or sweep.
   --host-facts FILE  key=value facts of the host the guest cannot see
                      (git_rev, host_cpu_model, host_cpus)
-  --reuse-scenario   keep the namespaces and OpenVPN up after the run and,
+  --reuse-scenario   keep the namespaces and the VPN up after the run and,
                      when they are up with the same profile, only set the
                      ring and qdisc (bringing them up costs most of a minute
                      under TCG)
@@ -56,7 +56,12 @@ tb_require_root "a run"
 tb_point_load "$point_file"
 ring=${point[ring]} qdisc=${point[qdisc]} profile=${point[profile]} traffic=${point[traffic]}
 duration=${point[duration]} sndbuf=${point[sndbuf]}
-[ "${point[vpn]}" = openvpn ] || tb_die "run-point: vpn '${point[vpn]}' is not supported (openvpn only)"
+vpn_name=${point[vpn]} # as messages name it
+case "${point[vpn]}" in
+openvpn) vpn_name=OpenVPN ;;
+wireguard-go) ;;
+*) tb_die "run-point: vpn '${point[vpn]}' is not supported (openvpn or wireguard-go)" ;;
+esac
 declare -A facts=()
 if [ -n "$facts_file" ]; then
 	while IFS='=' read -r k v; do facts[$k]=$v; done <"$facts_file"
@@ -78,7 +83,7 @@ mkdir -p "$work"
 : >"$work/samples.txt"
 TB_SCENARIO_PREFIX=$prefix TB_SCENARIO_DIR=$scenario_dir
 TB_SCENARIO_PROFILE=$profile TB_SCENARIO_RING=$ring TB_SCENARIO_QDISC=$qdisc
-TB_SCENARIO_FLAG=${point[flag]}
+TB_SCENARIO_FLAG=${point[flag]} TB_SCENARIO_VPN=${point[vpn]}
 tb_scenario_init
 robot=${prefix}robot operator=${prefix}operator
 
@@ -105,9 +110,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# The flag is set when OpenVPN creates the TUN: a new flag needs a new scenario.
+# The flag is set when the VPN creates the TUN: a new flag (or VPN) needs a
+# new scenario.
 if [ "$reuse" -eq 1 ] && [ "$(tb_scenario_knob profile)" = "$profile" ] &&
-	[ "$(tb_scenario_knob flag)" = "${point[flag]}" ] && tb_scenario_status >/dev/null 2>&1; then
+	[ "$(tb_scenario_knob flag)" = "${point[flag]}" ] && [ "$(tb_scenario_knob vpn)" = "${point[vpn]}" ] &&
+	tb_scenario_status >/dev/null 2>&1; then
 	tb_scenario_set_tun "$ring" "$qdisc"
 	tb_log "scenario '$prefix' reused: profile $profile, ring $ring, qdisc '$qdisc'"
 else
@@ -152,12 +159,13 @@ if [ ! -s "$env_file" ]; then
 		--arg kernel_path "${vm[kernel_path]}" --arg kernel_image "${vm[kernel_image]}" \
 		--arg module_sha256 "${vm[module_sha256]}" \
 		--arg openvpn "$(openvpn --version | awk 'NR == 1 { print $2 }')" \
+		--arg wireguard_go "$(_tb_scenario_wg_version)" \
 		--arg iperf3 "$(iperf3 --version 2>&1 | awk 'NR == 1 { print $2 }')" \
 		--arg cpu "$cpu" --arg ncpu "$(nproc)" \
 		--arg host_cpu "${facts[host_cpu_model]:-$cpu}" --arg host_ncpu "${facts[host_cpus]:-$(nproc)}" \
 		'{kernel_release: $release, kernel: $variant, accel: $accel, image_key: $image_key,
 		  patch_hash: $patch_hash, kernel_path: $kernel_path, kernel_image: $kernel_image,
-		  module_sha256: $module_sha256, openvpn: $openvpn, iperf3: $iperf3, cpu_model: $cpu,
+		  module_sha256: $module_sha256, openvpn: $openvpn, wireguard_go: $wireguard_go, iperf3: $iperf3, cpu_model: $cpu,
 		  cpus: ($ncpu | tonumber), host_cpu_model: $host_cpu, host_cpus: ($host_ncpu | tonumber)}' >"$env_file"
 fi
 profile_file=$scenario_dir/profile-$profile.json
@@ -213,8 +221,8 @@ sender_counters() { # sender_counters BEFORE|AFTER
 # The processes on the data path, "ROLE PID", for the sampler's per-process
 # CPU shares (the validity rule judges each of them).
 pids_file=$work/pids
-printf 'openvpn-robot %s\nopenvpn-operator %s\n' "$(tb_scenario_openvpn_pid robot)" \
-	"$(tb_scenario_openvpn_pid operator)" >"$pids_file"
+printf '%s-robot %s\n%s-operator %s\n' "${point[vpn]}" "$(tb_scenario_vpn_pid robot)" \
+	"${point[vpn]}" "$(tb_scenario_vpn_pid operator)" >"$pids_file"
 tb_counters_snapshot before
 sender_counters before
 sampler_start "$work/samples.txt" "$robot" "$TB_SCENARIO_ROBOT_TUN" "$pids_file"
@@ -274,8 +282,8 @@ window_end=$(now_ns)
 # Both ends of the tunnel must have lived through the traffic: a VPN that
 # died mid-run turns the run's loss into an artefact of the testbed.
 for role in robot operator; do
-	[ -d "/proc/$(tb_scenario_openvpn_pid "$role" || echo 0)" ] ||
-		run_fail "the $role's OpenVPN exited during the run"
+	[ -d "/proc/$(tb_scenario_vpn_pid "$role" || echo 0)" ] ||
+		run_fail "the $role's ${vpn_name} exited during the run"
 done
 if [ -n "$recv_pid" ]; then
 	wait "$recv_pid" || { cat "$work/recv.err" >&2; run_fail "tb-recv failed"; }

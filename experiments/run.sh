@@ -12,7 +12,7 @@ usage() {
 	cat <<'TXT'
 usage: ./testbed run [--kernel VARIANT] [--ring N] [--qdisc SPEC] [--profile NAME]
                      [--traffic video|tcp|mixed] [--clip NAME] [--sndbuf BYTES|default]
-                     [--pace F] [--vpn openvpn] [--decode on|off] [--dump-frames "N N.."]
+                     [--pace F] [--vpn openvpn|wireguard-go] [--decode on|off] [--dump-frames "N N.."]
                      [--cpu-limit PCT] [--tcp-omit SECONDS] [--flag on|off] [--duration SECONDS]
                      [--repetitions N]
                      [--db PATH] [--host]

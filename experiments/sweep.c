@@ -18,7 +18,7 @@ static const char *const axis_defaults[AXIS_COUNT] = {
 	"default", "0",	  "openvpn",	"off", "none",	"90",
 	"2",	   "off"};
 /* The VPNs the scenario can bring up. */
-static const char *const vpns[] = {"openvpn", NULL};
+static const char *const vpns[] = {"openvpn", "wireguard-go", NULL};
 
 int sweep_axis_by_name(const char *name)
 {
@@ -164,7 +164,7 @@ int sweep_check_value(enum sweep_axis a, const char *v, const struct sweep_known
 		return 0;
 	case AXIS_VPN:
 		if (!in_list(vpns, v)) {
-			tb_errbuf(why, whylen, "vpn must be openvpn (the only one so far), got '%s'", v);
+			tb_errbuf(why, whylen, "vpn must be openvpn or wireguard-go, got '%s'", v);
 			return -1;
 		}
 		return 0;

@@ -29,6 +29,18 @@ const char *tb_series_label(enum tb_series s)
 	return (unsigned)s < TB_SERIES_COUNT ? series[s].label : NULL;
 }
 
+/* How the run names a series: the VPN's two processes are named after the
+ * VPN the run used ("wireguard-go-robot"); the table holds OpenVPN's. */
+static const char *label_of(const struct tb_validity_input *in, int s, char *buf, size_t len)
+{
+	const char *vpn = in->vpn && in->vpn[0] ? in->vpn : "openvpn";
+	if (s == TB_VPN_ROBOT || s == TB_VPN_OPERATOR) {
+		sqlite3_snprintf((int)len, buf, "%s-%s", vpn, s == TB_VPN_ROBOT ? "robot" : "operator");
+		return buf;
+	}
+	return series[s].label;
+}
+
 static const enum tb_series measuring_tools[] = {TB_TB_SEND, TB_TB_RECV, TB_IPERF_CLIENT, TB_IPERF_SERVER};
 
 /* sqlite3's printf: "%g" and "%.1f" read the same whatever the C locale. */
@@ -42,12 +54,13 @@ static int at_limit(const struct tb_validity_input *in, enum tb_series s)
 static void list_saturated(const struct tb_validity_input *in, char *buf, size_t len)
 {
 	size_t used = 0;
+	char name[64];
 	buf[0] = 0;
 	for (int s = 0; s < TB_SERIES_COUNT; s++) {
 		if (!at_limit(in, s) || used + 1 >= len)
 			continue;
-		sqlite3_snprintf((int)(len - used), buf + used, "%s%s %.1f%%", used ? ", " : "", series[s].label,
-				 in->mean[s]);
+		sqlite3_snprintf((int)(len - used), buf + used, "%s%s %.1f%%", used ? ", " : "",
+				 label_of(in, s, name, sizeof name), in->mean[s]);
 		used += strlen(buf + used);
 	}
 }
@@ -63,6 +76,7 @@ static int vpn_fills(const struct tb_validity_input *in)
 static int invalid_because(const struct tb_validity_input *in, int vpn_bound, struct tb_verdict *out)
 {
 	double L = in->cpu_limit;
+	char name[64];
 	for (size_t i = 0; i < sizeof measuring_tools / sizeof measuring_tools[0]; i++) {
 		enum tb_series s = measuring_tools[i];
 		if (at_limit(in, s)) {
@@ -72,14 +86,15 @@ static int invalid_because(const struct tb_validity_input *in, int vpn_bound, st
 		}
 	}
 	if (at_limit(in, TB_VPN_OPERATOR)) {
-		say(out->reason, "receiving VPN openvpn-operator CPU-bound: %.1f%% of a core >= %g%%",
-		    in->mean[TB_VPN_OPERATOR], L);
+		say(out->reason, "receiving VPN %s CPU-bound: %.1f%% of a core >= %g%%",
+		    label_of(in, TB_VPN_OPERATOR, name, sizeof name), in->mean[TB_VPN_OPERATOR], L);
 		return 1;
 	}
 	if (!vpn_bound && at_limit(in, TB_VPN_ROBOT)) {
-		say(out->reason, "sending VPN openvpn-robot CPU-bound: %.1f%% of a core >= %g%% on a profile"
+		say(out->reason, "sending VPN %s CPU-bound: %.1f%% of a core >= %g%% on a profile"
 				 " whose bottleneck is '%s', not the VPN",
-		    in->mean[TB_VPN_ROBOT], L, in->bottleneck ? in->bottleneck : "link");
+		    label_of(in, TB_VPN_ROBOT, name, sizeof name), in->mean[TB_VPN_ROBOT], L,
+		    in->bottleneck ? in->bottleneck : "link");
 		return 1;
 	}
 	if (at_limit(in, TB_SOFTIRQ_MAX)) {
@@ -135,7 +150,8 @@ void tb_validity_rule(const struct tb_validity_input *in, struct tb_verdict *out
 	int missing = missing_role(in);
 	if (missing >= 0) {
 		out->valid = TB_VALID_UNKNOWN;
-		say(out->reason, "unknown: no CPU samples of %s", series[missing].label);
+		char name[64];
+		say(out->reason, "unknown: no CPU samples of %s", label_of(in, missing, name, sizeof name));
 		return;
 	}
 	out->valid = TB_VALID;
@@ -146,7 +162,7 @@ static const char sql_run[] =
 	"SELECT coalesce(cpu_limit, ?2),"
 	" coalesce(CASE WHEN json_valid(knobs_json)"
 	"   THEN json_extract(knobs_json, '$.profile_values.bottleneck') END, 'link'),"
-	" coalesce(traffic, kind), traffic_start_ns, traffic_end_ns"
+	" coalesce(traffic, kind), traffic_start_ns, traffic_end_ns, coalesce(vpn, 'openvpn')"
 	" FROM runs WHERE id = ?1";
 
 /* Per series, the mean of the samples in the window. */
@@ -162,10 +178,14 @@ static const char sql_verdict[] =
 static int window_means(sqlite3_stmt *s, struct tb_validity_input *in)
 {
 	int step;
+	char names[TB_SERIES_COUNT][80], label[64];
+	for (int i = 0; i < TB_SERIES_COUNT; i++)
+		sqlite3_snprintf((int)sizeof names[i], names[i], "%s%s", i >= TB_TB_SEND ? "proc_cpu_pct." : "",
+				 label_of(in, i, label, sizeof label));
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(s, 0);
 		for (int i = 0; name && i < TB_SERIES_COUNT; i++)
-			if (!strcmp(name, series[i].name)) {
+			if (!strcmp(name, names[i])) {
 				in->has[i] = 1;
 				in->mean[i] = sqlite3_column_double(s, 1);
 			}
@@ -206,6 +226,7 @@ int tb_validity_judge(tb_store *st, long long run_id, char *err, size_t errlen)
 		.cpu_limit = sqlite3_column_double(run, 0),
 		.bottleneck = (const char *)sqlite3_column_text(run, 1),
 		.traffic = (const char *)sqlite3_column_text(run, 2),
+		.vpn = (const char *)sqlite3_column_text(run, 5),
 	};
 	int windowed = sqlite3_column_type(run, 3) != SQLITE_NULL && sqlite3_column_type(run, 4) != SQLITE_NULL;
 	if (windowed) {

@@ -6,8 +6,9 @@
 #   veth-wan 198.18.1.2 ==== veth-rb 198.18.1.1   veth-op 198.18.2.1 ==== veth-wan 198.18.2.2
 #                            netem "down" egress  netem "up" egress
 #
-# with OpenVPN over UDP from the robot (TLS client) to the operator (TLS
-# server, 198.18.2.2:1194). A WAN profile (netem-profiles/NAME.profile) is
+# with a user-space VPN over UDP from the robot to the operator
+# (198.18.2.2:1194): OpenVPN (robot TLS client, operator TLS server) or
+# wireguard-go (the robot the initiating peer; scenario/wireguard.sh). A WAN profile (netem-profiles/NAME.profile) is
 # applied per direction on the wan namespace's veths; the robot's tun gets the
 # run's ring size (txqueuelen) and qdisc. Everything is recorded in the state
 # directory (DIR/scenario-PREFIX/knobs.env, profile.json, logs).
@@ -24,6 +25,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 source "$TB_ROOT/scenario/pki.sh"
 # shellcheck source=scenario/counters.sh
 source "$TB_ROOT/scenario/counters.sh"
+# shellcheck source=scenario/wireguard.sh
+source "$TB_ROOT/scenario/wireguard.sh"
 
 # Fixed names and addresses (198.18.0.0/15 is the benchmarking range).
 TB_SCENARIO_ROBOT_TUN=tbtun0
@@ -49,6 +52,11 @@ TB_SCENARIO_OPERATOR_MAC=02:00:c6:12:02:02
 # MTU without IP fragmentation: 1500 - 20 (IPv4) - 8 (UDP) - 24 (data channel
 # with an AEAD cipher: opcode + peer-id 4, packet-id 4, tag 16) = 1448.
 TB_SCENARIO_TUN_MTU=1448
+# wireguard-go: 1500 - 20 (IPv4) - 8 (UDP) - 32 (data message: type 4,
+# receiver index 4, counter 8, tag 16) = 1440. It pads the inner packet to
+# a multiple of 16 bytes but never past the MTU; 1440 = 90 x 16, so the
+# largest padded packet is exactly 1500 bytes outside.
+TB_SCENARIO_WG_TUN_MTU=1440
 
 # The settings, with their defaults: assigned here, not read from the
 # environment (the caller sets them after sourcing this file).
@@ -62,6 +70,8 @@ TB_SCENARIO_QDISC=pfifo_fast
 # on: the robot's OpenVPN runs under tools/preload (LD_PRELOAD), which asks
 # for IFF_BACKPRESSURE when it creates the TUN, if the kernel offers it
 TB_SCENARIO_FLAG=off
+# openvpn | wireguard-go (the runs' vpn axis)
+TB_SCENARIO_VPN=openvpn
 TB_SCENARIO_PRELOAD=${TB_SCENARIO_PRELOAD:-$TB_BUILD/tools/preload/libtb-backpressure.so}
 TB_SCENARIO_CIPHER=AES-256-GCM
 # generous: a TCG guest on a loaded host needs minutes; a working tunnel
@@ -264,28 +274,33 @@ _tb_scenario_openvpn() { # _tb_scenario_openvpn ROLE: start OpenVPN as a daemon 
 	# --daemon returns before the daemon has written its pid file
 	local _
 	for _ in $(seq 1 100); do
-		tb_scenario_openvpn_pid "$role" >/dev/null && return 0
+		tb_scenario_vpn_pid "$role" >/dev/null && return 0
 		sleep 0.05
 	done
 	_tb_scenario_log_tails
 	tb_die "OpenVPN ($role) did not start (no pid file after 5 s)"
 }
 
-# tb_scenario_openvpn_pid ROLE: the pid of ROLE's OpenVPN if it runs.
-tb_scenario_openvpn_pid() {
-	local f=$TB_SCENARIO_STATE/openvpn-$1.pid pid
-	[ -s "$f" ] || return 1
-	local comm=
-	read -r pid <"$f" || return 1
-	{ read -r comm <"/proc/$pid/comm"; } 2>/dev/null || return 1
-	[ "$comm" = openvpn ] || return 1
-	echo "$pid"
+# tb_scenario_vpn_pid ROLE: the pid of ROLE's VPN process (OpenVPN or
+# wireguard-go, whichever the scenario started) if it runs.
+tb_scenario_vpn_pid() {
+	local vpn f pid comm
+	for vpn in openvpn wireguard-go; do
+		f=$TB_SCENARIO_STATE/$vpn-$1.pid comm=
+		[ -s "$f" ] || continue
+		read -r pid <"$f" || continue
+		{ read -r comm <"/proc/$pid/comm"; } 2>/dev/null || continue
+		[ "$comm" = "$vpn" ] || continue
+		echo "$pid"
+		return 0
+	done
+	return 1
 }
 
 _tb_scenario_log_tails() {
 	local role log
 	for role in operator robot; do
-		log=$TB_SCENARIO_STATE/openvpn-$role.log
+		log=$TB_SCENARIO_STATE/$TB_SCENARIO_VPN-$role.log
 		[ -s "$log" ] || { echo "--- $log: empty or missing" >&2; continue; }
 		# the first complaint explains more than the retries after it
 		echo "--- first errors in $log:" >&2
@@ -301,20 +316,21 @@ _tb_scenario_wait_tunnel() {
 	local deadline=$((SECONDS + TB_SCENARIO_TIMEOUT)) role log=$TB_SCENARIO_STATE/openvpn-robot.log
 	while [ "$SECONDS" -lt "$deadline" ]; do
 		for role in operator robot; do
-			if ! tb_scenario_openvpn_pid "$role" >/dev/null; then
+			if ! tb_scenario_vpn_pid "$role" >/dev/null; then
 				_tb_scenario_log_tails
-				tb_die "OpenVPN ($role) exited while the tunnel was coming up"
+				tb_die "$TB_SCENARIO_VPN ($role) exited while the tunnel was coming up"
 			fi
 		done
-		# cheap check first (no process): the client's log says it is up
-		if [[ "$(<"$log")" == *"Initialization Sequence Completed"* ]] &&
+		# cheap check first (no process): OpenVPN's client log says it is
+		# up; wireguard-go has no such line, its handshake is the ping's
+		if { [ "$TB_SCENARIO_VPN" != openvpn ] || [[ "$(<"$log")" == *"Initialization Sequence Completed"* ]]; } &&
 			_tb_scenario_in robot ping -n -q -c 1 -W 1 "$TB_SCENARIO_OPERATOR_TUN_ADDR" >/dev/null 2>&1; then
 			return 0
 		fi
 		sleep 0.2
 	done
 	_tb_scenario_log_tails
-	tb_die "the tunnel did not come up within ${TB_SCENARIO_TIMEOUT}s (robot could not ping $TB_SCENARIO_OPERATOR_TUN_ADDR through $TB_SCENARIO_ROBOT_TUN)"
+	tb_die "the tunnel did not come up within ${TB_SCENARIO_TIMEOUT}s ($TB_SCENARIO_VPN; robot could not ping $TB_SCENARIO_OPERATOR_TUN_ADDR through $TB_SCENARIO_ROBOT_TUN)"
 }
 
 # tb_scenario_set_tun RING QDISC_SPEC: the run's knobs on the robot's tun, read
@@ -376,10 +392,17 @@ _tb_scenario_record_knobs() {
 	params=$qline
 	[[ $qline =~ ^qdisc\ [^\ ]+\ [^\ ]+\ root\ refcnt\ [0-9]+\ *(.*)$ ]] && params=${BASH_REMATCH[1]}
 	params=${params%"${params##*[! ]}"}
-	log=$(<"$TB_SCENARIO_STATE/openvpn-robot.log")
-	[[ $log =~ Data\ Channel:\ cipher\ \'([^\']+)\' ]] && cipher=${BASH_REMATCH[1]}
-	[[ $log =~ Control\ Channel:\ (TLSv[0-9.]+) ]] && tls=${BASH_REMATCH[1]}
-	[[ $log =~ OpenVPN\ ([0-9][0-9.]*)\  ]] && version=${BASH_REMATCH[1]}
+	local mtu=$TB_SCENARIO_TUN_MTU
+	if [ "$TB_SCENARIO_VPN" = openvpn ]; then
+		log=$(<"$TB_SCENARIO_STATE/openvpn-robot.log")
+		[[ $log =~ Data\ Channel:\ cipher\ \'([^\']+)\' ]] && cipher=${BASH_REMATCH[1]}
+		[[ $log =~ Control\ Channel:\ (TLSv[0-9.]+) ]] && tls=${BASH_REMATCH[1]}
+		[[ $log =~ OpenVPN\ ([0-9][0-9.]*)\  ]] && version=${BASH_REMATCH[1]}
+	else
+		# WireGuard has one cipher suite and no TLS; the MTU is read back
+		[[ $link =~ \ mtu\ ([0-9]+) ]] && mtu=${BASH_REMATCH[1]}
+		cipher=ChaCha20-Poly1305 tls=none version=$(_tb_scenario_wg_version)
+	fi
 	release=$(</proc/sys/kernel/osrelease)
 	# IFF_BACKPRESSURE (0x0080) as the robot's TUN really has it (sysfs of
 	# its namespace): the flag asked for is only a request
@@ -397,11 +420,11 @@ _tb_scenario_record_knobs() {
 		echo "qdisc_applied=$params"
 		echo "flag=$TB_SCENARIO_FLAG"
 		echo "flag_applied=$applied"
-		echo "vpn=openvpn"
+		echo "vpn=$TB_SCENARIO_VPN"
 		echo "vpn_version=$version"
 		echo "vpn_cipher=$cipher"
 		echo "vpn_tls=$tls"
-		echo "vpn_tun_mtu=$TB_SCENARIO_TUN_MTU"
+		echo "vpn_tun_mtu=$mtu"
 		echo "robot_tun=$TB_SCENARIO_ROBOT_TUN"
 		echo "operator_tun_addr=$TB_SCENARIO_OPERATOR_TUN_ADDR"
 	} >"$TB_SCENARIO_STATE/knobs.env"
@@ -421,10 +444,15 @@ tb_scenario_up() {
 	[ "$TB_SCENARIO_PROFILE" = none ] || tb_scenario_profile_path "$TB_SCENARIO_PROFILE" >/dev/null
 	_tb_scenario_check_ring "$TB_SCENARIO_RING"
 	_tb_scenario_check_qdisc_spec "$TB_SCENARIO_QDISC"
-	tb_have openvpn || tb_die "openvpn is not installed (./testbed setup)"
+	case "$TB_SCENARIO_VPN" in
+	openvpn) tb_have openvpn || tb_die "openvpn is not installed (./testbed setup)" ;;
+	wireguard-go) _tb_scenario_wg_check ;;
+	*) tb_usage_die "vpn '$TB_SCENARIO_VPN': openvpn or wireguard-go" ;;
+	esac
 	case "$TB_SCENARIO_FLAG" in
 	off) ;;
-	on) [ -f "$TB_SCENARIO_PRELOAD" ] || tb_die "flag on needs the preload library $TB_SCENARIO_PRELOAD (./testbed build)" ;;
+	on) [ "$TB_SCENARIO_VPN" != openvpn ] || [ -f "$TB_SCENARIO_PRELOAD" ] ||
+		tb_die "flag on needs the preload library $TB_SCENARIO_PRELOAD (./testbed build)" ;;
 	*) tb_usage_die "flag '$TB_SCENARIO_FLAG': on or off" ;;
 	esac
 	# someone else's scenario under this prefix: refuse before the failure
@@ -442,18 +470,25 @@ tb_scenario_up() {
 	(
 		set -e
 		mkdir -p "$TB_SCENARIO_STATE"
-		rm -f "$TB_SCENARIO_STATE"/openvpn-*.{log,pid,status} "$TB_SCENARIO_STATE"/knobs.*
+		rm -f "$TB_SCENARIO_STATE"/{openvpn,wireguard-go}-*.{log,pid,status} "$TB_SCENARIO_STATE"/knobs.*
 		_tb_scenario_netns
 		_tb_scenario_step "$t0" "namespaces and veths"
 		_tb_scenario_qdisc_kind_ok robot "${TB_SCENARIO_QDISC%% *}" ||
 			_tb_scenario_lacks "${TB_SCENARIO_QDISC%% *}" "qdisc '$TB_SCENARIO_QDISC' on the tun"
 		_tb_scenario_apply_profile
 		_tb_scenario_step "$t0" "profile $TB_SCENARIO_PROFILE"
-		tb_scenario_pki "$TB_SCENARIO_DIR"
-		_tb_scenario_step "$t0" "PKI"
-		_tb_scenario_openvpn operator
-		_tb_scenario_openvpn robot
-		_tb_scenario_step "$t0" "OpenVPN started"
+		if [ "$TB_SCENARIO_VPN" = openvpn ]; then
+			tb_scenario_pki "$TB_SCENARIO_DIR"
+			_tb_scenario_step "$t0" "PKI"
+			_tb_scenario_openvpn operator
+			_tb_scenario_openvpn robot
+		else
+			_tb_scenario_wg_keys "$TB_SCENARIO_DIR"
+			_tb_scenario_step "$t0" "WireGuard keys"
+			_tb_scenario_wireguard operator
+			_tb_scenario_wireguard robot
+		fi
+		_tb_scenario_step "$t0" "$TB_SCENARIO_VPN started"
 		_tb_scenario_wait_tunnel
 		_tb_scenario_step "$t0" "tunnel up"
 		tb_scenario_set_tun "$TB_SCENARIO_RING" "$TB_SCENARIO_QDISC"
@@ -469,15 +504,15 @@ tb_scenario_up() {
 	fi
 	trap - INT TERM
 	eval "$saved_traps"
-	tb_log "scenario '$TB_SCENARIO_PREFIX' up in $(tb_elapsed "$t0") s: profile $TB_SCENARIO_PROFILE, ring $TB_SCENARIO_RING, qdisc '$TB_SCENARIO_QDISC'"
+	tb_log "scenario '$TB_SCENARIO_PREFIX' up in $(tb_elapsed "$t0") s: $TB_SCENARIO_VPN, profile $TB_SCENARIO_PROFILE, ring $TB_SCENARIO_RING, qdisc '$TB_SCENARIO_QDISC'"
 }
 
-# tb_scenario_down: stop our OpenVPN processes, end whatever else still runs in
+# tb_scenario_down: stop our VPN processes, end whatever else still runs in
 # the namespaces (started for the run), delete the namespaces. Idempotent.
 tb_scenario_down() {
 	local role pid ns pids=()
 	for role in robot operator; do
-		if pid=$(tb_scenario_openvpn_pid "$role"); then pids+=("$pid"); fi
+		if pid=$(tb_scenario_vpn_pid "$role"); then pids+=("$pid"); fi
 	done
 	for role in robot wan operator; do
 		ns=$(_tb_scenario_ns "$role")
@@ -499,7 +534,7 @@ tb_scenario_down() {
 		ns=$(_tb_scenario_ns "$role")
 		if _tb_scenario_ns_exists "$ns"; then ip netns del "$ns"; fi
 	done
-	rm -f "${TB_SCENARIO_STATE:?}"/openvpn-*.pid
+	rm -f "${TB_SCENARIO_STATE:?}"/{openvpn,wireguard-go}-*.pid
 	return 0
 }
 
@@ -511,7 +546,7 @@ tb_scenario_status() {
 		if _tb_scenario_ns_exists "$ns"; then echo "netns $ns: present"; else echo "netns $ns: absent"; ok=1; fi
 	done
 	for role in robot operator; do
-		if pid=$(tb_scenario_openvpn_pid "$role"); then echo "openvpn $role: running (pid $pid)"; else echo "openvpn $role: not running"; ok=1; fi
+		if pid=$(tb_scenario_vpn_pid "$role"); then echo "vpn $role: running (pid $pid, $(<"/proc/$pid/comm"))"; else echo "vpn $role: not running"; ok=1; fi
 	done
 	if [ "$ok" -eq 0 ] && _tb_scenario_in robot ping -n -q -c 1 -W 2 "$TB_SCENARIO_OPERATOR_TUN_ADDR" >/dev/null 2>&1; then
 		echo "tunnel: robot reaches $TB_SCENARIO_OPERATOR_TUN_ADDR"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# ./testbed scenario: the robot <-> wan <-> operator namespaces with OpenVPN
-# and a WAN profile, by hand. The work is done by scenario-lib.sh; this file
+# ./testbed scenario: the robot <-> wan <-> operator namespaces with a VPN
+# (OpenVPN or wireguard-go) and a WAN profile, by hand. The work is done by scenario-lib.sh; this file
 # parses the command line and dispatches.
 set -euo pipefail
 # shellcheck source=scenario/scenario-lib.sh
@@ -16,7 +16,7 @@ usage: ./testbed scenario up [OPTIONS]
        ./testbed scenario pki [--dir DIR]
 
 Brings up (as root) namespaces PREFIXrobot, PREFIXwan, PREFIXoperator joined by
-veth pairs (198.18.1.0/24, 198.18.2.0/24), OpenVPN over UDP from robot
+veth pairs (198.18.1.0/24, 198.18.2.0/24), a VPN over UDP from robot
 (tbtun0, 198.18.100.2) to operator (tbtun1, 198.18.100.1), a WAN profile on
 the wan veths and the run's ring and qdisc on tbtun0.
 
@@ -30,16 +30,19 @@ the wan veths and the run's ring and qdisc on tbtun0.
   --qdisc SPEC     root qdisc of tbtun0: noqueue, pfifo_fast, 'pfifo limit N',
                    'bfifo limit B', 'fq_codel [...]', 'cake [...]', 'fq [...]'
                    (default pfifo_fast)
-  --flag on|off    on: the robot's OpenVPN asks for IFF_BACKPRESSURE when it
-                   creates tbtun0 (tools/preload; default off); the flag the
-                   TUN really has is recorded as flag_applied
+  --vpn V          openvpn (default) or wireguard-go (keys made per campaign
+                   in DIR/wg; TUN MTU 1440 so the outer packets fit 1500)
+  --flag on|off    on: the robot's TUN is made with IFF_BACKPRESSURE (OpenVPN
+                   under tools/preload; wireguard-go handed a TUN made by
+                   tools/tun-exec; default off); the flag the TUN really has
+                   is recorded as flag_applied
   --cipher C       OpenVPN data cipher: AES-256-GCM (default), AES-128-GCM
                    or CHACHA20-POLY1305
   --timeout S      seconds to wait for the tunnel (default 300)
   --json           counters as one JSON object instead of key=value lines
 
 'tun' changes ring and qdisc of a running scenario (between runs, without
-restarting OpenVPN). 'counters' prints the drop counters of every place of a
+restarting the VPN). 'counters' prints the drop counters of every place of a
 run; 'counters-diff' subtracts two such snapshots. 'pki' makes (or keeps) the
 campaign's certificates: do it on the host before booting a VM, where
 generating them costs ~8 s. TB_SCENARIO_QUIET=1 silences the progress lines
@@ -63,7 +66,7 @@ main() {
 	esac
 	while [ $# -gt 0 ]; do
 		case "$1" in
-		--prefix | --dir | --profile | --ring | --qdisc | --flag | --cipher | --timeout)
+		--prefix | --dir | --profile | --ring | --qdisc | --flag | --vpn | --cipher | --timeout)
 			[ $# -ge 2 ] || tb_usage_die "scenario: $1 needs a value"
 			case "$1" in
 			--prefix) TB_SCENARIO_PREFIX=$2 ;;
@@ -72,6 +75,7 @@ main() {
 			--ring) TB_SCENARIO_RING=$2 ring_set=1 ;;
 			--qdisc) TB_SCENARIO_QDISC=$2 qdisc_set=1 ;;
 			--flag) TB_SCENARIO_FLAG=$2 ;;
+			--vpn) TB_SCENARIO_VPN=$2 ;;
 			--cipher)
 				case "$2" in
 				AES-256-GCM | AES-128-GCM | CHACHA20-POLY1305) TB_SCENARIO_CIPHER=$2 ;;
@@ -115,6 +119,8 @@ main() {
 		# the profile stays what 'up' applied
 		TB_SCENARIO_PROFILE=$(tb_scenario_knob profile)
 		TB_SCENARIO_PROFILE=${TB_SCENARIO_PROFILE:-unknown}
+		TB_SCENARIO_VPN=$(tb_scenario_knob vpn)
+		TB_SCENARIO_VPN=${TB_SCENARIO_VPN:-openvpn}
 		tb_scenario_set_tun "$TB_SCENARIO_RING" "$TB_SCENARIO_QDISC"
 		;;
 	counters)

@@ -38,7 +38,7 @@ PACKAGES=(
 	gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 	gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
 	# the network path and its measurement
-	openvpn iperf3 iproute2 openssl tcpdump nftables kmod procps iputils-ping jq
+	openvpn wireguard-go wireguard-tools iperf3 iproute2 openssl tcpdump nftables kmod procps iputils-ping jq
 	# kernels and the VM
 	qemu-system-x86 linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio xz-utils lz4 zstd
 	# figures and script checks

@@ -347,6 +347,19 @@ static void test_judge_verdicts(tb_store *st)
 	series3(st, e, "softirq_max_pct", 85);
 	CHECK_JUDGED(st, e, "0|40.0|60.0|softirq (the WAN emulation) saturated a vCPU: 85.0% >= 80%|softirq_max_pct 85.0%");
 
+	/* a wireguard-go run: its VPN's series carry its name; OpenVPN-named
+	 * samples in it do not stand in for them */
+	long long f = new_run(st, "video", "90", link_knobs, start, end);
+	char *wg = sqlite3_mprintf("UPDATE runs SET vpn = 'wireguard-go' WHERE id = %lld", f);
+	CHECK(tb_store_exec(st, wg) == 0);
+	sqlite3_free(wg);
+	healthy_video(st, f);
+	CHECK_JUDGED(st, f, "NULL|40.0|60.0|unknown: no CPU samples of wireguard-go-robot|NULL");
+	series3(st, f, "proc_cpu_pct.wireguard-go-robot", 50);
+	series3(st, f, "proc_cpu_pct.wireguard-go-operator", 93);
+	CHECK_JUDGED(st, f, "0|40.0|60.0|receiving VPN wireguard-go-operator CPU-bound: 93.0% of a core >= 90%"
+			    "|wireguard-go-operator 93.0%");
+
 	char err[256] = "";
 	CHECK(tb_validity_judge(st, 424242, err, sizeof err) == -1);
 	CHECK(strstr(err, "no run with id 424242") != NULL);

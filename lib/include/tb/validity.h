@@ -44,13 +44,16 @@ enum tb_series {
 /* The samples name of a series ("cpu_busy_pct", "proc_cpu_pct.tb-send"...). */
 const char *tb_series_name(enum tb_series s);
 /* How runs.saturated and the reasons name it: the role for a process
- * ("openvpn-robot"), the samples name otherwise. */
+ * ("openvpn-robot"), the samples name otherwise. The VPN's two series are
+ * named after the run's VPN: proc_cpu_pct.wireguard-go-robot for a
+ * wireguard-go run (these two functions give OpenVPN's names). */
 const char *tb_series_label(enum tb_series s);
 
 struct tb_validity_input {
 	double cpu_limit;           /* percent */
 	const char *bottleneck;     /* the profile's; NULL means 'link' */
 	const char *traffic;        /* video | tcp | mixed: which tools must have samples (both VPNs always) */
+	const char *vpn;            /* openvpn (also when NULL) | wireguard-go: names the VPN's series */
 	int has[TB_SERIES_COUNT];   /* whether the window holds samples of the series */
 	double mean[TB_SERIES_COUNT];
 };
