@@ -9,7 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 usage() {
 	cat <<'TXT'
-usage: ./testbed reproduce [--quick] [--out DIR]
+usage: ./testbed reproduce [--quick] [--out DIR] [--db MERGED]
 
 Sets the machine up, builds the kernels, runs the sweep behind the paper's
 figures (experiments/sweeps/reproduce-quick.sweep or reproduce-full.sweep,
@@ -17,14 +17,18 @@ and cost-quick.sweep or cost-full.sweep for figure 5),
 renders the figures and writes REPORT.md, all into DIR (default results/).
   --quick   the small sweep: about 30 minutes on a fresh 2-core machine
             (the full run states its expected duration before it starts)
+  --db PATH a database that already holds the runs (e.g. ./testbed merge of
+            the shards of reproduce-quick.sweep run elsewhere): no kernels,
+            calibration or sweeps here, only the figures and REPORT.md
 TXT
 }
 
-quick=0 out=$TB_ROOT/results
+quick=0 out=$TB_ROOT/results merged=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) quick=1 ;;
 	--out) [ $# -ge 2 ] || tb_usage_die "reproduce: --out needs a directory"; out=$2; shift ;;
+	--db) [ $# -ge 2 ] || tb_usage_die "reproduce: --db needs a database"; merged=$2; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) tb_usage_die "reproduce: unknown option '$1'" ;;
 	esac
@@ -36,11 +40,16 @@ mode=full
 [ "$quick" -eq 0 ] || mode=quick
 sweep=$TB_ROOT/experiments/sweeps/reproduce-$mode.sweep
 db=$out/reproduce-$mode.db
+if [ -n "$merged" ]; then
+	[ -r "$merged" ] || tb_die "reproduce: cannot read the database '$merged'"
+	db=$merged
+fi
 mkdir -p "$out"
 
 step() { tb_log "[$(($(date +%s) - start)) s] $*"; }
 step "1/5 setup: packages, build, clips"
 bash "$TB_ROOT/scripts/setup.sh"
+if [ -z "$merged" ]; then
 if [ "$quick" -eq 0 ]; then
 	# The same per-run overhead as sweep.sh assumes for its ETA.
 	"$TB_BUILD/experiments/tb-sweep" check "$sweep" --overhead 20
@@ -76,6 +85,9 @@ if [ -z "$("$TB_BUILD/lib/tb-db" query "$db" "SELECT 1 FROM runs WHERE kind = 's
 	[ "$quick" -eq 0 ] || repeats=10
 	bash "$TB_ROOT/kernel/selftest.sh" --variants stock,nodrop-v2,nodrop-qdisc,backpressure --quick \
 		--repeats "$repeats" --db "$db" || tb_log "the self-test reported violations (see above); the report shows them"
+fi
+else
+	step "2/5 and 3/5 skipped: the runs are in $db"
 fi
 step "4/5 figures"
 bash "$TB_ROOT/paper-figures/figures.sh" "$db" --out "$out/figures-$mode" --campaign "reproduce-$mode"

@@ -41,3 +41,13 @@ tb_point_load() {
 	done <"$file"
 	[ -n "${point[point_key]:-}" ] || tb_die "$file: not a point file (no point_key)"
 }
+
+# tb_guest_vcpus: the vCPUs vm/vm.sh gives a guest (its QEMU -smp), the host
+# cores a sweep task needs so that its runs measure the kernel, not the
+# contention for cores.
+tb_guest_vcpus() {
+	local n
+	n=$(sed -n 's/.*qemu-system-x86_64 .*-smp \([0-9][0-9]*\).*/\1/p' "$TB_ROOT/vm/vm.sh" | head -n1)
+	[ -n "$n" ] || tb_die "cannot read the guest's vCPU count (qemu -smp) from vm/vm.sh"
+	echo "$n"
+}

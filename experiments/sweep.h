@@ -128,4 +128,38 @@ void sweep_point_key(const struct sweep *s, const struct sweep_point *pt, char *
  * Returns 0, or -1 with a reason in err. */
 int qdisc_spec_check(const char *spec, char *err, size_t errlen);
 
+/* Shards (sweep_shard.c): a sweep's runs split into N parts of about the
+ * same expected time, one per machine. Deterministic: the same file and N
+ * give the same split on any machine, whatever is done already. */
+/* SWEEP_SHARD_OVERHEAD_S: the per-run setup seconds the split assumes, fixed
+ * (not sweep --overhead, which only changes the estimate) so every task
+ * computes the same split. */
+enum { SWEEP_MAX_SHARDS = 1000, SWEEP_SHARD_OVERHEAD_S = 20 };
+
+/* What stays together in one shard: every repetition of a point (by
+ * point; with order = interleaved also every kernel of it, so a shard
+ * alternates kernels as the whole sweep would), or nothing (by run). */
+enum sweep_shard_by { SWEEP_SHARD_BY_POINT, SWEEP_SHARD_BY_RUN };
+
+struct sweep_shard_run {
+	long long index;   /* the run's sweep_point index */
+	long long seconds; /* its expected time (sweep_run_seconds) */
+	int shard;         /* out: 0-based */
+};
+
+/* Parse "K/N" (1 <= K <= N <= SWEEP_MAX_SHARDS). Returns 0, or -1 with why. */
+int sweep_shard_parse(const char *spec, int *k, int *n, char *why, size_t whylen);
+
+/* Expected seconds of one run: its duration, iperf3's omitted start for TCP
+ * and mixed traffic, and the per-run overhead. */
+long long sweep_run_seconds(const struct sweep *s, const struct sweep_point *pt, long long overhead);
+
+/* Assign each of the sweep's unique runs (in sweep order) a shard. The
+ * shards' expected times differ by at most the longest group's (a point's
+ * repetitions, or one run with SWEEP_SHARD_BY_RUN); in sweep order when that
+ * holds, so a kernel's points share few shards (fewer boots). Returns 0, or
+ * -1 when out of memory. */
+int sweep_shard_plan(const struct sweep *s, struct sweep_shard_run *runs, long long n, int nshards,
+		     enum sweep_shard_by by);
+
 #endif

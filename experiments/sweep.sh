@@ -16,11 +16,19 @@ source "$TB_ROOT/scenario/pki.sh"
 usage() {
 	cat <<'TXT'
 usage: ./testbed sweep FILE [--db PATH] [--dry-run] [--overhead SECONDS] [--stall SECONDS]
+                            [--shard K/N [--shard-by point|run]]
+       ./testbed sweep FILE --slurm --shards N [...]   (scale-out/slurm.sh --help)
 
 Runs every point of the sweep FILE (format: experiments/sweeps/README.md)
 that the campaign database does not already hold as finished.
-  --db PATH     campaign database (default: results/<sweep name>.db)
+  --db PATH     campaign database (default: results/<sweep name>.db, or
+                results/<sweep name>.shard-K-of-N.db with --shard)
   --dry-run     check the file and list the pending runs, boot nothing
+  --shard K/N   only the K-th of N parts of the sweep, of about the same
+                expected time (the same split on every machine); merge the
+                shards' databases with ./testbed merge
+  --shard-by    point (default): a point's repetitions stay in one shard
+                (with order = interleaved, also its kernels); run: split them
   --overhead S  per-run setup seconds assumed for the ETA (default 20)
   --stall S     a guest that starts no new run for S seconds is hung: QEMU is
                 killed, the run it was in is stored as failed with the reason
@@ -29,9 +37,28 @@ that the campaign database does not already hold as finished.
 TXT
 }
 
-file='' db='' dry=0 overhead=20 stall_s=
+# --slurm: the sweep as a Slurm job array of shards and a merge job
+for a in "$@"; do
+	if [ "$a" = --slurm ]; then
+		args=()
+		for b in "$@"; do [ "$b" = --slurm ] || args+=("$b"); done
+		exec bash "$TB_ROOT/scale-out/slurm.sh" "${args[@]}"
+	fi
+done
+
+file='' db='' dry=0 overhead=20 stall_s='' shard='' shard_by=''
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--shard)
+		[ $# -ge 2 ] || tb_usage_die "sweep: --shard needs K/N (e.g. 2/4)"
+		if ! [[ $2 =~ ^([0-9]+)/([0-9]+)$ ]] || [ "${BASH_REMATCH[2]}" -lt 1 ] ||
+			[ "${BASH_REMATCH[1]}" -lt 1 ] || [ "${BASH_REMATCH[1]}" -gt "${BASH_REMATCH[2]}" ]; then
+			tb_usage_die "sweep: --shard must be K/N with 1 <= K <= N (the K-th of N shards, e.g. 2/4), got '$2'"
+		fi
+		shard=$2; shift ;;
+	--shard-by)
+		[[ $# -ge 2 && $2 =~ ^(point|run)$ ]] || tb_usage_die "sweep: --shard-by must be point or run"
+		shard_by=$2; shift ;;
 	--db) [ $# -ge 2 ] || tb_usage_die "sweep: --db needs a path"; db=$2; shift ;;
 	--dry-run) dry=1 ;;
 	--overhead)
@@ -47,8 +74,11 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [ -n "$file" ] || tb_usage_die "sweep: which sweep file?"
+[ -z "$shard_by" ] || [ -n "$shard" ] || tb_usage_die "sweep: --shard-by goes with --shard K/N"
 [ -r "$file" ] || tb_die "cannot read sweep file '$file'"
 file=$(realpath "$file")
+shard_opts=()
+[ -z "$shard" ] || shard_opts=(--shard "$shard" --shard-by "${shard_by:-point}")
 
 bin=$TB_BUILD
 for t in experiments/tb-sweep lib/tb-db netem-profiles/tb-profile; do
@@ -59,15 +89,32 @@ source "$TB_ROOT/experiments/sweep-lib.sh"
 
 # What exists, so the file is checked against it before anything boots.
 tb_sweep_known
-checked=$("$bin/experiments/tb-sweep" check "$file" "${TB_SWEEP_KNOWN[@]}" --overhead "$overhead")
+checked=$("$bin/experiments/tb-sweep" check "$file" "${TB_SWEEP_KNOWN[@]}" --overhead "$overhead" "${shard_opts[@]}")
 printf '%s\n' "$checked" | grep -v '^order: '
 name=$(sed -n '1s/^sweep \([^:]*\):.*/\1/p' <<<"$checked")
 order=$(sed -n 's/^order: //p' <<<"$checked")
-[ -n "$db" ] || db=$TB_ROOT/results/$name.db
-mkdir -p "$(dirname "$db")"
-"$bin/lib/tb-db" init "$db"
+if [ -z "$db" ]; then
+	db=$TB_ROOT/results/$name.db
+	[ -z "$shard" ] || db=$TB_ROOT/results/$name.shard-${shard%/*}-of-${shard#*/}.db
+fi
+# A dry run changes nothing: no database is created.
+if [ "$dry" -eq 0 ]; then
+	mkdir -p "$(dirname "$db")"
+	"$bin/lib/tb-db" init "$db"
+fi
+
+# Each run records where and from what it ran (env_json), so merged shards
+# can be checked and a slow node seen: the sweep file's hash, the host, and
+# the cores this task may use.
+sweep_sha256=$(sha256sum "$file" | cut -d' ' -f1)
+run_env=(--env "sweep_sha256=$sweep_sha256" --env "sweep_file=$file" --env "host_name=$(hostname)"
+	--env "host_cpuset=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)")
+[ -z "$shard" ] || run_env+=(--env "sweep_shard=$shard" --env "sweep_shard_by=${shard_by:-point}")
+[ -z "${SLURM_JOB_ID:-}" ] || run_env+=(--env "slurm_job=${SLURM_ARRAY_JOB_ID:-$SLURM_JOB_ID}${SLURM_ARRAY_TASK_ID:+_$SLURM_ARRAY_TASK_ID}")
 
 work=$TB_CACHE/sweeps/$name
+# Shards of one sweep on one machine must not share their point files.
+[ -z "$shard" ] || work=$work/shard-${shard%/*}-of-${shard#*/}
 mkdir -p "$work"
 
 # Merge every finished run database of an out dir, once.
@@ -76,7 +123,7 @@ merge_runs() {
 	for f in "$out"/runs/*.db; do
 		[ -f "$f" ] || continue
 		# import is one transaction: a full disk leaves no half-written run
-		if ! err=$("$bin/lib/tb-db" import "$db" "$f" 2>&1); then
+		if ! err=$("$bin/lib/tb-db" import "$db" "${run_env[@]}" "$f" 2>&1); then
 			tb_die "cannot store the runs of $out in $db: ${err##*: } (the sweep stops; finished runs stay in $out/runs and are merged at the next start)"
 		fi
 		mv "$f" "$f.merged"
@@ -94,9 +141,11 @@ fi
 # One point file per run; the finished ones (by point key) are skipped.
 rm -rf "$work/points"
 mkdir -p "$work/points"
-mapfile -t all < <("$bin/experiments/tb-sweep" expand "$file" "${TB_SWEEP_KNOWN[@]}" --dir "$work/points")
+mapfile -t all < <("$bin/experiments/tb-sweep" expand "$file" "${TB_SWEEP_KNOWN[@]}" --dir "$work/points" "${shard_opts[@]}")
 declare -A finished=() kernel_of=() profile_of=() rep_of=() checked_profile=()
-while IFS= read -r k; do finished[$k]=1; done < <("$bin/lib/tb-db" done-keys "$db" "$name")
+if [ -f "$db" ]; then
+	while IFS= read -r k; do finished[$k]=1; done < <("$bin/lib/tb-db" done-keys "$db" "$name")
+fi
 pending=() kernels_in_order=()
 for f in "${all[@]}"; do
 	tb_point_load "$f"
@@ -117,7 +166,21 @@ done
 stall_s=${stall_s:-$((3 * (${longest:-0} + overhead) + 120))}
 total=${#all[@]}
 todo=${#pending[@]}
-tb_log "sweep $name: $((total - todo)) of $total runs already in $db, $todo to do"
+tb_log "sweep $name${shard:+, shard $shard}: $((total - todo)) of $total runs already in $db, $todo to do"
+# A guest needs a host core per vCPU (QEMU runs a thread for each): on a
+# shared node with fewer, its runs would measure the contention, not the
+# kernel. Refuse rather than store such runs.
+if [ "$todo" -gt 0 ]; then
+	vcpus=$(tb_guest_vcpus)
+	cores=$(nproc)
+	for c in ${SLURM_CPUS_PER_TASK:-} ${SLURM_CPUS_ON_NODE:-}; do
+		[ "$c" -ge "$cores" ] || cores=$c
+	done
+	if [ "$cores" -lt "$vcpus" ]; then
+		printf 'testbed: error: %s\n' "sweep: this task may use $cores core(s) (nproc${SLURM_CPUS_PER_TASK:+, SLURM_CPUS_PER_TASK}${SLURM_CPUS_ON_NODE:+, SLURM_CPUS_ON_NODE}) but a guest needs $vcpus (vm/vm.sh -smp): its runs would measure the contention; nothing was run" >&2
+		exit 2
+	fi
+fi
 # The boots: from source (the default) one per kernel, or with order =
 # interleaved one per kernel and repetition, alternating (KERNEL@REP). On the
 # module path (TB_KERNEL_FROM_SOURCE=0) one boot for all, the guest switching
@@ -248,7 +311,9 @@ ENV
 		read -r index dead_point <"$out/current"
 		reason=$(guest_death_reason "$out")
 		tb_point_load "$dead_point"
-		"$bin/lib/tb-db" run-new "$db" --point "$dead_point" kind="${point[traffic]}" status=failed \
+		# when the point began: its heartbeat file was written then
+		"$bin/lib/tb-db" run-new "$db" --point "$dead_point" "${run_env[@]}" kind="${point[traffic]}" status=failed \
+			started_ns="$(($(stat -c %Y "$out/current") * 1000000000))" \
 			accel="$(sed -n 's/^accel=//p' "$out/vm.env")" patch_hash="$(sed -n 's/^patch_hash=//p' "$out/vm.env")" \
 			git_rev="$git_rev" fail_reason="$reason" >/dev/null
 		tb_log "run $index (kernel ${point[kernel]}, ${point[point_key]}) failed: $reason"

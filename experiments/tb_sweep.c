@@ -67,16 +67,49 @@ static void keyset_free(struct keyset *ks)
 	free(ks->slot);
 }
 
+/* tb-sweep shards: one line per shard, "K/N RUNS SECONDS KERNEL,KERNEL". */
+static void print_shards(const struct sweep *s, const struct sweep_shard_run *runs, long long n,
+			 int nshards)
+{
+	for (int k = 0; k < nshards; k++) {
+		long long count = 0, secs = 0;
+		char kernels[4096] = "";
+		size_t off = 0;
+		for (long long i = 0; i < n; i++) {
+			if (runs[i].shard != k)
+				continue;
+			struct sweep_point pt;
+			sweep_point(s, runs[i].index, &pt);
+			count++;
+			secs += runs[i].seconds;
+			const char *kn = sweep_value(s, &pt, AXIS_KERNEL);
+			/* a kernel once, in the shard's order */
+			char look[SWEEP_VALUE_LEN + 2];
+			snprintf(look, sizeof look, ",%s,", kn);
+			char have[4100];
+			snprintf(have, sizeof have, ",%s,", kernels);
+			if (!strstr(have, look) && off + strlen(kn) + 2 < sizeof kernels)
+				off += (size_t)snprintf(kernels + off, sizeof kernels - off, "%s%s", off ? "," : "", kn);
+		}
+		printf("%d/%d %lld %lld %s\n", k + 1, nshards, count, secs, off ? kernels : "-");
+	}
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: tb-sweep check FILE [KNOWN] [--overhead SECONDS]\n"
-		"       tb-sweep expand FILE --dir DIR [KNOWN]\n"
+		"usage: tb-sweep check FILE [KNOWN] [--overhead SECONDS] [SHARD]\n"
+		"       tb-sweep expand FILE --dir DIR [KNOWN] [SHARD]\n"
+		"       tb-sweep shards FILE --shards N [KNOWN] [--shard-by point|run]\n"
 		"       tb-sweep check-value AXIS VALUE [KNOWN]\n"
 		"  check        validate FILE; print the number of runs per kernel and the expected time\n"
 		"  expand       write one point file per run into DIR (NNNNNN.point, `key = value`\n"
 		"               lines named like the runs table's columns) and print their paths\n"
+		"  shards       the split into N shards: per shard its runs, expected seconds, kernels\n"
 		"  check-value  check one value of one axis (as ./testbed run's options are)\n"
+		"  SHARD: --shard K/N [--shard-by point|run], only the K-th of N parts of about\n"
+		"               the same expected time (by point: a point's repetitions, and with\n"
+		"               order = interleaved its kernels, stay in one shard)\n"
 		"  KNOWN: --kernels A,B --profiles A,B --clips A,B, the names that exist\n"
 		"               (unchecked when absent)\n"
 		"  --overhead   seconds each run costs beyond its duration (for the estimate; default 15)\n");
@@ -116,12 +149,16 @@ int main(int argc, char **argv)
 		{"kernels", required_argument, NULL, 'k'}, {"profiles", required_argument, NULL, 'p'},
 		{"clips", required_argument, NULL, 'c'},   {"overhead", required_argument, NULL, 'o'},
 		{"dir", required_argument, NULL, 'd'},     {"help", no_argument, NULL, 'h'},
+		{"shard", required_argument, NULL, 's'},   {"shards", required_argument, NULL, 'n'},
+		{"shard-by", required_argument, NULL, 'b'},
 		{NULL, 0, NULL, 0}};
 	static const char *kernels[MAX_NAMES + 1], *profiles[MAX_NAMES + 1], *clips[MAX_NAMES + 1];
 	struct sweep_known known = {NULL, NULL, NULL};
 	long long overhead = 15;
 	const char *dir = NULL;
-	int c;
+	int c, shard_k = 0, shard_n = 0;
+	enum sweep_shard_by shard_by = SWEEP_SHARD_BY_POINT;
+	char why[512];
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': known.kernels = split_names(optarg, kernels); break;
@@ -132,13 +169,31 @@ int main(int argc, char **argv)
 				tb_usage_die("--overhead must be 0..3600 seconds, got '%s'", optarg);
 			break;
 		case 'd': dir = optarg; break;
+		case 's':
+			if (sweep_shard_parse(optarg, &shard_k, &shard_n, why, sizeof why))
+				tb_usage_die("--shard: %s", why);
+			break;
+		case 'n': {
+			long long n;
+			if (tb_parse_i64(optarg, 1, SWEEP_MAX_SHARDS, &n))
+				tb_usage_die("--shards must be a number of shards in 1..%d, got '%s'", SWEEP_MAX_SHARDS, optarg);
+			shard_n = (int)n;
+			break;
+		}
+		case 'b':
+			if (!strcmp(optarg, "point"))
+				shard_by = SWEEP_SHARD_BY_POINT;
+			else if (!strcmp(optarg, "run"))
+				shard_by = SWEEP_SHARD_BY_RUN;
+			else
+				tb_usage_die("--shard-by must be point or run, got '%s'", optarg);
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
 	if (argc - optind == 3 && strcmp(argv[optind], "check-value") == 0) {
 		int a = sweep_axis_by_name(argv[optind + 1]);
-		char why[512];
 		if (a < 0)
 			tb_usage_die("no axis named '%s'", argv[optind + 1]);
 		if (sweep_check_value((enum sweep_axis)a, argv[optind + 2], &known, why, sizeof why)) {
@@ -152,11 +207,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *verb = argv[optind], *path = argv[optind + 1];
-	if (strcmp(verb, "check") && strcmp(verb, "expand"))
-		tb_usage_die("unknown action '%s' (check, expand or check-value)", verb);
-	int expand = strcmp(verb, "expand") == 0;
+	if (strcmp(verb, "check") && strcmp(verb, "expand") && strcmp(verb, "shards"))
+		tb_usage_die("unknown action '%s' (check, expand, shards or check-value)", verb);
+	int expand = strcmp(verb, "expand") == 0, list_shards = strcmp(verb, "shards") == 0;
 	if (expand && !dir)
 		tb_usage_die("expand needs --dir DIR for the point files");
+	if (list_shards && (!shard_n || shard_k))
+		tb_usage_die("shards needs --shards N (and no --shard)");
+	if (!list_shards && shard_n && !shard_k)
+		tb_usage_die("--shards is for the shards action; %s takes --shard K/N", verb);
 
 	static struct sweep s;
 	char err[512];
@@ -167,9 +226,9 @@ int main(int argc, char **argv)
 	long long total = sweep_point_count(&s);
 	struct keyset seen = {0};
 	long long unique = 0;
-	long long per_kernel[SWEEP_MAX_VALUES * SWEEP_MAX_MATRICES] = {0};
-	const char *kernel_names[SWEEP_MAX_VALUES * SWEEP_MAX_MATRICES];
-	int nkernels = 0;
+	struct sweep_shard_run *runs = calloc((size_t)total + 1, sizeof *runs);
+	if (!runs)
+		tb_die("out of memory");
 	for (long long i = 0; i < total; i++) {
 		struct sweep_point pt;
 		char key[2048];
@@ -177,7 +236,31 @@ int main(int argc, char **argv)
 		sweep_point_key(&s, &pt, key, sizeof key);
 		if (!keyset_add(&seen, key))
 			continue;
+		runs[unique].index = i;
+		runs[unique].seconds = sweep_run_seconds(&s, &pt, SWEEP_SHARD_OVERHEAD_S);
 		unique++;
+	}
+	keyset_free(&seen);
+	if (shard_n && sweep_shard_plan(&s, runs, unique, shard_n, shard_by))
+		tb_die("out of memory");
+	if (list_shards) {
+		print_shards(&s, runs, unique, shard_n);
+		free(runs);
+		return 0;
+	}
+
+	long long per_kernel[SWEEP_MAX_VALUES * SWEEP_MAX_MATRICES] = {0};
+	const char *kernel_names[SWEEP_MAX_VALUES * SWEEP_MAX_MATRICES];
+	int nkernels = 0;
+	long long in_shard = 0, shard_seconds = 0;
+	for (long long r = 0; r < unique; r++) {
+		struct sweep_point pt;
+		long long i = runs[r].index;
+		sweep_point(&s, i, &pt);
+		if (shard_k && runs[r].shard != shard_k - 1)
+			continue;
+		in_shard++;
+		shard_seconds += sweep_run_seconds(&s, &pt, overhead);
 		const char *k = sweep_value(&s, &pt, AXIS_KERNEL);
 		int ki = 0;
 		while (ki < nkernels && strcmp(kernel_names[ki], k))
@@ -189,12 +272,16 @@ int main(int argc, char **argv)
 			continue;
 		write_point(&s, &pt, i, dir);
 	}
-	keyset_free(&seen);
+	free(runs);
 	if (expand)
 		return 0;
 	printf("sweep %s: %lld runs (%d repetition%s of %lld points in %d matri%s), %d s each\n", s.name,
 	       unique, s.repetitions, s.repetitions == 1 ? "" : "s", unique / s.repetitions, s.nmatrix,
 	       s.nmatrix == 1 ? "x" : "ces", s.duration_s);
+	if (shard_k)
+		printf("shard %d/%d (by %s): %lld of the runs, about %lld min (%s)\n", shard_k, shard_n,
+		       shard_by == SWEEP_SHARD_BY_RUN ? "run" : "point", in_shard, (shard_seconds + 59) / 60,
+		       "the kernels below are the shard's");
 	for (int k = 0; k < nkernels; k++)
 		printf("  kernel %-14s %lld runs\n", kernel_names[k], per_kernel[k]);
 	long long secs = unique * (s.duration_s + overhead);

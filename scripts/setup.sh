@@ -41,6 +41,9 @@ PACKAGES=(
 	openvpn wireguard-go wireguard-tools iperf3 iproute2 openssl tcpdump nftables kmod procps iputils-ping jq
 	# kernels and the VM
 	qemu-system-x86 linux-source-6.12 bc flex bison libelf-dev libssl-dev cpio xz-utils lz4 zstd
+	# scale-out: a one-node Slurm cluster and GNU parallel over ssh (tests, and
+	# the same tools a lab's cluster runs)
+	slurmctld slurmd slurm-client munge parallel openssh-server openssh-client
 	# figures and script checks
 	gnuplot-nox shellcheck
 )

@@ -4,6 +4,7 @@
  * skip. */
 #include "tb/err.h"
 #include "tb/point_file.h"
+#include "tb/run_copy.h"
 #include "tb/run_finish.h"
 #include "tb/run_row.h"
 #include "tb/store.h"
@@ -17,10 +18,11 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: tb-db init DB\n"
-		"       tb-db run-new DB [--point FILE] [COLUMN=VALUE...]\n"
+		"       tb-db run-new DB [--point FILE] [--env KEY=VALUE...] [COLUMN=VALUE...]\n"
 		"                               create a runs row, print its id; every key of\n"
 		"                               the point FILE is a runs column, COLUMN=VALUE\n"
-		"                               adds or overrides one\n"
+		"                               adds or overrides one; --env sets a key of its\n"
+		"                               env_json (the environment it ran in)\n"
 		"       tb-db run-set DB ID COLUMN=VALUE...   update a runs row\n"
 		"       tb-db finish DB ID [--before FILE --after FILE] [--samples FILE]\n"
 		"                          [--receiver FILE] [--iperf FILE] [--images DIR]\n"
@@ -32,7 +34,17 @@ static void usage(FILE *f)
 		"                               the traffic window (CLOCK_REALTIME ns); then\n"
 		"                               judge validity over the window's samples and\n"
 		"                               mark the run done\n"
-		"       tb-db import DEST SRC...       merge run databases into DEST\n"
+		"       tb-db import DEST [--env KEY=VALUE...] SRC...\n"
+		"                               merge run databases into DEST (a finished run\n"
+		"                               DEST already holds is skipped); --env sets a key\n"
+		"                               of each imported run's env_json\n"
+		"       tb-db import OUT --robot DB --operator DB [--watch DB]\n"
+		"                               one run from two machines' databases: the robot's\n"
+		"                               (a tb-send run, and a tb-watch run, kind 'watch',\n"
+		"                               there or in --watch DB)\n"
+		"                               and the operator's (a tb-recv run) become ONE run\n"
+		"                               in OUT with all their rows; the robot's row, the\n"
+		"                               operator's where it has NULL, both envs in env_json\n"
 		"       tb-db done-keys DB CAMPAIGN    point keys of finished runs\n"
 		"       tb-db query DB [--views FILE] SQL\n"
 		"                               rows, tab-separated (read-only); FILE's SQL\n"
@@ -90,9 +102,38 @@ static void add_point(tb_store *st, const char *path, struct tb_run_row *row)
 	tb_point_free(&p);
 }
 
+/* --env KEY=VALUE: a key of env_json. Keys are plain names, so they
+ * need no quoting in a JSON path. */
+struct env_set {
+	int n;
+	const char *key[64], *value[64];
+};
+
+static void env_add(struct env_set *e, char *arg)
+{
+	char *eq = strchr(arg, '=');
+	if (!eq || eq == arg || strspn(arg, "abcdefghijklmnopqrstuvwxyz0123456789_") != (size_t)(eq - arg))
+		tb_usage_die("--env needs KEY=VALUE, KEY of a-z, 0-9 and _, got '%s'", arg);
+	if (e->n == 64)
+		tb_usage_die("at most 64 --env settings");
+	*eq = 0;
+	e->key[e->n] = arg;
+	e->value[e->n++] = eq + 1;
+}
+
+static void env_apply(tb_store *st, long long id, const struct env_set *e)
+{
+	char err[512];
+	for (int i = 0; i < e->n; i++)
+		if (tb_run_env_set(st, id, e->key[i], e->value[i], err, sizeof err))
+			tb_die("%s", err);
+}
+
 static int cmd_run_new(tb_store *st, int n, char **args)
 {
 	struct tb_run_row row = TB_RUN_ROW_INIT;
+	struct env_set env = {0};
+	/* --point first (COLUMN=VALUE overrides it); --env anywhere */
 	if (n >= 1 && !strcmp(args[0], "--point")) {
 		if (n < 2)
 			tb_usage_die("--point needs a FILE");
@@ -100,12 +141,25 @@ static int cmd_run_new(tb_store *st, int n, char **args)
 		n -= 2;
 		args += 2;
 	}
-	add_assignments(st, n, args, &row);
+	for (int i = 0; i < n; i++) {
+		if (!strcmp(args[i], "--env")) {
+			if (i + 1 >= n)
+				tb_usage_die("--env needs KEY=VALUE");
+			env_add(&env, args[++i]);
+		} else {
+			add_assignments(st, 1, &args[i], &row);
+		}
+	}
 	char err[512];
+	if (tb_store_begin(st))
+		tb_die("run-new: %s", tb_store_errmsg(st));
 	long long id = tb_run_row_insert(st, &row, err, sizeof err);
 	tb_run_row_free(&row);
 	if (id < 0)
 		tb_die("run-new: %s", err);
+	env_apply(st, id, &env);
+	if (tb_store_commit(st))
+		tb_die("run-new: %s", tb_store_errmsg(st));
 	printf("%lld\n", id);
 	return 0;
 }
@@ -184,61 +238,16 @@ static int cmd_finish(tb_store *st, long long id, int n, char **args)
 	return 0;
 }
 
-/* Comma list of a table's columns, optionally without one, as a new
- * sqlite3 string (the caller frees it); "run_id" is replaced by `id_value`
- * when that is not NULL. */
-static char *column_list(sqlite3 *db, const char *table, const char *skip, const char *id_value)
-{
-	sqlite3_str *out = sqlite3_str_new(db);
-	sqlite3_stmt *c;
-	char *q = sqlite3_mprintf("SELECT name FROM pragma_table_info(%Q)", table);
-	if (sqlite3_prepare_v2(db, q, -1, &c, NULL) != SQLITE_OK)
-		tb_die("import: %s", sqlite3_errmsg(db));
-	sqlite3_free(q);
-	int n = 0;
-	while (sqlite3_step(c) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(c, 0);
-		if (skip && strcmp(name, skip) == 0)
-			continue;
-		if (n++)
-			sqlite3_str_appendchar(out, 1, ',');
-		sqlite3_str_appendall(out, id_value && strcmp(name, "run_id") == 0 ? id_value : name);
-	}
-	sqlite3_finalize(c);
-	return sqlite3_str_finish(out);
-}
-
-static void exec_or_die(sqlite3 *db, char *sql, const char *src, const char *what)
-{
-	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		tb_die("import %s: %s: %s", src, what, sqlite3_errmsg(db));
-	sqlite3_free(sql);
-}
-
-/* Copy every row of SRC's tables into DEST; runs get new ids and every table
- * with a run_id column follows them. One transaction per source file, so a
- * file is merged whole or not at all. */
-static void import_one(tb_store *dest, const char *src)
+/* Copy every run of SRC into DEST with its rows; runs get new ids. One
+ * transaction per source file, so a file is merged whole or not at all. */
+static void import_one(tb_store *dest, const char *src, const struct env_set *env)
 {
 	sqlite3 *db = tb_store_db(dest);
-	{ /* open it once through the store: checks and migrates its version */
-		tb_store *s;
-		char err[512];
-		if (tb_store_open(src, &s, err, sizeof err))
-			tb_die("import: %s", err);
-		tb_store_close(s);
-	}
-	sqlite3_stmt *att;
-	if (sqlite3_prepare_v2(db, "ATTACH DATABASE ? AS src", -1, &att, NULL) != SQLITE_OK)
-		tb_die("import: %s", sqlite3_errmsg(db));
-	sqlite3_bind_text(att, 1, src, -1, SQLITE_STATIC);
-	if (sqlite3_step(att) != SQLITE_DONE)
-		tb_die("import: attach %s: %s", src, sqlite3_errmsg(db));
-	sqlite3_finalize(att);
+	char err[1024];
+	if (tb_run_copy_attach(dest, src, "src", err, sizeof err))
+		tb_die("import: %s", err);
 	if (tb_store_begin(dest))
 		tb_die("import: %s", tb_store_errmsg(dest));
-
-	char *run_cols = column_list(db, "runs", "id", NULL);
 	/* A finished run the destination already holds (same campaign and point
 	 * key: imported before, when the importer died before it could mark the
 	 * file merged) is skipped, so importing the same file twice is harmless. */
@@ -251,35 +260,123 @@ static void import_one(tb_store *dest, const char *src)
 		tb_die("import %s: %s", src, sqlite3_errmsg(db));
 	int nruns = 0;
 	while (sqlite3_step(ids) == SQLITE_ROW) {
-		long long old = sqlite3_column_int64(ids, 0);
-		exec_or_die(db, sqlite3_mprintf("INSERT INTO main.runs(%s) SELECT %s FROM src.runs WHERE id=%lld",
-						run_cols, run_cols, old), src, "runs");
-		char id_value[32];
-		snprintf(id_value, sizeof id_value, "%lld", (long long)sqlite3_last_insert_rowid(db));
-		sqlite3_stmt *tabs;
-		sqlite3_prepare_v2(db,
-				   "SELECT m.name FROM main.sqlite_master m WHERE m.type='table' AND m.name != 'runs'"
-				   " AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name='run_id')",
-				   -1, &tabs, NULL);
-		while (sqlite3_step(tabs) == SQLITE_ROW) {
-			const char *t = (const char *)sqlite3_column_text(tabs, 0);
-			char *cols = column_list(db, t, NULL, NULL);
-			char *sel = column_list(db, t, NULL, id_value);
-			exec_or_die(db, sqlite3_mprintf("INSERT INTO main.\"%w\"(%s) SELECT %s FROM src.\"%w\" WHERE run_id=%lld",
-							t, cols, sel, t, old), src, t);
-			sqlite3_free(cols);
-			sqlite3_free(sel);
-		}
-		sqlite3_finalize(tabs);
+		long long id = tb_run_copy(dest, "src", sqlite3_column_int64(ids, 0), err, sizeof err);
+		if (id < 0)
+			tb_die("import %s: %s", src, err);
+		env_apply(dest, id, env);
 		nruns++;
 	}
 	sqlite3_finalize(ids);
-	sqlite3_free(run_cols);
 	if (tb_store_commit(dest))
 		tb_die("import %s: %s", src, tb_store_errmsg(dest));
-	if (sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL) != SQLITE_OK)
-		tb_die("import %s: %s", src, sqlite3_errmsg(db));
+	if (tb_run_copy_detach(dest, "src", err, sizeof err))
+		tb_die("import %s: %s", src, err);
 	fprintf(stderr, "tb-db: imported %d run(s) from %s\n", nruns, src);
+}
+
+/* The one run of an attached database whose kind is (watch = 1) or is not
+ * (watch = 0) 'watch'; 0 when there is none and none is required. */
+static long long only_run(tb_store *st, const char *schema, const char *path, int watch, int required)
+{
+	sqlite3 *db = tb_store_db(st);
+	char *q = sqlite3_mprintf("SELECT min(id), count(*) FROM \"%w\".runs WHERE (kind = 'watch') = %d",
+				  schema, watch);
+	sqlite3_stmt *s;
+	if (!q || sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK || sqlite3_step(s) != SQLITE_ROW)
+		tb_die("import %s: %s", path, sqlite3_errmsg(db));
+	sqlite3_free(q);
+	long long id = sqlite3_column_int64(s, 0), n = sqlite3_column_int64(s, 1);
+	sqlite3_finalize(s);
+	const char *what = watch ? "tb-watch run (kind 'watch')" : "run other than tb-watch's";
+	if (n > 1)
+		tb_die("import: %s holds %lld %ss; one is expected (one measurement per file)", path, n, what);
+	if (n == 0 && required)
+		tb_die("import: %s holds no %s", path, what);
+	return n ? id : 0;
+}
+
+/* import OUT --robot DB --operator DB: the robot's run (tb-send) becomes the
+ * run; the operator's run (tb-recv) and the robot's tb-watch run give it
+ * their rows. A column the robot's row leaves NULL takes the operator's
+ * value; env_json keeps the robot's and adds the other two's under
+ * "operator" and "watch"; a run that did not finish on either side is not
+ * done. */
+static int cmd_import_sides(tb_store *st, int n, char **args)
+{
+	const char *robot = NULL, *operator= NULL, *watch_db = NULL;
+	for (int i = 0; i < n; i += 2) {
+		if (i + 1 >= n)
+			tb_usage_die("import: %s needs a database", args[i]);
+		if (!strcmp(args[i], "--robot"))
+			robot = args[i + 1];
+		else if (!strcmp(args[i], "--operator"))
+			operator= args[i + 1];
+		else if (!strcmp(args[i], "--watch"))
+			watch_db = args[i + 1];
+		else
+			tb_usage_die("import: unknown option '%s' (--robot DB --operator DB [--watch DB])", args[i]);
+	}
+	if (!robot || !operator)
+		tb_usage_die("import: --robot DB and --operator DB go together");
+	char err[1024];
+	if (tb_run_copy_attach(st, robot, "robot", err, sizeof err) ||
+	    tb_run_copy_attach(st, operator, "operator", err, sizeof err))
+		tb_die("import: %s", err);
+	long long sent = only_run(st, "robot", robot, 0, 1), watch = only_run(st, "robot", robot, 1, 0);
+	const char *watch_schema = "robot";
+	if (watch_db) {
+		if (watch)
+			tb_die("import: %s holds a tb-watch run already; --watch %s would be a second", robot, watch_db);
+		if (tb_run_copy_attach(st, watch_db, "watch", err, sizeof err))
+			tb_die("import: %s", err);
+		watch = only_run(st, "watch", watch_db, 1, 1);
+		watch_schema = "watch";
+	}
+	long long recv = only_run(st, "operator", operator, 0, 1);
+	if (tb_store_begin(st))
+		tb_die("import: %s", tb_store_errmsg(st));
+	long long id = tb_run_copy(st, "robot", sent, err, sizeof err);
+	if (id < 0 || tb_run_copy_children(st, "operator", recv, id, err, sizeof err) ||
+	    (watch && tb_run_copy_children(st, watch_schema, watch, id, err, sizeof err)))
+		tb_die("import: %s", err);
+	sqlite3 *db = tb_store_db(st);
+	char *sql = sqlite3_mprintf(
+		"UPDATE main.runs SET env_json = json_set(CASE WHEN json_valid(env_json) THEN env_json ELSE '{}' END,"
+		" '$.operator', (SELECT json(env_json) FROM operator.runs WHERE id = %lld))"
+		" WHERE id = %lld AND (SELECT json_valid(env_json) FROM operator.runs WHERE id = %lld);"
+		"UPDATE main.runs SET env_json = json_set(CASE WHEN json_valid(env_json) THEN env_json ELSE '{}' END,"
+		" '$.watch', (SELECT json(env_json) FROM \"%w\".runs WHERE id = %lld))"
+		" WHERE id = %lld AND (SELECT json_valid(env_json) FROM \"%w\".runs WHERE id = %lld);"
+		"UPDATE main.runs SET status = (SELECT status FROM operator.runs WHERE id = %lld),"
+		" fail_reason = coalesce(fail_reason, (SELECT fail_reason FROM operator.runs WHERE id = %lld))"
+		" WHERE id = %lld AND status = 'done';",
+		recv, id, recv, watch_schema, watch, id, watch_schema, watch, recv, recv, id);
+	if (!sql || sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		tb_die("import: env_json: %s", sqlite3_errmsg(db));
+	sqlite3_free(sql);
+	/* the robot's NULLs from the operator's row, column by column */
+	sqlite3_stmt *c;
+	sqlite3_prepare_v2(db,
+			   "SELECT name FROM pragma_table_info('runs', 'main') WHERE name NOT IN ('id', 'env_json')"
+			   " AND name IN (SELECT name FROM pragma_table_info('runs', 'operator'))",
+			   -1, &c, NULL);
+	while (sqlite3_step(c) == SQLITE_ROW) {
+		const char *col = (const char *)sqlite3_column_text(c, 0);
+		sql = sqlite3_mprintf("UPDATE main.runs SET \"%w\" = (SELECT \"%w\" FROM operator.runs WHERE id = %lld)"
+				      " WHERE id = %lld AND \"%w\" IS NULL",
+				      col, col, recv, id, col);
+		if (!sql || sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			tb_die("import: runs.%s: %s", col, sqlite3_errmsg(db));
+		sqlite3_free(sql);
+	}
+	sqlite3_finalize(c);
+	if (tb_store_commit(st))
+		tb_die("import: %s", tb_store_errmsg(st));
+	if (tb_run_copy_detach(st, "robot", err, sizeof err) || tb_run_copy_detach(st, "operator", err, sizeof err) ||
+	    (watch_db && tb_run_copy_detach(st, "watch", err, sizeof err)))
+		tb_die("import: %s", err);
+	printf("%lld\n", id);
+	return 0;
 }
 
 /* Run a file of view definitions on a (read-only) connection: TEMP views
@@ -368,11 +465,23 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "import")) {
-		if (argc < 4)
+		if (argc >= 4 && (!strcmp(argv[3], "--robot") || !strcmp(argv[3], "--operator"))) {
+			tb_store *st = open_rw(path);
+			rc = cmd_import_sides(st, argc - 3, argv + 3);
+			tb_store_close(st);
+			return rc;
+		}
+		struct env_set env = {0};
+		int first = 3;
+		while (first + 1 < argc && !strcmp(argv[first], "--env")) {
+			env_add(&env, argv[first + 1]);
+			first += 2;
+		}
+		if (first >= argc)
 			tb_usage_die("import needs DEST and at least one SRC");
 		tb_store *st = open_rw(path);
-		for (int i = 3; i < argc; i++)
-			import_one(st, argv[i]);
+		for (int i = first; i < argc; i++)
+			import_one(st, argv[i], &env);
 		tb_store_close(st);
 		return 0;
 	}
