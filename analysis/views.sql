@@ -16,7 +16,10 @@ FROM counters WHERE before >= 0 AND after >= 0;
 --   wan_delivered  datagrams the WAN handed to the operator's veth
 --   vpn_delivered  packets the operator's OpenVPN wrote into its tun
 -- With fixed neighbour entries (scenario/scenario-lib.sh) no ARP packet
--- shares these counters, and OpenVPN sends no keepalives. Only in
+-- shares these counters, and OpenVPN sends no keepalives. wireguard-go's
+-- own messages (a handshake every 2 minutes, keepalives the operator sends
+-- back) cross the robot's veth and the WAN alike, so they cancel in
+-- vpn_drops; only one the WAN itself drops shows, as unexplained -1. Only in
 -- video-only runs do the tun devices and the WAN carry nothing else, so only
 -- there are the kernel's counters the video's own; in mixed runs (video
 -- beside a bulk TCP upload) the places are left NULL and only what the

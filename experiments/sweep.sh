@@ -12,6 +12,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 # shellcheck source=scenario/pki.sh
 source "$TB_ROOT/scenario/pki.sh"
+# shellcheck source=scenario/wireguard.sh
+source "$TB_ROOT/scenario/wireguard.sh"
 
 usage() {
 	cat <<'TXT'
@@ -288,6 +290,8 @@ sweep_seconds_per_run=$per_run
 ENV
 		# Key generation is slow under TCG: the host makes the PKI the guest uses.
 		tb_scenario_pki "$out/scenario"
+		# and the WireGuard keys (four execs the guest need not pay for)
+		if tb_have wg; then tb_scenario_wg_keys "$out/scenario"; fi
 		tb_log "kernel ${group_kernels[*]}${only_rep:+, repetition $only_rep}: $n run(s); booting"
 		# Generous: TCG runs are slow; a hung guest is found by the stall
 		# check (no new point for stall_s), the boot limit is the backstop.

@@ -483,7 +483,7 @@ tb_scenario_up() {
 			_tb_scenario_openvpn operator
 			_tb_scenario_openvpn robot
 		else
-			_tb_scenario_wg_keys "$TB_SCENARIO_DIR"
+			tb_scenario_wg_keys "$TB_SCENARIO_DIR"
 			_tb_scenario_step "$t0" "WireGuard keys"
 			_tb_scenario_wireguard operator
 			_tb_scenario_wireguard robot

@@ -28,8 +28,9 @@ _tb_scenario_wg_version() {
 	return 0
 }
 
-# _tb_scenario_wg_keys DIR: DIR/wg/{robot,operator}.{key,pub}, made once.
-_tb_scenario_wg_keys() {
+# tb_scenario_wg_keys DIR: DIR/wg/{robot,operator}.{key,pub}, made once
+# (experiments/sweep.sh makes them on the host before a boot).
+tb_scenario_wg_keys() {
 	local d=$1/wg role
 	mkdir -p "$d"
 	for role in robot operator; do
