@@ -65,10 +65,14 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 		FROM runs WHERE status = 'done' LIMIT 1"
 	val "SELECT '- kernel ' || kernel || ': ' || coalesce(kernel_release, '-') || ', patch sha256 ' || coalesce(nullif(patch_hash, ''), '-')
 		|| ', ' || count(*) || ' runs' FROM runs WHERE status = 'done' GROUP BY kernel ORDER BY kernel"
-	val "SELECT '- VPN: OpenVPN ' || coalesce(json_extract(env_json, '$.openvpn'), '-') || ', '
+	# one line per VPN the runs used, with its version, cipher and TUN MTU
+	val "SELECT '- VPN: ' || CASE coalesce(vpn, 'openvpn') WHEN 'openvpn' THEN 'OpenVPN '
+			|| coalesce(json_extract(env_json, '$.openvpn'), '-')
+			ELSE vpn || ' ' || coalesce(json_extract(env_json, '$.wireguard_go'), '-') END || ', '
 		|| coalesce(json_extract(knobs_json, '$.vpn_cipher'), '-') || ', ' || coalesce(json_extract(knobs_json, '$.vpn_tls'), '-')
-		|| ', tun MTU ' || coalesce(json_extract(knobs_json, '$.vpn_tun_mtu'), '-')
-		|| '; TCP: iperf3 ' || coalesce(json_extract(env_json, '$.iperf3'), '-') FROM runs WHERE status = 'done' LIMIT 1"
+		|| ', tun MTU ' || coalesce(json_extract(knobs_json, '$.vpn_tun_mtu'), '-') || ', ' || count(*) || ' runs'
+		FROM runs WHERE status = 'done' AND kind != 'selftest' GROUP BY coalesce(vpn, 'openvpn') ORDER BY 1"
+	val "SELECT '- TCP: iperf3 ' || coalesce(json_extract(env_json, '$.iperf3'), '-') FROM runs WHERE status = 'done' LIMIT 1"
 	# The clips as sent, measured from the frames the sender sent (the
 	# recipes are in datasets/clips.conf).
 	val "WITH per_run AS (SELECT r.clip, count(*) AS n, sum(f.size_bytes) AS bytes, sum(f.idr) AS idrs,
@@ -143,9 +147,9 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 	from="point_summary ps WHERE traffic = 'tcp' AND profile IN ('de-us', 'lab-rtt-120') AND runs > 0"
 	md "SELECT kernel, ring, qdisc, profile$(tb_varying_settings "$from" kernel ring qdisc profile), runs AS n,
 		$(tb_pm tcp_mbit_s tcp_mbit_sd 2) AS 'ours, Mbit/s',
-		coalesce((SELECT throughput_mbit_s FROM paper_tcp_queue q WHERE q.vpn = 'openvpn' AND q.queue_pkts = ps.ring
-			AND q.kernel = $paper_kernel), '-') AS 'paper (OpenVPN, Germany–USA), Mbit/s'
-		FROM $from ORDER BY kernel, ring"
+		coalesce((SELECT throughput_mbit_s FROM paper_tcp_queue q WHERE q.vpn = ps.vpn AND q.queue_pkts = ps.ring
+			AND q.kernel = $paper_kernel), '-') AS 'paper (same VPN, Germany–USA), Mbit/s'
+		FROM $from ORDER BY vpn, kernel, ring"
 	echo
 
 	echo "## 3. TCP throughput versus RTT at the default ring (500)"
@@ -156,9 +160,9 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 	from="point_summary ps WHERE traffic = 'tcp' AND ring = 500 AND profile LIKE 'lab-rtt-%' AND runs > 0"
 	md "SELECT kernel, profile$(tb_varying_settings "$from" kernel ring profile), runs AS n,
 		$(tb_pm tcp_mbit_s tcp_mbit_sd 2) AS 'ours, Mbit/s',
-		coalesce((SELECT throughput_mbit_s FROM paper_tcp_rtt p WHERE p.vpn = 'openvpn' AND p.rtt_ms = CAST(substr(ps.profile, 9) AS INTEGER)
-			AND p.kernel = $paper_kernel), '-') AS 'paper (lab, OpenVPN), Mbit/s'
-		FROM $from ORDER BY kernel, CAST(substr(profile, 9) AS INTEGER)"
+		coalesce((SELECT throughput_mbit_s FROM paper_tcp_rtt p WHERE p.vpn = ps.vpn AND p.rtt_ms = CAST(substr(ps.profile, 9) AS INTEGER)
+			AND p.kernel = $paper_kernel), '-') AS 'paper (lab, same VPN), Mbit/s'
+		FROM $from ORDER BY vpn, kernel, CAST(substr(profile, 9) AS INTEGER)"
 	echo
 
 	echo "## 4. Frame latency, and the frames shown in time: ring 25 and 500, pfifo beside fq_codel"

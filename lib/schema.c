@@ -20,6 +20,18 @@
  *    judged from the rest (analysis/views.sql, tcp_convergence). runs.flag:
  *    whether the robot's VPN asked for IFF_BACKPRESSURE (through
  *    tools/preload), runs.flag_applied whether its TUN really has it.
+ * v8 Field mode (sender and receiver on two hosts, two clocks).
+ *    frames_sent.icmp_errors: ICMP error reports (about earlier datagrams)
+ *    tb-send read while sending the frame; a send() they refused was
+ *    repeated, so they are not in send_errors. runs.clock: tb-recv --clock
+ *    ('shared': one clock, as in the VM; 'echo': two hosts, timestamp
+ *    echoes). runs.clock_sync ('shared' | 'synchronised' | 'unsynchronised'),
+ *    clock_offset_ns (receiver clock minus sender clock, NTP-style estimate
+ *    from the echo with the smallest round trip), clock_bound_ns (half that
+ *    round trip: the true offset is within +-bound), clock_echoes (echoes
+ *    that reached tb-send). When synchronised, frames_recv.latency_ns is
+ *    corrected by the offset (last_arrival_ns - capture_ns - clock_offset_ns);
+ *    the raw arrival and capture times stay as each clock read them.
  */
 #include "schema.h"
 
@@ -182,6 +194,14 @@ static const char *const migrations[] = {
 	"ALTER TABLE tcp_intervals ADD COLUMN omitted INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE runs ADD COLUMN flag TEXT;"           /* 'on' | 'off': IFF_BACKPRESSURE asked for */
 	"ALTER TABLE runs ADD COLUMN flag_applied INTEGER;", /* 1 when the robot's TUN has it (read back) */
+
+	/* v8: field mode (see the header). Older rows: NULL (not recorded). */
+	"ALTER TABLE frames_sent ADD COLUMN icmp_errors INTEGER;" /* reports read while sending it; not losses */
+	"ALTER TABLE runs ADD COLUMN clock TEXT;"            /* 'shared' | 'echo' (tb-recv --clock) */
+	"ALTER TABLE runs ADD COLUMN clock_sync TEXT;"       /* 'shared' | 'synchronised' | 'unsynchronised' */
+	"ALTER TABLE runs ADD COLUMN clock_offset_ns INTEGER;" /* receiver clock - sender clock */
+	"ALTER TABLE runs ADD COLUMN clock_bound_ns INTEGER;"  /* |error| <= this: half the echo's round trip */
+	"ALTER TABLE runs ADD COLUMN clock_echoes INTEGER;",   /* echoes that reached tb-send */
 };
 
 int tb_schema_count(void)

@@ -2,6 +2,7 @@
  * and decode its frames, and log per-frame loss, latency and decodability to
  * the results store. See usage() and reasm.h. */
 #include "capture.h"
+#include "clock_echo.h"
 #include "decode.h"
 #include "png_dump.h"
 #include "psnr.h"
@@ -64,6 +65,13 @@ static void usage(FILE *f)
 		"                        sender replays (frame N = clip frame N mod length;\n"
 		"                        needs the extension; %.0f dB = identical)\n"
 		"  --rcvbuf BYTES        socket receive buffer (default 8388608)\n"
+		"clocks:\n"
+		"  --clock shared|echo   shared (default): sender and receiver read one clock\n"
+		"                        (one host, or the VM); echo: two hosts -- answer the\n"
+		"                        sender with timestamp echoes (needs --listen) and\n"
+		"                        correct the latencies by the offset tb-send estimates\n"
+		"  --test-clock-offset-ns N  TEST ONLY: add N ns to every receiver timestamp,\n"
+		"                        as if this host's clock were N ns ahead\n"
 		"output:\n"
 		"  --status              one-line live status on stderr (default when a tty)\n"
 		"  --quiet               no status line, no summary\n"
@@ -101,6 +109,8 @@ struct app {
 	int store_failed;
 	struct tb_recv_counters c;
 	struct tb_verdict verdict;  /* the decoder's rejections along the reference chain */
+	int clock_echo;             /* --clock echo */
+	struct tb_clock_echo echo;
 	struct pending q[PENDING_MAX];
 	size_t q_head, q_len;
 	int64_t first_rx_ns, last_rx_ns;  /* arrival times of the first and last datagram */
@@ -263,7 +273,7 @@ static void on_datagram(void *ctx, const uint8_t *p, size_t n, int64_t ts)
 static int cap_tick(void *ctx, int64_t now) { return periodic(ctx, now); }
 
 /* "[ADDR]:PORT", "ADDR:PORT" or ":PORT". */
-static int open_socket(const char *spec, int rcvbuf)
+static int open_socket(const char *spec, int rcvbuf, int clock_echo)
 {
 	char host[256] = "";
 	const char *port;
@@ -301,6 +311,8 @@ static int open_socket(const char *spec, int rcvbuf)
 	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof rcvbuf))
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+	if (clock_echo && tb_clock_echo_socket(fd, ai->ai_family))
+		tb_die_errno("--clock echo: IP_PKTINFO");
 	if (bind(fd, ai->ai_addr, ai->ai_addrlen))
 		tb_die_errno("cannot listen on %s", spec);
 	freeaddrinfo(ai);
@@ -312,7 +324,9 @@ enum { BATCH = 64, DGRAM_MAX = 65536 };
 static void socket_loop(struct app *a, int fd)
 {
 	static uint8_t bufs[BATCH][DGRAM_MAX];
-	static char ctrl[BATCH][CMSG_SPACE(sizeof(struct timespec))];
+	/* Room for the timestamp and the destination address (--clock echo). */
+	static char ctrl[BATCH][CMSG_SPACE(sizeof(struct timespec)) + 2 * CMSG_SPACE(40)];
+	static struct sockaddr_storage from[BATCH];
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
 	for (;;) {
@@ -323,7 +337,8 @@ static void socket_loop(struct app *a, int fd)
 		while (pr > 0) {
 			for (int i = 0; i < BATCH; i++) {
 				iov[i] = (struct iovec){ bufs[i], DGRAM_MAX };
-				msgs[i].msg_hdr = (struct msghdr){ .msg_iov = &iov[i], .msg_iovlen = 1,
+				msgs[i].msg_hdr = (struct msghdr){ .msg_name = &from[i], .msg_namelen = sizeof from[i],
+								   .msg_iov = &iov[i], .msg_iovlen = 1,
 								   .msg_control = ctrl[i],
 								   .msg_controllen = sizeof ctrl[i] };
 			}
@@ -333,7 +348,7 @@ static void socket_loop(struct app *a, int fd)
 					tb_die_errno("recvmmsg");
 				break;
 			}
-			int64_t now = tb_real_ns();
+			int64_t now = tb_real_ns() + a->echo.test_offset_ns;
 			for (int i = 0; i < n; i++) {
 				int64_t ts = now;
 				for (struct cmsghdr *cm = CMSG_FIRSTHDR(&msgs[i].msg_hdr); cm;
@@ -341,15 +356,17 @@ static void socket_loop(struct app *a, int fd)
 					if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
 						struct timespec t;
 						memcpy(&t, CMSG_DATA(cm), sizeof t);
-						ts = tb_timespec_to_ns(&t);
+						ts = tb_timespec_to_ns(&t) + a->echo.test_offset_ns;
 					}
+				if (a->clock_echo)
+					tb_clock_echo_datagram(&a->echo, fd, &msgs[i].msg_hdr, bufs[i], msgs[i].msg_len, ts);
 				/* DGRAM_MAX exceeds any UDP payload: nothing is cut. */
 				on_datagram(a, bufs[i], msgs[i].msg_len, ts);
 			}
 			if (n < BATCH)
 				break;
 		}
-		if (periodic(a, tb_real_ns()))
+		if (periodic(a, tb_real_ns() + a->echo.test_offset_ns))
 			break;
 	}
 }
@@ -358,7 +375,8 @@ int main(int argc, char **argv)
 {
 	tb_set_progname(argv[0]);
 	enum { O_LISTEN = 256, O_PCAP, O_IFACE, O_PORT, O_DB, O_RUN, O_PACKETS, O_BATCH, O_DURATION,
-	       O_FRAMES, O_IDLE, O_HOLD, O_MAXF, O_MAXB, O_NODEC, O_PSNR, O_DUMP, O_DUMPF, O_SSRC, O_PT, O_RCVBUF, O_STATUS, O_QUIET, O_HELP };
+	       O_FRAMES, O_IDLE, O_HOLD, O_MAXF, O_MAXB, O_NODEC, O_PSNR, O_DUMP, O_DUMPF, O_SSRC, O_PT, O_RCVBUF, O_STATUS, O_QUIET, O_HELP,
+	       O_CLOCK, O_TEST_OFFSET };
 	static const struct option opts[] = {
 		{ "listen", 1, 0, O_LISTEN }, { "pcap", 1, 0, O_PCAP }, { "iface", 1, 0, O_IFACE },
 		{ "port", 1, 0, O_PORT }, { "db", 1, 0, O_DB }, { "run-id", 1, 0, O_RUN },
@@ -369,14 +387,17 @@ int main(int argc, char **argv)
 		{ "dump-png", 1, 0, O_DUMP }, { "dump-frames", 1, 0, O_DUMPF },
 		{ "ssrc", 1, 0, O_SSRC }, { "pt", 1, 0, O_PT },
 		{ "rcvbuf", 1, 0, O_RCVBUF }, { "status", 0, 0, O_STATUS }, { "quiet", 0, 0, O_QUIET },
-		{ "help", 0, 0, O_HELP }, { 0, 0, 0, 0 },
+		{ "help", 0, 0, O_HELP }, { "clock", 1, 0, O_CLOCK }, { "test-clock-offset-ns", 1, 0, O_TEST_OFFSET },
+		{ 0, 0, 0, 0 },
 	};
 	const char *listen = NULL, *pcap_file = NULL, *iface = NULL, *db = NULL, *psnr_clip = NULL,
 		   *dump_dir = NULL, *dump_frames = NULL;
 	long long port = 0, run_id = 0, batch = 2000, frames = 0, hold_ms = 500, maxf = 256, maxb = 64,
 		  rcvbuf = 8 << 20, ssrc = -1, pt = -1;
 	double duration = 0, idle = 0;
-	int packets = 0, decode = 1, status = -1, quiet = 0, c;
+	int packets = 0, decode = 1, status = -1, quiet = 0, clock_echo = 0, c;
+	const char *clock = "shared";
+	long long test_offset = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case O_LISTEN: listen = optarg; break;
@@ -441,6 +462,16 @@ int main(int argc, char **argv)
 			if (tb_parse_i64(optarg, 4096, 1 << 30, &rcvbuf))
 				tb_usage_die("--rcvbuf: '%s' is not in 4096..2^30", optarg);
 			break;
+		case O_CLOCK:
+			if (strcmp(optarg, "shared") && strcmp(optarg, "echo"))
+				tb_usage_die("--clock: '%s' is not shared or echo", optarg);
+			clock = optarg;
+			clock_echo = !strcmp(optarg, "echo");
+			break;
+		case O_TEST_OFFSET:
+			if (tb_parse_i64(optarg, -(1LL << 50), 1LL << 50, &test_offset))
+				tb_usage_die("--test-clock-offset-ns: '%s' is not an integer within +-2^50", optarg);
+			break;
 		case O_STATUS: status = 1; break;
 		case O_QUIET: quiet = 1; break;
 		case 'h':
@@ -462,13 +493,16 @@ int main(int argc, char **argv)
 		tb_usage_die("--psnr needs decoding (drop --no-decode)");
 	if (port && listen)
 		tb_usage_die("--port is for --pcap/--iface; --listen takes [ADDR]:PORT");
+	if ((clock_echo || test_offset) && !listen)
+		tb_usage_die("--clock echo and --test-clock-offset-ns need --listen (a capture cannot answer)");
 
-	struct app a = { .packets_log = packets, .quiet = quiet, .frame_limit = frames, .dump_dir = dump_dir };
+	struct app a = { .packets_log = packets, .quiet = quiet, .frame_limit = frames, .dump_dir = dump_dir,
+			 .clock_echo = clock_echo, .echo = { .test_offset_ns = test_offset } };
 	if (dump_frames && tb_frame_set_parse(dump_frames, &a.dump_set))
 		tb_usage_die("--dump-frames: '%s' is not a list like 0,30-35,90", dump_frames);
 	a.status = quiet ? 0 : status >= 0 ? status : isatty(2);
 	char err[512];
-	int fd = listen ? open_socket(listen, (int)rcvbuf) : -1;
+	int fd = listen ? open_socket(listen, (int)rcvbuf, clock_echo) : -1;
 	if (db) {
 		a.store = tb_recv_store_open(db, run_id, listen ? listen : pcap_file ? pcap_file : iface,
 					     (int)batch, err, sizeof err);
@@ -515,7 +549,20 @@ int main(int argc, char **argv)
 	pop_pending(&a, 1);
 	show_status(&a, 1);
 	tb_reasm_counters(a.reasm, &a.c);
+	/* Two clocks: the latencies are corrected by tb-send's estimate (the
+	 * last one it sent: its best), or left as measured when none came. */
+	const char *sync = !clock_echo ? "shared" : a.echo.have ? "synchronised" : "unsynchronised";
+	if (clock_echo && a.echo.have)
+		for (size_t i = 0; i < a.stats.nlat; i++)
+			a.stats.lat[i] -= a.echo.offset_ns;
 	if (a.store) {
+		struct tb_recv_clock rc_clock = { .clock = clock, .sync = sync, .have = clock_echo && a.echo.have,
+						  .offset_ns = a.echo.offset_ns, .bound_ns = a.echo.bound_ns,
+						  .echoes = a.echo.echoes };
+		if (tb_recv_store_clock(a.store, &rc_clock)) {
+			tb_warn("storing the clock estimate (runs.clock_*) failed");
+			rc = -1;
+		}
 		long long id = tb_recv_store_run_id(a.store);
 		if (tb_recv_store_close(a.store, err, sizeof err)) {
 			tb_warn("%s", err);
@@ -526,6 +573,15 @@ int main(int argc, char **argv)
 	}
 	if (!quiet) {
 		tb_recv_print_summary(stdout, &a.c, &a.stats, listen ? NULL : &cap, decode);
+		if (clock_echo && a.echo.have)
+			printf("clock echo synchronised offset_ns %lld bound_ns %lld echoes %u replies %llu\n",
+			       (long long)a.echo.offset_ns, (long long)a.echo.bound_ns, a.echo.echoes,
+			       (unsigned long long)a.echo.echoes_sent);
+		else if (clock_echo)
+			printf("clock echo unsynchronised replies %llu (latency not corrected)\n",
+			       (unsigned long long)a.echo.echoes_sent);
+		else
+			printf("clock shared\n");
 		double span = (double)(a.last_rx_ns - a.first_rx_ns) / 1e9;
 		struct rusage ru;
 		getrusage(RUSAGE_SELF, &ru);

@@ -194,6 +194,40 @@ int tb_recv_store_sync(struct tb_recv_store *s)
 	return tb_store_batch_end(s->st) || rc ? -1 : 0;
 }
 
+int tb_recv_store_clock(struct tb_recv_store *s, const struct tb_recv_clock *c)
+{
+	if (flush_pkts(s) || tb_store_batch_end(s->st) || tb_store_begin(s->st))
+		return -1;
+	sqlite3 *db = tb_store_db(s->st);
+	sqlite3_stmt *q = NULL;
+	int rc = sqlite3_prepare_v2(db,
+				    "UPDATE runs SET clock = ?1, clock_sync = ?2, clock_offset_ns = ?3,"
+				    " clock_bound_ns = ?4, clock_echoes = ?5 WHERE id = ?6",
+				    -1, &q, NULL) == SQLITE_OK ? 0 : -1;
+	if (!rc) {
+		sqlite3_bind_text(q, 1, c->clock, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, c->sync, -1, SQLITE_STATIC);
+		bind_opt(q, 3, c->offset_ns, c->have);
+		bind_opt(q, 4, c->bound_ns, c->have);
+		bind_opt(q, 5, c->echoes, c->have);
+		sqlite3_bind_int64(q, 6, s->run_id);
+		rc = step(q);
+	}
+	sqlite3_finalize(q);
+	if (!rc && c->have) {
+		char sql[200];
+		snprintf(sql, sizeof sql,
+			 "UPDATE frames_recv SET latency_ns = latency_ns - %lld WHERE run_id = %lld AND latency_ns IS NOT NULL",
+			 (long long)c->offset_ns, s->run_id);
+		rc = tb_store_exec(s->st, sql);
+	}
+	if (rc) {
+		tb_store_rollback(s->st);
+		return -1;
+	}
+	return tb_store_commit(s->st);
+}
+
 int tb_recv_store_close(struct tb_recv_store *s, char *err, size_t errlen)
 {
 	int rc = 0;

@@ -25,6 +25,18 @@ int tb_recv_store_packet(struct tb_recv_store *s, const struct tb_pkt_rec *p);
 /* Commit what is pending (e.g. periodically when idle). */
 int tb_recv_store_sync(struct tb_recv_store *s);
 
+/* The run's clock (schema v8): runs.clock, clock_sync and, when have, the
+ * offset tb-send estimated, by which the run's frames_recv.latency_ns are
+ * then corrected (latency = last arrival - capture_ns - offset). */
+struct tb_recv_clock {
+	const char *clock;        /* 'shared' | 'echo' */
+	const char *sync;         /* 'shared' | 'synchronised' | 'unsynchronised' */
+	int have;
+	int64_t offset_ns, bound_ns;
+	uint32_t echoes;
+};
+int tb_recv_store_clock(struct tb_recv_store *s, const struct tb_recv_clock *c);
+
 /* Commit, mark a run we created as done, close. Returns 0 or -1. */
 int tb_recv_store_close(struct tb_recv_store *s, char *err, size_t errlen);
 

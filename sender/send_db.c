@@ -17,18 +17,36 @@ static void check(tb_store *st, int rc, const char *what)
 		tb_die("results store: %s: %s", what, tb_store_errmsg(st));
 }
 
-static long long create_run(tb_store *st, const struct send_opts *o, const struct tb_clip *clip,
+/* s as a JSON string body (quotes, backslashes, control characters escaped). */
+static void json_escape(char *out, size_t len, const char *s)
+{
+	size_t n = 0;
+	for (; s && *s && n + 7 < len; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			n += (size_t)snprintf(out + n, len - n, "\\%c", c);
+		else if (c < 0x20)
+			n += (size_t)snprintf(out + n, len - n, "\\u%04x", c);
+		else
+			out[n++] = (char)c;
+	}
+	out[n] = 0;
+}
+
+static long long create_run(tb_store *st, const struct send_opts *o, const char *source,
 			    int sndbuf_eff, const struct send_result *r)
 {
-	char knobs[512];
+	char knobs[4096 + 512], gst[2048] = "", record[1024] = "";
+	json_escape(gst, sizeof gst, o->gst);
+	json_escape(record, sizeof record, o->record);
 	snprintf(knobs, sizeof knobs,
 		 "{\"dest\":\"%s\",\"pace\":%g,\"speed\":%g,\"flood\":%d,\"nonblocking\":%d,"
-		 "\"sndbuf_effective\":%d,\"ssrc\":%u,\"ext\":%d}",
-		 o->dest, o->pace, o->speed, o->flood, o->nonblocking, sndbuf_eff, o->ssrc, !o->no_ext);
+		 "\"sndbuf_effective\":%d,\"ssrc\":%u,\"ext\":%d,\"gst\":\"%s\",\"record\":\"%s\"}",
+		 o->dest, o->pace, o->speed, o->flood, o->nonblocking, sndbuf_eff, o->ssrc, !o->no_ext, gst, record);
 	struct tb_run_row row = TB_RUN_ROW_INIT;
 	tb_run_row_text(&row, "kind", "video");
 	tb_run_row_text(&row, "traffic", "tb-send");
-	tb_run_row_text(&row, "clip", clip->name);
+	tb_run_row_text(&row, "clip", source);
 	tb_run_row_i64(&row, "sndbuf", o->sndbuf);
 	tb_run_row_real(&row, "pace", o->pace);
 	tb_run_row_text(&row, "knobs_json", knobs);
@@ -59,16 +77,16 @@ tb_store *send_open_db(const struct send_opts *o)
 	return st;
 }
 
-long long send_write_db(tb_store *st, const struct send_opts *o, const struct tb_clip *clip, int sndbuf_eff,
+long long send_write_db(tb_store *st, const struct send_opts *o, const char *source, int sndbuf_eff,
 			const struct send_result *r)
 {
-	long long run_id = o->run_id ? o->run_id : create_run(st, o, clip, sndbuf_eff, r);
+	long long run_id = o->run_id ? o->run_id : create_run(st, o, source, sndbuf_eff, r);
 	sqlite3_stmt *s;
 	check(st, sqlite3_prepare_v2(tb_store_db(st),
 				     "INSERT INTO frames_sent (run_id, frame_no, clip_frame, type, idr,"
 				     " size_bytes, packets, wire_bytes, first_seq, rtp_ts, capture_ns,"
-				     " send_start_ns, send_end_ns, blocked_ns, send_errors)"
-				     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+				     " send_start_ns, send_end_ns, blocked_ns, send_errors, icmp_errors)"
+				     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 				     -1, &s, NULL),
 	      "prepare frames_sent insert");
 	for (size_t i = 0; i < r->count; i++) {
@@ -91,10 +109,22 @@ long long send_write_db(tb_store *st, const struct send_opts *o, const struct tb
 		sqlite3_bind_int64(s, 13, f->send_end_ns);
 		sqlite3_bind_int64(s, 14, f->blocked_ns);
 		sqlite3_bind_int64(s, 15, f->send_errors);
+		sqlite3_bind_int64(s, 16, f->icmp_errors);
 		check(st, sqlite3_step(s), "insert frames_sent row");
 		sqlite3_reset(s);
 	}
 	sqlite3_finalize(s);
+	/* The clock estimate, unless tb-recv (whose latencies it corrected)
+	 * already stored its copy in this run. */
+	if (r->clock.have) {
+		char q[320];
+		snprintf(q, sizeof q,
+			 "UPDATE runs SET clock_offset_ns = %lld, clock_bound_ns = %lld, clock_echoes = %u"
+			 " WHERE id = %lld AND clock_echoes IS NULL",
+			 (long long)r->clock.offset_ns, (long long)r->clock.bound_ns, r->clock.echoes, run_id);
+		if (tb_store_batch_row(st, BATCH_ROWS) || tb_store_exec(st, q))
+			tb_die("results store: %s", tb_store_errmsg(st));
+	}
 	if (tb_store_batch_end(st))
 		tb_die("results store: %s", tb_store_errmsg(st));
 	tb_store_close(st);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -77,6 +78,15 @@ int send_open_socket(const struct send_dest *d, const struct send_opts *o, int *
 	socklen_t len = sizeof *sndbuf_eff;
 	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, sndbuf_eff, &len))
 		tb_die_errno("getsockopt SO_SNDBUF");
+	/* ICMP errors onto the error queue, so that a send() they refuse can be
+	 * told from a datagram's own error (send_errq.c). */
+	int one = 1;
+	if (d->family == AF_INET6 ? setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &one, sizeof one)
+				  : setsockopt(fd, SOL_IP, IP_RECVERR, &one, sizeof one))
+		tb_die_errno("setsockopt IP_RECVERR");
+	/* Kernel receive timestamps of tb-recv's clock echoes (t4). */
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one))
+		tb_die_errno("setsockopt SO_TIMESTAMPNS");
 	/* Connected: the route is looked up once, and send() can be used. */
 	if (connect(fd, (const struct sockaddr *)&d->addr, d->addr_len))
 		tb_die_errno("connect to %s", o->dest);

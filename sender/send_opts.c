@@ -10,16 +10,21 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: tb-send --clip NAME|PATH --dest HOST:PORT [options]\n"
+		"usage: tb-send (--clip NAME|PATH | --gst PIPELINE) --dest HOST:PORT [options]\n"
 		"Replays a clip's H.264 frames as RTP/UDP (RFC 6184 + the testbed's extension)\n"
 		"at their capture times, looping the clip; frame numbers keep increasing.\n"
+		"Or sends a live encoder's frames as they come out.\n"
 		"  --clip NAME|PATH   clip name in $TB_CACHE/clips (e.g. 720p30) or a .h264 path\n"
+		"  --gst PIPELINE     live source: a GStreamer pipeline ending in an H.264 encoder,\n"
+		"                     e.g. 'v4l2src ! videoconvert ! x264enc tune=zerolatency';\n"
+		"                     tb-send appends h264parse and its appsink\n"
+		"  --record FILE.h264 with --gst: keep the encoded stream (and FILE.idx) for --clip\n"
 		"  --dest HOST:PORT   destination; IPv6 as [ADDR]:PORT\n"
 		"  --duration SEC     how long to send (default: one pass of the clip)\n"
 		"  --frames N         stop after N frames (with or instead of --duration)\n"
 		"  --pace FRACTION    spread each frame's packets over FRACTION (0..1] of the\n"
 		"                     frame interval (default 0: back to back, as encoders do)\n"
-		"  --speed X          play X times faster (default 1)\n"
+		"  --speed X          play X times faster (default 1; clips only)\n"
 		"  --flood            ignore timestamps: frames back to back, as fast as send() goes\n"
 		"  --nonblocking      non-blocking socket: packets refused with EAGAIN are dropped\n"
 		"                     and counted (default: blocking, time inside send() recorded)\n"
@@ -36,7 +41,7 @@ static void usage(FILE *f)
 		TB_RTP_DEFAULT_MAX_PACKET);
 }
 
-enum { O_CLIP = 256, O_DEST, O_DURATION, O_FRAMES, O_PACE, O_SPEED, O_FLOOD, O_NONBLOCK, O_SNDBUF,
+enum { O_CLIP = 256, O_GST, O_RECORD, O_DEST, O_DURATION, O_FRAMES, O_PACE, O_SPEED, O_FLOOD, O_NONBLOCK, O_SNDBUF,
        O_SSRC, O_FIRST_SEQ, O_MAX_PACKET, O_MTU, O_NO_EXT, O_DB, O_RUN_ID, O_QUIET, O_HELP };
 
 static long long int_opt(const char *name, const char *v, long long min, long long max)
@@ -59,6 +64,7 @@ void send_parse_opts(int argc, char **argv, struct send_opts *o)
 {
 	static const struct option opts[] = {
 		{"clip", required_argument, 0, O_CLIP}, {"dest", required_argument, 0, O_DEST},
+		{"gst", required_argument, 0, O_GST}, {"record", required_argument, 0, O_RECORD},
 		{"duration", required_argument, 0, O_DURATION}, {"frames", required_argument, 0, O_FRAMES},
 		{"pace", required_argument, 0, O_PACE}, {"speed", required_argument, 0, O_SPEED},
 		{"flood", no_argument, 0, O_FLOOD}, {"nonblocking", no_argument, 0, O_NONBLOCK},
@@ -75,6 +81,8 @@ void send_parse_opts(int argc, char **argv, struct send_opts *o)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case O_CLIP: o->clip = optarg; break;
+		case O_GST: o->gst = optarg; break;
+		case O_RECORD: o->record = optarg; break;
 		case O_DEST: o->dest = optarg; break;
 		case O_DURATION: o->duration_s = real_opt("duration", optarg, 0.001, 1e6); break;
 		case O_FRAMES: o->frames = int_opt("frames", optarg, 1, 1000000000); break;
@@ -102,8 +110,19 @@ void send_parse_opts(int argc, char **argv, struct send_opts *o)
 	}
 	if (optind < argc)
 		tb_usage_die("unexpected argument '%s' (see --help)", argv[optind]);
-	if (!o->clip)
-		tb_usage_die("--clip is required (see --help)");
+	int speed_given = o->speed != 1.0;
+	if (!o->clip && !o->gst)
+		tb_usage_die("--clip is required, or --gst for a live source (see --help)");
+	if (o->clip && o->gst)
+		tb_usage_die("--clip and --gst exclude each other");
+	if (o->record && !o->gst)
+		tb_usage_die("--record needs --gst (a clip is already a file)");
+	if (o->record && (strlen(o->record) < 6 || strcmp(o->record + strlen(o->record) - 5, ".h264")))
+		tb_usage_die("--record '%s': the name must end in .h264 (its index is written beside it)", o->record);
+	if (o->gst && o->flood)
+		tb_usage_die("--flood is for clips: a live source sends frames as they are encoded");
+	if (o->gst && speed_given)
+		tb_usage_die("--speed is for clips: a live source runs at its own pace");
 	if (!o->dest)
 		tb_usage_die("--dest is required (see --help)");
 	if (o->max_packet && o->mtu)

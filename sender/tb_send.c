@@ -35,9 +35,10 @@ int main(int argc, char **argv)
 				     TB_RTP_MIN_PACKET);
 	}
 
-	struct tb_clip clip;
-	if (tb_clip_load(o.clip, &clip, err, sizeof err))
+	struct tb_clip clip = {0};
+	if (o.clip && tb_clip_load(o.clip, &clip, err, sizeof err))
 		tb_die("%s", err);
+	const char *source = o.clip ? clip.name : "gst";
 
 	tb_store *db = o.db ? send_open_db(&o) : NULL;
 	int sndbuf_eff = 0;
@@ -49,12 +50,15 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 
 	struct send_result r;
-	send_run(fd, &clip, &o, max_packet, &r);
+	if (o.gst)
+		send_gst_run(fd, &o, max_packet, &r);
+	else
+		send_run(fd, &clip, &o, max_packet, &r);
 	close(fd);
 
 	long long run_id = 0;
 	if (db)
-		run_id = send_write_db(db, &o, &clip, sndbuf_eff, &r);
+		run_id = send_write_db(db, &o, source, sndbuf_eff, &r);
 
 	if (!o.quiet) {
 		int64_t blocked_max = 0, blocked_sum = 0, late_max = 0;
@@ -78,17 +82,26 @@ int main(int argc, char **argv)
 		double secs = span > 0 ? (double)span / 1e9 : 0;
 		printf("tb-send: clip=%s frames=%zu packets=%llu bytes=%llu seconds=%.6f bitrate_mbps=%.3f "
 		       "pps=%.0f blocked_max_ms=%.3f blocked_mean_ms=%.4f late_frames=%zu late_max_ms=%.3f "
-		       "send_errors=%llu eagain=%llu enobufs=%llu econnrefused=%llu enetdown=%llu sndbuf=%d max_packet=%zu "
-		       "run_id=%lld%s\n",
-		       clip.name, r.count, (unsigned long long)r.packets, (unsigned long long)r.wire_bytes, secs,
+		       "send_errors=%llu eagain=%llu enobufs=%llu enetdown=%llu icmp_errors=%llu econnrefused=%llu resent=%llu "
+		       "sndbuf=%d max_packet=%zu "
+		       "run_id=%lld",
+		       source, r.count, (unsigned long long)r.packets, (unsigned long long)r.wire_bytes, secs,
 		       secs > 0 ? (double)r.wire_bytes * 8 / secs / 1e6 : 0, secs > 0 ? (double)r.packets / secs : 0,
 		       tb_ns_to_ms(blocked_max), r.count ? tb_ns_to_ms(blocked_sum) / (double)r.count : 0, late,
 		       tb_ns_to_ms(late_max), (unsigned long long)r.send_errors, (unsigned long long)r.eagain,
-		       (unsigned long long)r.enobufs, (unsigned long long)r.econnrefused,
-		       (unsigned long long)r.enetdown, sndbuf_eff, max_packet,
-		       run_id, r.stopped_by_signal ? " stopped=signal" : "");
+		       (unsigned long long)r.enobufs, (unsigned long long)r.enetdown,
+		       (unsigned long long)r.icmp_errors, (unsigned long long)r.icmp_refused,
+		       (unsigned long long)r.resent, sndbuf_eff, max_packet,
+		       run_id);
+		if (r.clock.have)
+			printf(" echoes=%u clock_offset_ns=%lld clock_bound_ns=%lld", r.clock.echoes,
+			       (long long)r.clock.offset_ns, (long long)r.clock.bound_ns);
+		else
+			printf(" echoes=0");
+		printf("%s\n", r.stopped_by_signal ? " stopped=signal" : "");
 	}
 	free(r.recs);
-	tb_clip_free(&clip);
+	if (o.clip)
+		tb_clip_free(&clip);
 	return 0;
 }

@@ -309,7 +309,7 @@ expect "v5 settings under their v6 names" \
 	"nodrop-v2 pfifo pfifo limit 25000 pfifo limit 25000 openvpn 10 0.5|"
 expect "v5 counters follow their run" \
 	"$(q "$dir/c.db" "SELECT c.after FROM counters c JOIN runs r ON r.id = c.run_id WHERE r.point_key = 'k5'")" 4
-expect "the source was migrated in place" "$(q "$dir/old.db" "PRAGMA user_version")" 7
+expect "the source was migrated in place" "$(q "$dir/old.db" "PRAGMA user_version")" 8
 
 printf 'CREATE TEMP VIEW n_runs AS SELECT count(*) AS n FROM runs;\n' >"$dir/views.sql"
 expect "query --views FILE SQL" "$("$db" query "$dir/c.db" --views "$dir/views.sql" "SELECT n FROM n_runs")" 7

@@ -30,6 +30,10 @@ expect 2 "exactly one of" --listen :5000 --pcap x
 expect 2 "unrecognized option" --bogus
 expect 2 "bad port" --listen 127.0.0.1:99999
 expect 2 "bad address" --listen '[::1:5000'
+expect 2 "--clock: 'ntp' is not shared or echo" --listen :5000 --clock ntp
+expect 2 "need --listen" --pcap x.pcap --clock echo
+expect 2 "need --listen" --pcap x.pcap --test-clock-offset-ns 5
+expect 2 "--test-clock-offset-ns: 'x'" --listen :5000 --test-clock-offset-ns x
 expect 2 "bad address" --listen 'nohost:5000'
 expect 2 "--port" --pcap x --port 0
 expect 2 "--duration" --listen :5000 --duration -1

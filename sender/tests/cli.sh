@@ -36,6 +36,12 @@ expect 2 "--max-packet and --mtu exclude each other" --clip 480p30 --dest 127.0.
 expect 2 "--run-id needs --db" --clip 480p30 --dest 127.0.0.1:5000 --run-id 3
 expect 2 "--pace does not apply" --clip 480p30 --dest 127.0.0.1:5000 --flood --pace 0.5
 expect 2 "needs a value" --clip 480p30 --dest
+expect 2 "--clip and --gst exclude each other" --clip 480p30 --gst videotestsrc --dest 127.0.0.1:5000
+expect 2 "--record needs --gst" --clip 480p30 --record x.h264 --dest 127.0.0.1:5000
+expect 2 "must end in .h264" --gst videotestsrc --record x.mp4 --dest 127.0.0.1:5000
+expect 2 "--flood is for clips" --gst videotestsrc --flood --dest 127.0.0.1:5000
+expect 2 "--speed is for clips" --gst videotestsrc --speed 2 --dest 127.0.0.1:5000
+expect 2 "--gst: no element" --gst 'nosuchelement0 ! x264enc' --dest 127.0.0.1:5000
 expect 1 "nonexistent-tb-cache/clips/480p30.h264" --clip 480p30 --dest 127.0.0.1:5000
 expect 1 "cannot open clip /no/such.h264" --clip /no/such.h264 --dest 127.0.0.1:5000
 
