@@ -7,10 +7,21 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=scripts/lib.sh
 source "$here/../scripts/lib.sh"
+# ./testbed clips import FILE ...: a team's own recording (import.sh);
+# ./testbed clips list: every clip name (list.sh).
+case "${1:-}" in
+import | list)
+	sub=$1
+	shift
+	exec bash "$here/$sub.sh" "$@"
+	;;
+esac
 
 usage() {
 	cat <<'TXT'
 usage: datasets/generate.sh [--out DIR] [--only NAME] [--force] [--record] [--indexer PATH]
+       datasets/generate.sh import FILE [--name NAME] ...   (your own recording: import --help)
+       datasets/generate.sh list                            (every clip name: generated, imported)
 
 Generates the clips listed in datasets/clips.conf with GStreamer (x264enc,
 single-threaded, fixed options: the same bytes on every machine with the same

@@ -25,6 +25,10 @@ scenario=(--scenario-dir "$out/scenario" --prefix tbr-)
 sysctl -qw net.core.rmem_max=8388608 net.core.wmem_max=8388608
 n=${#points[@]}
 i=0 failed=0
+# the boot's cost, up to here (bench/run-overhead.sh)
+read -r uptime _ </proc/uptime
+printf 'guest: ready for the first point after %s s of uptime\n' "$uptime"
+
 start=$EPOCHSECONDS
 # The whole sweep, as the host tells it: runs before this boot, runs in
 # all, and the seconds per run measured so far (or the host's guess).
@@ -78,6 +82,7 @@ for file in "${points[@]}"; do
 	fi
 	db=/tmp/run-$index.db
 	rm -f "$db" "$db-wal" "$db-shm"
+	t0=$EPOCHREALTIME
 	if ! bash "$TB_ROOT/experiments/run-point.sh" --point "$file" --db "$db" --host-facts "$out/boot.env" \
 		"${scenario[@]}" --reuse-scenario; then
 		failed=$((failed + 1))
@@ -93,6 +98,11 @@ for file in "${points[@]}"; do
 	fi
 	rm -f "$db" "$db-wal" "$db-shm"
 	rm -f "$current"
+	# the point's whole cost in the guest, run-point's start-up and the
+	# publishing of its database included (bench/run-overhead.sh)
+	t1=$EPOCHREALTIME
+	d=$(((10#${t1/./} - 10#${t0/./} + 5000) / 10000))
+	printf '  point: %d.%02d s in all\n' $((d / 100)) $((d % 100))
 done
 bash "$TB_ROOT/scenario/scenario.sh" down --prefix tbr- --dir "$out/scenario" >/dev/null 2>&1 || true
 sync

@@ -53,6 +53,22 @@ done
 [ -n "$point_file" ] || tb_usage_die "run-point: --point is required"
 [ -n "$db" ] || tb_usage_die "run-point: --db is required"
 tb_require_root "a run"
+# Where a run's time goes: each phase() closes the interval since the
+# previous mark; the last line of the run lists them (bench/run-overhead.sh
+# reads them from a sweep's log).
+# Microseconds from EPOCHREALTIME, in bash alone (a process costs ~0.3 s
+# under TCG, more than some phases).
+now_us() { local t=$EPOCHREALTIME; now_us_v=$((10#${t/./})); }
+now_us
+phase_mark=$now_us_v phase_times=()
+phase() {
+	local d entry
+	now_us
+	d=$(((now_us_v - phase_mark + 5000) / 10000)) # centiseconds
+	printf -v entry '%s %d.%02d s' "$1" $((d / 100)) $((d % 100))
+	phase_times+=("$entry")
+	phase_mark=$now_us_v
+}
 tb_point_load "$point_file"
 ring=${point[ring]} qdisc=${point[qdisc]} profile=${point[profile]} traffic=${point[traffic]}
 duration=${point[duration]} sndbuf=${point[sndbuf]}
@@ -124,6 +140,7 @@ fi
 [ -f "$TB_SCENARIO_STATE/knobs.env" ] || tb_die "the scenario wrote no knobs.env"
 [ "$(tb_scenario_knob ring)" = "$ring" ] ||
 	tb_die "run-point: the tun's ring reads $(tb_scenario_knob ring), not $ring"
+phase scenario
 
 # --- the runs row: the point's settings and the environment -----------------
 read -r release </proc/sys/kernel/osrelease
@@ -182,6 +199,7 @@ run_id=$("$tbdb" run-new "$db" --point "$point_file" kind="$traffic" kernel_rele
 	flag_applied="$(tb_scenario_knob flag_applied)" \
 	git_rev="${facts[git_rev]:-unknown}" knobs_json="$knobs_json" env_json="$(<"$env_file")" \
 	started_ns="$(now_ns)" status=running)
+phase row
 
 # --- traffic ------------------------------------------------------------------
 dst=$TB_SCENARIO_OPERATOR_TUN_ADDR
@@ -256,6 +274,7 @@ if [ "$traffic" != video ]; then
 fi
 # The traffic window: the validity rule judges the samples inside it only
 # (not tb-recv's idle tail, nor the set-up before).
+phase prepare
 window_start=$(now_ns)
 if [ "$traffic" != video ]; then
 	# The first tcp_omit seconds (slow start) run before the measured
@@ -279,6 +298,7 @@ if [ -n "$iperf_pid" ]; then
 	wait "$iperf_pid" || { cat "$work/iperf.err" "$work/iperf.json" >&2; run_fail "iperf3 failed"; }
 fi
 window_end=$(now_ns)
+phase traffic
 # Both ends of the tunnel must have lived through the traffic: a VPN that
 # died mid-run turns the run's loss into an artefact of the testbed.
 for role in robot operator; do
@@ -288,17 +308,20 @@ done
 if [ -n "$recv_pid" ]; then
 	wait "$recv_pid" || { cat "$work/recv.err" >&2; run_fail "tb-recv failed"; }
 fi
+phase drain
 sampler_stop
 tb_counters_snapshot after
 sender_counters after
 
 # --- store counters, samples, receiver totals, TCP results, validity --------
+phase counters
 finish_args=(--before "$work/before.kv" --after "$work/after.kv" --samples "$work/samples.txt"
 	--window "$window_start" "$window_end")
 [ "$traffic" = tcp ] || finish_args+=(--receiver "$work/recv.txt" --images "$work/png")
 [ "$traffic" = video ] || finish_args+=(--iperf "$work/iperf.json")
 "$tbdb" finish "$db" "$run_id" "${finish_args[@]}" || run_fail "storing the run's results failed"
 finished=1
+phase store
 views=(--views "$TB_ROOT/analysis/views.sql")
 "$tbdb" query "$db" "${views[@]}" "SELECT '  result: ' || coalesce((SELECT printf(
     'sent %d received %d | ring %d qdisc %d socket %d wan %d vpn %d receiver %d | unexplained %d',
@@ -313,3 +336,6 @@ if [ "$traffic" != video ]; then
 	"$tbdb" query "$db" "SELECT printf('  tcp: %.2f Mbit/s received, %d retransmits', receiver_bps / 1e6,
 	  retransmits) FROM tcp_results WHERE run_id = $run_id"
 fi
+phase report
+printf -v line ' %s,' "${phase_times[@]}"
+echo "  time:${line%,}"

@@ -17,7 +17,7 @@ tb_sweep_known() {
 	mapfile -t kernels < <(tb_kernel_variants)
 	mapfile -t profiles < <(find "$TB_ROOT/netem-profiles" -maxdepth 1 -name '*.profile' -printf '%f\n' |
 		sed 's/\.profile$//' | sort)
-	mapfile -t clips < <(awk '!/^#/ && NF { print $1 }' "$TB_ROOT/datasets/clips.conf")
+	mapfile -t clips < <(bash "$TB_ROOT/datasets/list.sh")
 	# shellcheck disable=SC2034 # read by the scripts that source this file
 	TB_SWEEP_KNOWN=(--kernels "${kernels[*]}" --profiles "${profiles[*]}" --clips "${clips[*]}")
 }

@@ -5,10 +5,15 @@
 set -euo pipefail
 # shellcheck source=analysis/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../analysis/lib.sh"
+# --run ID: one run's timeline instead (timeline.sh).
+for arg in "$@"; do
+	if [ "$arg" = --run ]; then exec bash "$TB_ROOT/paper-figures/timeline.sh" "$@"; fi
+done
 
 usage() {
 	cat <<'TXT'
 usage: ./testbed figures DB [--out DIR] [--campaign NAME] [--qdisc SPEC] [--cdf-kernel NAME]
+       ./testbed figures --run ID [--db FILE] [--out DIR]   (one run's timeline: --run ID --help)
 
 Renders from DB into DIR (default paper-figures/out/):
   fig1-video-loss     video packet and frame loss vs ring size, per kernel

@@ -2,10 +2,12 @@
 # out (file), data (directory of .dat files), pub (published CSVs).
 # noenhanced: text shows as written (fq_codel, pfifo_fast), not with "_"
 # and "^" taken as sub- and superscripts.
+# tall (optional): the height in figure heights, for stacked panels.
+h = exists("tall") ? tall : 1
 if (term eq "svg") {
-  set terminal svg size 900,520 dynamic font "sans,13" background rgb "white" noenhanced
+  set terminal svg size 900,520*h dynamic font "sans,13" background rgb "white" noenhanced
 } else {
-  set terminal pngcairo size 1100,640 font "sans,12" background rgb "white" noenhanced
+  set terminal pngcairo size 1100,640*h font "sans,12" background rgb "white" noenhanced
 }
 set output out
 set datafile separator "\t"

@@ -55,8 +55,8 @@ check "run: unknown option exits 2" test "$rc" -eq 2
 
 rc=$(run_rc "$dir/out" "$root/testbed" sweep "$root/experiments/sweeps/ci-quick.sweep" --db "$dir/ci.db" --dry-run)
 check "dry run succeeds" test "$rc" -eq 0
-check "dry run lists 7 runs" test "$(grep -c '^stock\|^nodrop-v2\|^nodrop-qdisc\|^backpressure' "$dir/out")" -eq 7
-check "dry run reports what is to do" grep -q "0 of 7 runs already in" "$dir/out"
+check "dry run lists 15 runs" test "$(grep -c '^stock\|^nodrop-v2\|^nodrop-qdisc\|^backpressure' "$dir/out")" -eq 15
+check "dry run reports what is to do" grep -q "0 of 15 runs already in" "$dir/out"
 check "dry run: one boot per kernel, in the file's order" \
 	grep -qx "boots (by-kernel): stock nodrop-v2 nodrop-qdisc backpressure" "$dir/out"
 # order = interleaved: the kernels alternate, a boot per kernel and repetition
