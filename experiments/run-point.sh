@@ -130,7 +130,7 @@ trap 'exit 130' INT TERM
 # new scenario.
 if [ "$reuse" -eq 1 ] && [ "$(tb_scenario_knob profile)" = "$profile" ] &&
 	[ "$(tb_scenario_knob flag)" = "${point[flag]}" ] && [ "$(tb_scenario_knob vpn)" = "${point[vpn]}" ] &&
-	tb_scenario_status >/dev/null 2>&1; then
+	tb_scenario_alive; then
 	tb_scenario_set_tun "$ring" "$qdisc"
 	tb_log "scenario '$prefix' reused: profile $profile, ring $ring, qdisc '$qdisc'"
 else
@@ -203,13 +203,27 @@ phase row
 
 # --- traffic ------------------------------------------------------------------
 dst=$TB_SCENARIO_OPERATOR_TUN_ADDR
-wait_listening() { # wait_listening NS PROTO PORT
-	local i
-	for ((i = 0; i < 50; i++)); do
-		[ -n "$(ip netns exec "$1" ss -Hln "--$2" "sport = :$3")" ] && return 0
-		sleep 0.1
+# A pause without a process: read with a timeout on a pipe nobody writes.
+exec {nap_fd}<> <(:)
+nap() { read -r -t "$1" -u "$nap_fd" _ || true; }
+# wait_listening PID PROTO PORT: PID's socket table (/proc/PID/net is that
+# process's namespace) has PORT bound (udp) or listening (tcp, state 0A).
+# Read with bash alone: 'ip netns exec ss' cost a second a poll under TCG.
+wait_listening() {
+	local i f addr st want state
+	printf -v want ':%04X' "$3"
+	state='07' # UDP sockets sit in TCP_CLOSE (7)
+	[ "$2" = tcp ] && state='0A'
+	for ((i = 0; i < 200; i++)); do
+		for f in "/proc/$1/net/$2" "/proc/$1/net/${2}6"; do
+			while read -r _ addr _ st _; do
+				[ "${addr: -5}" = "$want" ] && [ "$st" = "$state" ] && return 0
+			done <"$f" 2>/dev/null || true
+		done
+		kill -0 "$1" 2>/dev/null || run_fail "the $2 server on port $3 exited before it listened"
+		nap 0.05
 	done
-	run_fail "nothing listens on $2 port $3 in $1"
+	run_fail "nothing listens on $2 port $3 (pid $1)"
 }
 
 # Drops of the UDP sockets bound to a local port in a namespace (the last
@@ -259,18 +273,19 @@ if [ "$traffic" != tcp ]; then
 		decode=(--dump-png "$work/png" --dump-frames "${point[dump_frames]}")
 	fi
 	ip netns exec "$operator" "$bin/receiver/tb-recv" --listen "$dst:$video_port" --db "$db" \
-		--run-id "$run_id" --idle 3 --duration $((duration + 30)) "${decode[@]}" \
+		--run-id "$run_id" --idle 1.5 --duration $((duration + 30)) "${decode[@]}" \
 		>"$work/recv.txt" 2>"$work/recv.err" &
 	recv_pid=$!
 	bg_pids+=("$recv_pid")
 	echo "tb-recv $recv_pid" >>"$pids_file"
-	wait_listening "$operator" udp "$video_port"
+	wait_listening "$recv_pid" udp "$video_port"
 fi
 if [ "$traffic" != video ]; then
 	ip netns exec "$operator" iperf3 -s -1 -B "$dst" -p "$tcp_port" --json >"$work/iperf-server.json" 2>&1 &
-	bg_pids+=("$!")
-	echo "iperf3-server $!" >>"$pids_file"
-	wait_listening "$operator" tcp "$tcp_port"
+	server_pid=$!
+	bg_pids+=("$server_pid")
+	echo "iperf3-server $server_pid" >>"$pids_file"
+	wait_listening "$server_pid" tcp "$tcp_port"
 fi
 # The traffic window: the validity rule judges the samples inside it only
 # (not tb-recv's idle tail, nor the set-up before).

@@ -59,6 +59,9 @@ _tb_scenario_wireguard() {
 		wireguard-go -f "$dev" </dev/null >"$st/wireguard-go-$role.log" 2>&1 &
 	local pid=$!
 	echo "$pid" >"$st/wireguard-go-$role.pid"
+	# asked once per scenario, read back by every run's knobs (two programs
+	# to start under TCG)
+	[ "$role" = operator ] || _tb_scenario_wg_version >"$st/wireguard-go.version"
 	# the UAPI socket appears once the device is up (the pid's name is
 	# ip's, then env's, until wireguard-go is exec'd: check it is alive)
 	local _ sock=/var/run/wireguard/$dev.sock
