@@ -226,19 +226,9 @@ wait_listening() {
 	run_fail "nothing listens on $2 port $3 (pid $1)"
 }
 
-# Drops of the UDP sockets bound to a local port in a namespace (the last
-# column of /proc/net/udp{,6}). The operator namespace's Udp RcvbufErrors
-# lumps tb-recv's socket together with OpenVPN's outer socket; OpenVPN's
-# socket lives across runs, so its own count separates the two.
-socket_drops() { # socket_drops NS PORT
-	ip netns exec "$1" cat /proc/net/udp /proc/net/udp6 2>/dev/null |
-		awk -v port="$(printf ':%04X' "$2")" '$2 ~ port"$" { d += $NF } END { print d + 0 }'
-}
 tb_counters_snapshot() {
-	{
-		tb_scenario_counters
-		echo "vpn.operator_socket_drops=$(socket_drops "$operator" "$TB_SCENARIO_VPN_PORT")"
-	} | LC_ALL=C sort >"$work/$1.kv"
+	# one process (tb-netcounters) when built; already sorted
+	tb_scenario_counters --vpn-socket-drops >"$work/$1.kv"
 }
 # tb-send's refusals with ENETDOWN: a stopped queue without a qdisc, which
 # the core also counts in the tun's tx_dropped; kept apart so the ring's own

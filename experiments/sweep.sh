@@ -88,6 +88,7 @@ for t in experiments/tb-sweep lib/tb-db netem-profiles/tb-profile; do
 done
 # shellcheck source=experiments/sweep-lib.sh
 source "$TB_ROOT/experiments/sweep-lib.sh"
+tb_kernel_srcver_init
 
 # What exists, so the file is checked against it before anything boots.
 tb_sweep_known

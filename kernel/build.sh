@@ -5,6 +5,7 @@ set -euo pipefail
 TB_ROOT=${TB_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 # shellcheck source=kernel/kernel-lib.sh
 source "$TB_ROOT/kernel/kernel-lib.sh"
+tb_kernel_srcver_init
 
 usage() {
 	cat <<'TXT'

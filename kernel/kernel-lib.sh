@@ -45,8 +45,11 @@ tb_kernel_source_version() {
 	printf '%s\n' "$v"
 }
 
-# Asked for often (every cache key): once per process, when it can be known.
-_tb_kernel_srcver=$(tb_kernel_source_version 2>/dev/null || true)
+# Asked for often (every cache key, each in a subshell): the scripts that
+# compute keys call this once at their start. Not done on sourcing: the
+# guest's per-run scripts source this file too, and dpkg-query reading the
+# package database costs seconds there under TCG.
+tb_kernel_srcver_init() { _tb_kernel_srcver=$(tb_kernel_source_version 2>/dev/null || true); }
 
 tb_kernel_tree_key() {
 	{

@@ -1,7 +1,9 @@
 # Figure 2b: figure 2 in dimensionless units, so the paper's points share the
 # axes with ours: the ring as a fraction of the bandwidth-delay product, the
-# throughput as a share of the VPN's capacity (ours: ./testbed calibrate).
+# throughput as a share of the VPN's capacity (ours: ./testbed calibrate,
+# each VPN's own), per kernel and VPN.
 load dir."/style.gp"
+load dir."/tcp-series.gp"
 set title sprintf("TCP vs ring in units of the bandwidth-delay product\n%s", subtitle)
 set logscale x 10
 set xlabel "TUN ring size / bandwidth-delay product"
@@ -9,6 +11,9 @@ set ylabel "throughput, % of the VPN's capacity"
 set yrange [0:*]
 set key bottom right
 set datafile separator "\t"
-plot for [k in kernels] data."/fig2b-".k.".dat" using 1:2:3 with yerrorlines lw 2 pt 7 lc rgb color(k) title "ours: ".k, \
-     data."/fig2b-paper-stock.dat" using 1:2 with linespoints dt 2 pt 6 lc rgb color("stock") title "paper: stock", \
-     data."/fig2b-paper-patched.dat" using 1:2 with linespoints dt 2 pt 6 lc rgb color("nodrop-v2") title "paper: patched"
+plot for [i = 1:words(stems)] data."/fig2b-".word(stems, i).".dat" using 1:2:3 with yerrorlines \
+       lw 2 dt vpn_dt(word(vpns, i), 1) pt vpn_pt(word(vpns, i), 1) lc rgb color(word(kernels, i)) \
+       title series_title("ours", word(kernels, i), word(vpns, i)), \
+     for [i = 1:words(paper_stems)] data."/fig2b-paper-".word(paper_stems, i).".dat" using 1:2 with linespoints \
+       dt vpn_dt(word(paper_vpns, i), 0) pt vpn_pt(word(paper_vpns, i), 0) lc rgb paper_color(word(paper_kernels, i)) \
+       title series_title("paper", word(paper_kernels, i), word(paper_vpns, i))

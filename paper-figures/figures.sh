@@ -18,7 +18,11 @@ usage: ./testbed figures DB [--out DIR] [--campaign NAME] [--qdisc SPEC] [--cdf-
 Renders from DB into DIR (default paper-figures/out/):
   fig1-video-loss     video packet and frame loss vs ring size, per kernel
   fig2-tcp-vs-ring    TCP throughput vs ring size at ~120 ms RTT (de-us or lab-rtt-120)
+  fig2b-tcp-vs-bdp    the same as fractions of the BDP and of the VPN's capacity
+                      (of each VPN with a calibration: ./testbed calibrate)
   fig3-tcp-vs-rtt     TCP throughput vs RTT (lab-rtt-* profiles) at ring 500
+                      (figures 2 and 3: per kernel and VPN, the paper's points
+                      of the VPNs we have runs of)
   fig4-latency-cdf    frames an operator could show within x ms of capture
                       (complete and decodable; lost and damaged frames never),
                       ring 25 and 500, pfifo beside fq_codel, the kernel of
@@ -104,14 +108,60 @@ paper_headline() {
 	sqlite3 -bail -list -cmd ".import --csv --skip 1 $pub/headline.csv h" :memory: \
 		"SELECT $2 FROM h WHERE metric = $(tb_lit "$1")"
 }
-# paper_tcp PREFIX CSV: the paper's OpenVPN throughput, per kernel (stock,
-# patched), from datasets/published/CSV (x, vpn, kernel, Mbit/s) into
-# PREFIX-paper-KERNEL.dat
+# The TCP figures (2, 2b, 3) draw one series per kernel and VPN. A series
+# list has a line "stem<TAB>kernel<TAB>vpn" per series, whose data is in
+# PREFIX-stem.dat: stem is the kernel for OpenVPN (the names these files had
+# before there was a second VPN), kernel-vpn for any other VPN.
+# split_by_series PREFIX: stdin rows "kernel<TAB>vpn<TAB>..." into
+# PREFIX-stem.dat; prints the series list in the order of the rows.
+split_by_series() {
+	awk -F'\t' -v OFS='\t' -v p="$data/$1" '{
+		k = $1; v = $2
+		gsub(/[^A-Za-z0-9._-]/, "_", v) # a part of file names and of gnuplot strings
+		s = (v == "openvpn") ? k : k "-" v
+		if (!(s in seen)) { seen[s] = 1; print s, k, v }
+		sub(/^[^\t]*\t[^\t]*\t/, "")
+		print > (p "-" s ".dat")
+	}'
+}
+# series_vpns SERIES: the VPNs of a series list, each once, as a word list
+series_vpns() { awk -F'\t' 'NF && !seen[$3]++ { printf "%s%s", (n++ ? " " : ""), $3 }' <<<"$1"; }
+# series_of SERIES VPN: the lines of a series list that are of VPN
+series_of() { awk -F'\t' -v v="$2" 'NF && $3 == v' <<<"$1"; }
+# vpn_names VPN...: "OpenVPN" when that is the only one, else the names
+vpn_names() {
+	local IFS=, list
+	list="$*"
+	if [ "$list" = openvpn ]; then printf OpenVPN; else printf '%s' "${list//,/, }"; fi
+}
+# words_of FIELD SERIES: one field of a series list as a word list
+words_of() { cut -f"$1" <<<"$2" | paste -sd' '; }
+# series_vars OURS PAPER: the gnuplot variables of tcp-series.gp
+series_vars() {
+	local ours paper
+	ours=$(series_vpns "$1") paper=$(series_vpns "$2")
+	# shellcheck disable=SC2086 # the VPNs as words
+	printf '%s\n' "stems='$(words_of 1 "$1")'" "kernels='$(words_of 2 "$1")'" "vpns='$(words_of 3 "$1")'" \
+		"nvpns=$(wc -w <<<"$ours")" "vpn_names='$(vpn_names $ours)'" \
+		"paper_stems='$(words_of 1 "$2")'" "paper_kernels='$(words_of 2 "$2")'" "paper_vpns='$(words_of 3 "$2")'" \
+		"paper_vpn_names='$(vpn_names $paper)'"
+}
+# paper_tcp PREFIX CSV VPNS: the paper's throughput per kernel (stock,
+# patched) and VPN from datasets/published/CSV (x, vpn, kernel, Mbit/s) into
+# PREFIX-paper-STEM.dat; prints its series list. Only of the VPNs in the word
+# list VPNS, those we have runs of: the paper's points of a VPN without ours
+# would compare nothing with nothing, and our figures compare like with like.
 paper_tcp() {
-	local k
-	for k in stock patched; do
-		awk -F, -v k="$k" '$2 == "openvpn" && $3 == k { print $1 "\t" $4 }' "$pub/$2" | sort -n >"$data/$1-paper-$k.dat"
-	done
+	awk -F, -v OFS='\t' -v vs="$3" 'BEGIN { n = split(vs, a, " "); for (i = 1; i <= n; i++) want[a[i]] = 1 }
+		FNR > 2 && ($2 in want) && ($3 == "stock" || $3 == "patched") { print $3, $2, $1, $4 }' "$pub/$2" |
+		LC_ALL=C sort -t$'\t' -k2,2 -k1,1r -k3,3n | split_by_series "$1-paper"
+}
+# paper_max PREFIX SERIES: the highest of the paper's throughputs drawn
+paper_max() {
+	local stem files=()
+	for stem in $(words_of 1 "$2"); do files+=("$data/$1-paper-$stem.dat"); done
+	[ "${#files[@]}" -gt 0 ] || { echo 0; return; }
+	awk -F'\t' '$2 + 0 > m { m = $2 + 0 } END { print m + 0 }' "${files[@]}"
 }
 
 # --- 1: video loss vs ring ------------------------------------------------------
@@ -133,52 +183,92 @@ fi
 # --- 2: TCP vs ring at ~120 ms ------------------------------------------------------
 profile2=$(sql "SELECT profile FROM run_summary WHERE $where AND traffic = 'tcp' AND profile IN ('de-us', 'lab-rtt-120')
 	GROUP BY profile ORDER BY count(DISTINCT ring) DESC LIMIT 1")
+ours2=''
 if [ -n "$profile2" ]; then
-	sql "SELECT kernel, ring, avg(tcp_mbit_s), coalesce(max(tcp_mbit_sd), 0) FROM point_summary
+	ours2=$(sql "SELECT kernel, coalesce(vpn, 'openvpn'), ring, avg(tcp_mbit_s), coalesce(max(tcp_mbit_sd), 0) FROM point_summary
 		WHERE runs > 0 AND traffic = 'tcp' AND profile = $(tb_lit "$profile2")
 		AND $in_campaign
-		GROUP BY kernel, ring ORDER BY kernel, ring" | split_by_kernel fig2
-	paper_tcp fig2 tcp_vs_queue_120ms.csv
-	render fig2-tcp-vs-ring "kernels='$(kernels_with fig2)'" "subtitle='profile $profile2'"
+		GROUP BY 1, 2, 3 ORDER BY 2, 1, 3" | split_by_series fig2)
+	paper2=$(paper_tcp fig2 tcp_vs_queue_120ms.csv "$(series_vpns "$ours2")")
+	mapfile -t vars < <(series_vars "$ours2" "$paper2")
+	render fig2-tcp-vs-ring "${vars[@]}" "paper_max=$(paper_max fig2 "$paper2")" "subtitle='profile $profile2'"
 else
 	skip fig2-tcp-vs-ring "no valid TCP runs with profile de-us or lab-rtt-120"
 fi
 
 # --- 2b: the same in units the paper can share: ring / BDP, throughput / capacity --
-# Ours against the guest VPN's capacity (the newest calibrate-* campaign of
-# this database) and the profile's RTT; the paper's against its fastest
-# OpenVPN point and 120 ms. A bandwidth-delay product counts packets of
-# 1500 B (the TUN's MTU: what its ring holds).
-capacity=$(sql "SELECT avg(tcp_mbit_s) FROM run_summary WHERE valid = 1 AND tcp_mbit_s > 0 AND campaign =
-	(SELECT campaign FROM runs WHERE campaign LIKE 'calibrate-%' ORDER BY id DESC LIMIT 1)")
-if [ -n "$profile2" ] && [ -n "$capacity" ]; then
+# Ours against the guest VPN's capacity and the profile's RTT, each VPN
+# against its own calibration: the newest calibrate-* campaign with runs of
+# that VPN (./testbed calibrate). A VPN without one is left out, never scaled
+# by another VPN's capacity. The paper's against its fastest point of the
+# same VPN and 120 ms. A bandwidth-delay product counts packets of 1500 B
+# (the TUN's MTU: what its ring holds).
+ours2b='' paper2b='' lines=()
+if [ -n "$profile2" ]; then
 	rtt_us=$("$TB_BUILD/netem-profiles/tb-profile" show --json "$TB_ROOT/netem-profiles/$profile2.profile" |
 		jq '.up.delay_us + .down.delay_us')
-	read -r paper_mbit < <(awk -F, 'NR > 2 && $2 == "openvpn" && $4 + 0 > m { m = $4 + 0 } END { print m }' "$pub/tcp_vs_queue_120ms.csv")
-	bdp=$(awk -v c="$capacity" -v r="$rtt_us" 'BEGIN { printf "%.6f", c * 1e6 * r / 1e6 / (8 * 1500) }')
-	paper_bdp=$(awk -v c="$paper_mbit" 'BEGIN { printf "%.6f", c * 1e6 * 0.120 / (8 * 1500) }')
-	for k in $(kernels_with fig2); do
-		awk -F'\t' -v b="$bdp" -v c="$capacity" '{ printf "%.6g\t%.6g\t%.6g\n", $1 / b, 100 * $2 / c, 100 * $3 / c }' \
-			"$data/fig2-$k.dat" >"$data/fig2b-$k.dat"
+	for vpn in $(series_vpns "$ours2"); do
+		v=$(tb_lit "$vpn")
+		capacity=$(sql "SELECT avg(tcp_mbit_s) FROM run_summary WHERE valid = 1 AND tcp_mbit_s > 0
+			AND coalesce(vpn, 'openvpn') = $v AND campaign = (SELECT campaign FROM runs
+			WHERE campaign LIKE 'calibrate-%' AND coalesce(vpn, 'openvpn') = $v ORDER BY id DESC LIMIT 1)")
+		if [ -z "$capacity" ]; then
+			printf 'figure fig2b-tcp-vs-bdp: %s left out: no valid calibration of it in this database (a calibrate-* campaign with runs of vpn %s)\n' \
+				"$vpn" "$vpn" >&2
+			continue
+		fi
+		bdp=$(awk -v c="$capacity" -v r="$rtt_us" 'BEGIN { printf "%.6f", c * 1e6 * r / 1e6 / (8 * 1500) }')
+		ours=$(series_of "$ours2" "$vpn")
+		for stem in $(words_of 1 "$ours"); do
+			awk -F'\t' -v b="$bdp" -v c="$capacity" '{ printf "%.6g\t%.6g\t%.6g\n", $1 / b, 100 * $2 / c, 100 * $3 / c }' \
+				"$data/fig2-$stem.dat" >"$data/fig2b-$stem.dat"
+		done
+		ours2b+=$ours$'\n'
+		line=$(printf 'ours: capacity %.1f Mbit/s, BDP %.0f packets' "$capacity" "$bdp")
+		paper_mbit=$(awk -F, -v v="$vpn" 'FNR > 2 && $2 == v && $4 + 0 > m { m = $4 + 0 } END { if (m > 0) print m }' \
+			"$pub/tcp_vs_queue_120ms.csv")
+		paper=$(series_of "$paper2" "$vpn")
+		if [ -n "$paper_mbit" ] && [ -n "$paper" ]; then
+			paper_bdp=$(awk -v c="$paper_mbit" 'BEGIN { printf "%.6f", c * 1e6 * 0.120 / (8 * 1500) }')
+			for stem in $(words_of 1 "$paper"); do
+				awk -F'\t' -v b="$paper_bdp" -v c="$paper_mbit" '{ printf "%.6g\t%.6g\n", $1 / b, 100 * $2 / c }' \
+					"$data/fig2-paper-$stem.dat" >"$data/fig2b-paper-$stem.dat"
+			done
+			paper2b+=$paper$'\n'
+			line+=$(printf '; paper: %s Mbit/s, BDP %.0f packets' "$paper_mbit" "$paper_bdp")
+		fi
+		lines+=("$vpn" "$line")
 	done
-	for k in stock patched; do
-		awk -F'\t' -v b="$paper_bdp" -v c="$paper_mbit" '{ printf "%.6g\t%.6g\n", $1 / b, 100 * $2 / c }' \
-			"$data/fig2-paper-$k.dat" >"$data/fig2b-paper-$k.dat"
+fi
+if [ "${#lines[@]}" -gt 0 ]; then
+	# One line per VPN under the profile's, named unless OpenVPN is all there is
+	# (as before there was a second VPN); a single VPN on the profile's line.
+	subtitle="profile $profile2"
+	for ((i = 0; i < ${#lines[@]}; i += 2)); do
+		if [ "${#lines[@]}" -eq 2 ] && [ "${lines[i]}" = openvpn ]; then
+			subtitle+="; ${lines[i + 1]}"
+		elif [ "${#lines[@]}" -eq 2 ]; then
+			subtitle+="; ${lines[i]}, ${lines[i + 1]}"
+		else
+			subtitle+="\\n${lines[i]}, ${lines[i + 1]}"
+		fi
 	done
-	render fig2b-tcp-vs-bdp "kernels='$(kernels_with fig2b)'" \
-		"subtitle='profile $profile2; ours: capacity $(printf '%.1f' "$capacity") Mbit/s, BDP $(printf '%.0f' "$bdp") packets; paper: $paper_mbit Mbit/s, BDP $(printf '%.0f' "$paper_bdp") packets'"
+	mapfile -t vars < <(series_vars "${ours2b%$'\n'}" "${paper2b%$'\n'}")
+	# subtitle in double quotes, so that gnuplot reads \n as a line break
+	render fig2b-tcp-vs-bdp "${vars[@]}" "subtitle=\"$subtitle\""
 else
-	skip fig2b-tcp-vs-bdp "needs figure 2's runs and a calibration (./testbed calibrate --db $db)"
+	skip fig2b-tcp-vs-bdp "needs figure 2's runs and a calibration of their VPN (./testbed calibrate --db $db)"
 fi
 
 # --- 3: TCP vs RTT at ring 500 -----------------------------------------------------
-sql "SELECT kernel, CAST(substr(profile, 9) AS INTEGER), avg(tcp_mbit_s), coalesce(max(tcp_mbit_sd), 0)
+ours3=$(sql "SELECT kernel, coalesce(vpn, 'openvpn'), CAST(substr(profile, 9) AS INTEGER), avg(tcp_mbit_s), coalesce(max(tcp_mbit_sd), 0)
 	FROM point_summary WHERE runs > 0 AND traffic = 'tcp' AND ring = 500 AND profile LIKE 'lab-rtt-%'
 	AND $in_campaign
-	GROUP BY 1, 2 ORDER BY 1, 2" | split_by_kernel fig3
-if [ -n "$(kernels_with fig3)" ]; then
-	paper_tcp fig3 tcp_vs_rtt_lab.csv
-	render fig3-tcp-vs-rtt "kernels='$(kernels_with fig3)'" "subtitle='lab-rtt profiles'"
+	GROUP BY 1, 2, 3 ORDER BY 2, 1, 3" | split_by_series fig3)
+if [ -n "$ours3" ]; then
+	paper3=$(paper_tcp fig3 tcp_vs_rtt_lab.csv "$(series_vpns "$ours3")")
+	mapfile -t vars < <(series_vars "$ours3" "$paper3")
+	render fig3-tcp-vs-rtt "${vars[@]}" "paper_max=$(paper_max fig3 "$paper3")" "subtitle='lab-rtt profiles'"
 else
 	skip fig3-tcp-vs-rtt "no valid TCP runs at ring 500 with lab-rtt-* profiles"
 fi

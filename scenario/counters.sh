@@ -80,16 +80,30 @@ _tb_scenario_ns_read() {
 		done </proc/net/snmp' sh "$@"
 }
 
-# tb_scenario_counters: every counter of the running scenario, key=value, sorted.
-tb_scenario_counters() {
+# _tb_scenario_socket_drops NS PORT: drops of the UDP sockets bound to local
+# PORT in NS (the last column of /proc/net/udp{,6}). The operator's Udp
+# RcvbufErrors lumps the receiver's socket together with the VPN's outer
+# socket; the VPN's socket lives across runs, so its own count separates them.
+_tb_scenario_socket_drops() {
+	ip netns exec "$1" cat /proc/net/udp /proc/net/udp6 2>/dev/null |
+		awk -v port="$(printf ':%04X' "$2")" '$2 ~ port"$" { d += $NF } END { print d + 0 }'
+}
+
+# The robot's veth into the wan namespace (scenario-lib.sh names it in 'up').
+_TB_SCENARIO_ROBOT_VETH=veth-wan
+
+# _tb_scenario_counters_sh [--vpn-socket-drops]: the shell version of
+# tb_scenario_counters, about twenty processes (the reference tb-netcounters is
+# tested against, and what runs when it is not built).
+_tb_scenario_counters_sh() {
 	local robot operator wan raw
-	_tb_scenario_require_up
 	robot=$(_tb_scenario_ns robot) wan=$(_tb_scenario_ns wan) operator=$(_tb_scenario_ns operator)
 	local t=$TB_SCENARIO_ROBOT_TUN o=$TB_SCENARIO_OPERATOR_TUN up=$TB_SCENARIO_WAN_UP_DEV down=$TB_SCENARIO_WAN_DOWN_DEV
+	local rv=$_TB_SCENARIO_ROBOT_VETH
 	raw=$(
 		_tb_scenario_ns_read "$robot" ring.tx_packets="$t/tx_packets" ring.tx_bytes="$t/tx_bytes" \
-			ring.tx_dropped="$t/tx_dropped" robot.veth_tx_packets=veth-wan/tx_packets \
-			robot.veth_tx_dropped=veth-wan/tx_dropped | sed 's/^snmp\./robot.snmp./'
+			ring.tx_dropped="$t/tx_dropped" robot.veth_tx_packets="$rv/tx_packets" \
+			robot.veth_tx_dropped="$rv/tx_dropped" | sed 's/^snmp\./robot.snmp./'
 		_tb_scenario_ns_read "$operator" vpn.operator_tun_rx_packets="$o/rx_packets" \
 			vpn.operator_tun_rx_dropped="$o/rx_dropped" | sed 's/^snmp\./operator.snmp./'
 		_tb_scenario_ns_read "$wan" wan.up.veth_tx_packets="$up/tx_packets" wan.up.veth_tx_dropped="$up/tx_dropped" \
@@ -112,7 +126,43 @@ tb_scenario_counters() {
 		_tb_scenario_qdisc_stats "$wan" "$TB_SCENARIO_WAN_DOWN_DEV" wan.down
 		_tb_scenario_ovpn_status "$TB_SCENARIO_STATE/openvpn-robot.status" vpn.robot
 		_tb_scenario_ovpn_status "$TB_SCENARIO_STATE/openvpn-operator.status" vpn.operator
+		if [ "${1-}" = --vpn-socket-drops ]; then
+			echo "vpn.operator_socket_drops=$(_tb_scenario_socket_drops "$operator" "$TB_SCENARIO_VPN_PORT")"
+		fi
 	} | LC_ALL=C sort
+}
+
+# tb_scenario_counters [--vpn-socket-drops]: every counter of the running
+# scenario, key=value, sorted; with --vpn-socket-drops also
+# vpn.operator_socket_drops (the operator's VPN socket, port
+# TB_SCENARIO_VPN_PORT). Read by one process, tb-netcounters, when it is
+# built (TB_NETCOUNTERS_BIN, default $TB_BUILD/scenario/netcounters/
+# tb-netcounters; set but empty: the shell version; set to a file that is
+# not executable: an error); the shell version otherwise.
+# shellcheck disable=SC2120 # the option is optional: callers without it are fine
+tb_scenario_counters() {
+	case "${1-}" in
+	"" | --vpn-socket-drops) ;;
+	*) tb_usage_die "tb_scenario_counters: unknown option '$1' (--vpn-socket-drops)" ;;
+	esac
+	_tb_scenario_require_up
+	local bin=${TB_NETCOUNTERS_BIN-$TB_BUILD/scenario/netcounters/tb-netcounters}
+	if [ -n "${TB_NETCOUNTERS_BIN:-}" ] && [ ! -x "$bin" ]; then
+		tb_die "TB_NETCOUNTERS_BIN=$bin is not an executable (build it, or set TB_NETCOUNTERS_BIN= for the shell version)"
+	fi
+	if [ -z "$bin" ] || [ ! -x "$bin" ]; then
+		_tb_scenario_counters_sh "$@"
+		return
+	fi
+	local port=()
+	[ "${1-}" != --vpn-socket-drops ] || port=(--vpn-port "$TB_SCENARIO_VPN_PORT")
+	# names built here as _tb_scenario_ns does, without a subshell each
+	"$bin" --robot "${TB_SCENARIO_PREFIX}robot" --wan "${TB_SCENARIO_PREFIX}wan" \
+		--operator "${TB_SCENARIO_PREFIX}operator" --robot-tun "$TB_SCENARIO_ROBOT_TUN" \
+		--robot-veth "$_TB_SCENARIO_ROBOT_VETH" --operator-tun "$TB_SCENARIO_OPERATOR_TUN" \
+		--wan-up "$TB_SCENARIO_WAN_UP_DEV" --wan-down "$TB_SCENARIO_WAN_DOWN_DEV" \
+		--robot-status "$TB_SCENARIO_STATE/openvpn-robot.status" \
+		--operator-status "$TB_SCENARIO_STATE/openvpn-operator.status" "${port[@]}"
 }
 
 # tb_scenario_counters_diff BEFORE AFTER: after - before for every numeric key

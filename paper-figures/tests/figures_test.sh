@@ -67,6 +67,15 @@ expect "fig2b ours: ring 10 in BDPs, % of capacity" "$(awk -F'\t' 'NR == 1 { pri
 expect "fig2b paper: ring 10" "$(awk -F'\t' '$1 < 0.006 { printf "%.5f %.4f", $1, $2 }' "$dir/out/data/fig2b-paper-stock.dat")" "0.00541 0.8658"
 expect "fig2b names both scales" "$(grep -c 'ours: capacity 21.0 Mbit/s, BDP 210 packets; paper: 184.8 Mbit/s, BDP 1848 packets' "$dir/out/fig2b-tcp-vs-bdp.svg")" 1
 expect "fig3 RTTs from profile names" "$(cut -f1 "$dir/out/data/fig3-stock.dat" | tr '\n' ' ')" "10 40 120 "
+# OpenVPN only: one series per kernel, named as before there was a second
+# VPN, the paper's OpenVPN points only, titles that say OpenVPN.
+expect "fig2 files: OpenVPN's only" "$(find "$dir/out/data" -name 'fig2-*.dat' -printf '%f\n' | sort | tr '\n' ' ')" \
+	"fig2-nodrop-v2.dat fig2-paper-patched.dat fig2-paper-stock.dat fig2-stock.dat "
+expect "no wireguard-go series without its runs" "$(find "$dir/out/data" -name '*wireguard*' | wc -l)" 0
+expect "fig2 title says OpenVPN" "$(grep -c '<text>TCP over OpenVPN vs TUN ring size, ≈120 ms RTT (profile de-us)</text>' "$dir/out/fig2-tcp-vs-ring.svg")" 1
+expect "fig3 paper's axis says OpenVPN" "$(grep -c '<text>paper (lab, OpenVPN), Mbit/s</text>' "$dir/out/fig3-tcp-vs-rtt.svg")" 1
+expect "fig2 key: kernels without a VPN" "$(grep -oE '<text>(ours|paper): [^<]*</text>' "$dir/out/fig2-tcp-vs-ring.svg" | tr '\n' ' ')" \
+	"<text>ours: nodrop-v2</text> <text>ours: stock</text> <text>paper: stock</text> <text>paper: patched</text> "
 # Figure 4: of the frames sent, the fraction shown by x ms (figures_fixture.sql
 # works them out); nodrop-v2 and stock at ring 25 and 500, fq_codel only for
 # nodrop-v2 at ring 25.
@@ -84,6 +93,77 @@ expect "no figure drops a '_'" "$(cat "$dir"/out/*.svg | grep -oE '[a-z]+codel|p
 expect "fig5 bars" "$(cut -f1 "$dir/out/data/fig5.dat" | tr '\n' ' ')" "stock nodrop-v2 "
 expect "fig5 label: ours beside the paper's cost and its figure (headline.csv)" \
 	"$(grep -c '<text>nodrop-v2 vs stock: +0.0 %; paper, Fig. 4: -4 %</text>' "$dir/out/fig5-patch-cost.svg")" 1
+
+# Two VPNs: the same TCP points through wireguard-go as well, faster: stock
+# at rings below 500 moves 3 + ring / 25 Mbit/s, the rest 30, plus 0 or 2
+# in repetition 1 or 2. So stock at ring 10 moved 3.4 and 5.4, mean 4.4
+# (averaged with OpenVPN's 1.7 and 2.2 it would be 3.175); at 100, 7 and 9,
+# mean 8; 30 and 32 elsewhere, mean 31; the sd of two values 2 apart is
+# sqrt(2) = 1.4142.
+cp "$dir/fig.db" "$dir/vpn.db"
+sqlite3 "$dir/vpn.db" "WITH k(kernel) AS (VALUES ('stock'), ('nodrop-v2')),
+	pts(profile, ring) AS (VALUES ('de-us', 10), ('de-us', 100), ('de-us', 500),
+	('lab-rtt-10', 500), ('lab-rtt-40', 500), ('lab-rtt-120', 500)), rep(r) AS (VALUES (1), (2))
+	INSERT INTO runs(campaign, kind, kernel, ring, qdisc, qdisc_kind, profile, traffic, sndbuf, pace,
+	vpn, decode, cpu_limit, duration, seed, repetition, status, valid)
+	SELECT 'fig', 'tcp', kernel, ring, 'pfifo_fast', 'pfifo_fast', profile, 'tcp', 0, 0,
+	'wireguard-go', 'off', 90, 10, 1, r, 'done', 1 FROM k, pts, rep;
+	INSERT INTO tcp_results(run_id, receiver_bps)
+	SELECT id, (CASE WHEN kernel = 'stock' AND ring < 500 THEN 3 + ring / 25.0 ELSE 30 END + 2 * (repetition - 1)) * 1e6
+	FROM runs WHERE vpn = 'wireguard-go'"
+bash "$root/paper-figures/figures.sh" "$dir/vpn.db" --out "$dir/out-vpn" --campaign fig >"$dir/log-vpn" 2>&1 || { cat "$dir/log-vpn"; exit 1; }
+expect "two VPNs: no gnuplot warnings" "$(grep -ci 'warning' "$dir/log-vpn" || true)" 0
+expect "fig2 files: one per kernel and VPN, ours and the paper's" \
+	"$(find "$dir/out-vpn/data" -name 'fig2-*.dat' -printf '%f\n' | sort | tr '\n' ' ')" \
+	"fig2-nodrop-v2-wireguard-go.dat fig2-nodrop-v2.dat fig2-paper-patched-wireguard-go.dat fig2-paper-patched.dat fig2-paper-stock-wireguard-go.dat fig2-paper-stock.dat fig2-stock-wireguard-go.dat fig2-stock.dat "
+mean_sd() { awk -F'\t' '{ printf "%s %.2f %.4f;", $1, $2, $3 }' "$1"; }
+expect "fig2 stock, wireguard-go: its own means" "$(mean_sd "$dir/out-vpn/data/fig2-stock-wireguard-go.dat")" \
+	"10 4.40 1.4142;100 8.00 1.4142;500 31.00 1.4142;"
+expect "fig2 nodrop-v2, wireguard-go" "$(mean_sd "$dir/out-vpn/data/fig2-nodrop-v2-wireguard-go.dat")" \
+	"10 31.00 1.4142;100 31.00 1.4142;500 31.00 1.4142;"
+expect "fig3 stock, wireguard-go" "$(mean_sd "$dir/out-vpn/data/fig3-stock-wireguard-go.dat")" \
+	"10 31.00 1.4142;40 31.00 1.4142;120 31.00 1.4142;"
+for f in fig2-stock fig2-nodrop-v2 fig3-stock fig3-nodrop-v2 fig2-paper-stock fig3-paper-patched; do
+	expect "$f (OpenVPN) as with OpenVPN only" "$(cmp "$dir/out/data/$f.dat" "$dir/out-vpn/data/$f.dat" && echo same)" same
+done
+# the paper's wireguard-go rows, as the CSV has them (x and Mbit/s, by x)
+published() { grep ",wireguard-go,$2," "$root/datasets/published/$1" | cut -d, -f1,4 | tr , '\t' | sort -n; }
+for k in stock patched; do
+	expect "fig2 paper, $k, wireguard-go: the CSV's rows" "$(cat "$dir/out-vpn/data/fig2-paper-$k-wireguard-go.dat")" \
+		"$(published tcp_vs_queue_120ms.csv "$k")"
+	expect "fig3 paper, $k, wireguard-go: the CSV's rows" "$(cat "$dir/out-vpn/data/fig3-paper-$k-wireguard-go.dat")" \
+		"$(published tcp_vs_rtt_lab.csv "$k")"
+done
+expect "fig2 paper wireguard-go stock at ring 500" "$(awk -F'\t' '$1 == 500 { print $2 }' "$dir/out-vpn/data/fig2-paper-stock-wireguard-go.dat")" 137.5
+for f in fig2-tcp-vs-ring fig3-tcp-vs-rtt; do
+	expect "$f key: both VPNs, ours and the paper's, names as written" \
+		"$(grep -cE '<text>(ours|paper): stock, (openvpn|wireguard-go)</text>' "$dir/out-vpn/$f.svg")" 4
+done
+expect "fig2 title names both VPNs" "$(grep -c '<text>TCP over VPN (openvpn, wireguard-go) vs TUN ring size' "$dir/out-vpn/fig2-tcp-vs-ring.svg")" 1
+expect "fig3 paper's axis reaches wireguard-go's 787.3 Mbit/s" "$(grep -c '<text> 900</text>' "$dir/out-vpn/fig3-tcp-vs-rtt.svg")" 1
+# fig2b: no wireguard-go calibration yet, so wireguard-go is left out (not
+# scaled by OpenVPN's capacity) and said so; OpenVPN's is as before.
+expect "fig2b: wireguard-go left out, said why" "$(grep -c 'fig2b-tcp-vs-bdp: wireguard-go left out: no valid calibration' "$dir/log-vpn")" 1
+expect "fig2b: no wireguard-go files" "$(find "$dir/out-vpn/data" -name 'fig2b-*wireguard*' | wc -l)" 0
+expect "fig2b: OpenVPN's scale as before" "$(grep -c 'ours: capacity 21.0 Mbit/s, BDP 210 packets; paper: 184.8 Mbit/s, BDP 1848 packets' "$dir/out-vpn/fig2b-tcp-vs-bdp.svg")" 1
+# A newer calibration, of wireguard-go: 40 and 44 Mbit/s, mean 42: BDP
+# 42e6 * 0.120 / 12000 = 420 packets; its stock at ring 10, 4.4 Mbit/s =
+# 10.476 % at 10 / 420 = 0.02381 BDP. The paper's wireguard-go: best 185.8
+# Mbit/s, BDP 1858; stock at ring 10, 1.7 Mbit/s = 0.9150 % at 0.00538.
+# OpenVPN's runs keep OpenVPN's calibration, the older campaign.
+sqlite3 "$dir/vpn.db" "INSERT INTO runs(campaign, kind, kernel, ring, qdisc, qdisc_kind, profile, traffic, sndbuf, pace,
+	vpn, decode, cpu_limit, duration, seed, repetition, status, valid)
+	SELECT 'calibrate-20260102T000000Z', 'tcp', 'stock', 500, 'pfifo limit 25000', 'pfifo', 'lan', 'tcp', 0, 0,
+	'wireguard-go', 'off', 90, 8, 1, r, 'done', 1 FROM (SELECT 1 AS r UNION ALL SELECT 2);
+	INSERT INTO tcp_results(run_id, receiver_bps)
+	SELECT id, (40 + 4 * (repetition - 1)) * 1e6 FROM runs WHERE campaign = 'calibrate-20260102T000000Z'"
+bash "$root/paper-figures/figures.sh" "$dir/vpn.db" --out "$dir/out-vpn" --campaign fig >"$dir/log-vpn" 2>&1 || { cat "$dir/log-vpn"; exit 1; }
+expect "fig2b wireguard-go: its own scale" "$(awk -F'\t' 'NR == 1 { printf "%.5f %.3f", $1, $2 }' "$dir/out-vpn/data/fig2b-stock-wireguard-go.dat")" "0.02381 10.476"
+expect "fig2b OpenVPN: still its own" "$(awk -F'\t' 'NR == 1 { printf "%.5f %.3f", $1, $2 }' "$dir/out-vpn/data/fig2b-stock.dat")" "0.04762 9.286"
+expect "fig2b paper wireguard-go: ring 10" "$(awk -F'\t' 'NR == 1 { printf "%.5f %.4f", $1, $2 }' "$dir/out-vpn/data/fig2b-paper-stock-wireguard-go.dat")" "0.00538 0.9150"
+expect "fig2b names each VPN's scale" "$(grep -cE '<text>(openvpn, ours: capacity 21.0 Mbit/s, BDP 210 packets; paper: 184.8 Mbit/s, BDP 1848|wireguard-go, ours: capacity 42.0 Mbit/s, BDP 420 packets; paper: 185.8 Mbit/s, BDP 1858) packets</text>' "$dir/out-vpn/fig2b-tcp-vs-bdp.svg")" 2
+expect "fig2b key: both VPNs" "$(grep -cE '<text>(ours|paper): stock, (openvpn|wireguard-go)</text>' "$dir/out-vpn/fig2b-tcp-vs-bdp.svg")" 4
+expect "fig2b: nothing left out" "$(grep -c 'left out' "$dir/log-vpn" || true)" 0
 
 # A database without TCP runs: the TCP figures are skipped with the reason.
 sqlite3 "$dir/fig.db" "DELETE FROM runs WHERE kind = 'tcp'"
