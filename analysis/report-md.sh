@@ -95,7 +95,11 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 	# The scale of everything below: the guest VPN's capacity (./testbed
 	# calibrate; reproduce runs it into this database first).
 	if [ -n "$(val "SELECT 1 FROM main.runs WHERE campaign LIKE 'calibrate-%' LIMIT 1")" ]; then
-		bash "$TB_ROOT/analysis/calibration.sh" "$db" | sed 's/^/- /'
+		# the newest calibration of each VPN
+		while read -r cal; do
+			bash "$TB_ROOT/analysis/calibration.sh" "$db" "$cal" | sed 's/^/- /'
+		done < <(val "SELECT max(campaign) FROM main.runs WHERE campaign LIKE 'calibrate-%'
+			GROUP BY coalesce(vpn, 'openvpn') ORDER BY coalesce(vpn, 'openvpn')")
 	else
 		echo "- VPN capacity: not calibrated in this database (\`./testbed calibrate --db $(basename "$db")\`)"
 	fi

@@ -1,39 +1,41 @@
 #!/usr/bin/env bash
 # ./testbed calibrate: how fast this machine's guest VPN is. TCP through
-# OpenVPN on the lan profile (no link limit, so the VPN is the bottleneck),
+# the VPN (OpenVPN, or wireguard-go with --vpn) on the lan profile (no link limit, so the VPN is the bottleneck),
 # a deep qdisc and the default ring, a few repetitions: the capacity every
 # ratio to the paper depends on (its bandwidth-delay products, its rings as
 # fractions of them). Stored as an ordinary campaign calibrate-<time> in the
 # results database, with host CPU, accel and kernel like every run; reports
-# state the scale factor against the paper's OpenVPN capacity.
+# state the scale factor against the paper's capacity of the same VPN.
 set -euo pipefail
 # shellcheck source=analysis/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../analysis/lib.sh"
 
 usage() {
 	cat <<'TXT'
-usage: ./testbed calibrate [--db PATH] [--kernel VARIANT] [--runs N] [--duration S]
+usage: ./testbed calibrate [--db PATH] [--kernel VARIANT] [--vpn VPN] [--runs N] [--duration S]
 
 Measures the guest VPN's TCP capacity on the lan profile (iperf3 through
-OpenVPN, ring 500, "pfifo limit 25000", after iperf3's 2 s --omit) and prints
+the VPN, ring 500, "pfifo limit 25000", after iperf3's 2 s --omit) and prints
 it with its spread, the environment, and the scale against the paper's
-OpenVPN capacity (datasets/published/tcp_vs_queue_120ms.csv, its fastest
-OpenVPN point). Each call is a new campaign calibrate-<UTC time>.
+capacity of the same VPN (datasets/published/tcp_vs_queue_120ms.csv, its
+fastest point of that VPN). Each call is a new campaign calibrate-<UTC time>.
   --db PATH        results database (default results/calibration.db)
   --kernel VARIANT default stock
+  --vpn VPN        openvpn (default) or wireguard-go
   --runs N         repetitions (default 3)
   --duration S     seconds measured per run (default 10)
 TXT
 }
 
-db=$TB_ROOT/results/calibration.db kernel=stock runs=3 duration=10
+db=$TB_ROOT/results/calibration.db kernel=stock vpn=openvpn runs=3 duration=10
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--db | --kernel | --runs | --duration)
+	--db | --kernel | --vpn | --runs | --duration)
 		[ $# -ge 2 ] || tb_usage_die "calibrate: $1 needs a value"
 		case "$1" in
 		--db) db=$2 ;;
 		--kernel) kernel=$2 ;;
+		--vpn) vpn=$2 ;;
 		--runs) runs=$2 ;;
 		--duration) duration=$2 ;;
 		esac
@@ -63,6 +65,7 @@ ring    = 500
 qdisc   = pfifo limit 25000
 profile = lan
 traffic = tcp
+vpn     = $vpn
 SWEEP
 # A failed or invalid run is reported below, not fatal here.
 bash "$TB_ROOT/experiments/sweep.sh" "$work/$campaign.sweep" --db "$db" || true

@@ -61,12 +61,18 @@ mapfile -t kernels < <("$TB_BUILD/experiments/tb-sweep" check "$sweep" | sed -n 
 step "2/5 kernels: ${kernels[*]}"
 for k in "${kernels[@]}"; do bash "$TB_ROOT/kernel/build.sh" build "$k"; done
 # The guest VPN's capacity, the scale of every ratio to the paper (once per
-# database; REPORT.md states it).
-if [ -z "$("$TB_BUILD/lib/tb-db" query "$db" "SELECT 1 FROM runs WHERE campaign LIKE 'calibrate-%' AND status = 'done' LIMIT 1" 2>/dev/null)" ]; then
-	cal_runs=5
-	[ "$quick" -eq 0 ] || cal_runs=2
-	bash "$TB_ROOT/experiments/calibrate.sh" --db "$db" --runs "$cal_runs" --duration 8 || tb_log "calibration failed; REPORT.md says so"
-fi
+# database and VPN the sweep uses; REPORT.md states it).
+vpns=(openvpn)
+grep -q '^vpn *=.*wireguard-go' "$sweep" && vpns+=(wireguard-go)
+for vpn in "${vpns[@]}"; do
+	if [ -z "$("$TB_BUILD/lib/tb-db" query "$db" "SELECT 1 FROM runs WHERE campaign LIKE 'calibrate-%' AND status = 'done'
+		AND coalesce(vpn, 'openvpn') = '$vpn' LIMIT 1" 2>/dev/null)" ]; then
+		cal_runs=5
+		[ "$quick" -eq 0 ] || cal_runs=2
+		bash "$TB_ROOT/experiments/calibrate.sh" --db "$db" --vpn "$vpn" --runs "$cal_runs" --duration 8 ||
+			tb_log "calibration of $vpn failed; REPORT.md says so"
+	fi
+done
 step "3/5 sweep $(basename "$sweep") into $db"
 bash "$TB_ROOT/experiments/sweep.sh" "$sweep" --db "$db"
 # Figure 5: the cost of the patch, stock and patched runs interleaved boot
