@@ -12,13 +12,16 @@ source "$(dirname "${BASH_SOURCE[0]}")/../analysis/lib.sh"
 
 usage() {
 	cat <<'TXT'
-usage: ./testbed size-queue --profile NAME --bitrate RATE [--qdisc SPEC]... [--rings LIST]
-                            [--kernels LIST] [--repetitions N] [--duration S] [--db PATH]
+usage: ./testbed size-queue --profile NAME --bitrate RATE|--clip NAME [--vpn VPN] [--qdisc SPEC]...
+                            [--rings LIST] [--kernels LIST] [--repetitions N] [--duration S] [--db PATH]
        ./testbed size-queue --from-db PATH --campaign NAME   (recommend from existing runs)
 
   --profile NAME   the uplink, a netem-profiles/NAME.profile
   --bitrate RATE   the video's bitrate, e.g. 4mbit, 1500kbit: the clip with the
                    closest bitrate in datasets/clips.conf is replayed
+  --clip NAME      instead of --bitrate: replay this clip, e.g. your own
+                   recording imported with ./testbed clips import
+  --vpn VPN        openvpn (default) or wireguard-go
   --qdisc SPEC     a qdisc on the robot's tun to try (repeatable; default:
                    pfifo_fast, 'pfifo limit 25000', fq_codel)
   --rings LIST     ring sizes (default 1,5,10,25,50,100,250,500)
@@ -29,15 +32,17 @@ TXT
 }
 
 profile='' bitrate='' qdiscs=() rings=1,5,10,25,50,100,250,500 kernels=stock,nodrop-v2 reps=2
-duration=8 db=$TB_ROOT/results/size-queue.db from_db='' campaign=''
+duration=8 db=$TB_ROOT/results/size-queue.db from_db='' campaign='' clip='' vpn=openvpn
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h | --help) usage; exit 0 ;;
-	--profile | --bitrate | --qdisc | --rings | --kernels | --repetitions | --duration | --db | --from-db | --campaign)
+	--profile | --bitrate | --clip | --vpn | --qdisc | --rings | --kernels | --repetitions | --duration | --db | --from-db | --campaign)
 		[ $# -ge 2 ] || tb_usage_die "size-queue: $1 needs a value"
 		case "$1" in
 		--profile) profile=$2 ;;
 		--bitrate) bitrate=$2 ;;
+		--clip) clip=$2 ;;
+		--vpn) vpn=$2 ;;
 		--qdisc) qdiscs+=("$2") ;;
 		--rings) rings=$2 ;;
 		--kernels) kernels=$2 ;;
@@ -108,16 +113,25 @@ if [ -n "$from_db" ]; then
 fi
 
 [ -n "$profile" ] || tb_usage_die "size-queue: --profile is required"
-[ -n "$bitrate" ] || tb_usage_die "size-queue: --bitrate is required"
-kbit=$(rate_kbit "$bitrate")
-[ -n "$kbit" ] || tb_usage_die "size-queue: --bitrate '$bitrate' is not a rate (e.g. 4mbit, 1500kbit)"
+case "$vpn" in openvpn | wireguard-go) ;; *) tb_usage_die "size-queue: --vpn '$vpn': openvpn or wireguard-go" ;; esac
 [ "${#qdiscs[@]}" -gt 0 ] || qdiscs=(pfifo_fast "pfifo limit 25000" fq_codel)
-clip=$(awk -v want="$kbit" '!/^#/ && NF { d = $5 - want; if (d < 0) d = -d; if (best == "" || d < bd) { best = $1; bd = d; rate = $5 } }
-	END { print best, rate }' "$TB_ROOT/datasets/clips.conf")
-read -r clip clip_kbit <<<"$clip"
-tb_log "video: clip $clip ($clip_kbit kbit/s), the closest to $kbit kbit/s"
+if [ -n "$clip" ]; then
+	[ -z "$bitrate" ] || tb_usage_die "size-queue: --clip or --bitrate, not both"
+	bash "$TB_ROOT/datasets/list.sh" | grep -qxF -- "$clip" ||
+		tb_usage_die "size-queue: no clip '$clip' (./testbed clips list; ./testbed clips import FILE for your own)"
+	tb_log "video: clip $clip"
+else
+	[ -n "$bitrate" ] || tb_usage_die "size-queue: --bitrate or --clip is required"
+	kbit=$(rate_kbit "$bitrate")
+	[ -n "$kbit" ] || tb_usage_die "size-queue: --bitrate '$bitrate' is not a rate (e.g. 4mbit, 1500kbit)"
+	clip=$(awk -v want="$kbit" '!/^#/ && NF { d = $5 - want; if (d < 0) d = -d; if (best == "" || d < bd) { best = $1; bd = d; rate = $5 } }
+		END { print best, rate }' "$TB_ROOT/datasets/clips.conf")
+	read -r clip clip_kbit <<<"$clip"
+	tb_log "video: clip $clip ($clip_kbit kbit/s), the closest to $kbit kbit/s"
+fi
 
 name=size-queue-$profile-$clip
+[ "$vpn" = openvpn ] || name=$name-$vpn
 file=$TB_CACHE/runs/$name.sweep
 mkdir -p "$(dirname "$file")" "$(dirname "$db")"
 qlist=$(printf '%s, ' "${qdiscs[@]}")
@@ -135,6 +149,7 @@ qdisc = ${qlist%, }
 profile = $profile
 traffic = video
 clip = $clip
+vpn = $vpn
 SWEEP
 bash "$TB_ROOT/experiments/sweep.sh" "$file" --db "$db"
 recommend "$db" "$name"

@@ -56,6 +56,9 @@ bash "$root/experiments/size-queue.sh" --from-db "$dir/notes.txt" --campaign sq 
 bash "$root/experiments/size-queue.sh" --profile lan >/dev/null 2>"$dir/e1"; rc1=$?
 bash "$root/experiments/size-queue.sh" --profile lan --bitrate fast >/dev/null 2>"$dir/e2"; rc2=$?
 bash "$root/experiments/size-queue.sh" --profile atlantis --bitrate 4mbit --db "$dir/x.db" >/dev/null 2>"$dir/e3"; rc3=$?
+bash "$root/experiments/size-queue.sh" --profile lan --clip no-such-clip >/dev/null 2>"$dir/e4"; rc4=$?
+bash "$root/experiments/size-queue.sh" --profile lan --clip 720p30 --bitrate 4mbit >/dev/null 2>"$dir/e5"; rc5=$?
+bash "$root/experiments/size-queue.sh" --profile lan --bitrate 4mbit --vpn ipsec >/dev/null 2>"$dir/e6"; rc6=$?
 set -e
 expect "--from-db on a text file exits 2" "$rc0" 2
 expect "--from-db on a text file says what it should be" "$(cat "$dir/e0")" \
@@ -65,5 +68,9 @@ expect "bad bitrate exits 2" "$rc2" 2
 expect "bad bitrate named" "$(grep -c "'fast' is not a rate" "$dir/e2")" 1
 expect "unknown profile stops before booting" "$rc3" 1
 expect "unknown profile named" "$(grep -c "unknown netem profile 'atlantis'" "$dir/e3")" 1
+expect "an unknown clip exits 2" "$rc4" 2
+expect "and says where clips come from" "$(grep -c "no clip 'no-such-clip' (./testbed clips list" "$dir/e4")" 1
+expect "clip and bitrate together exit 2" "$rc5" 2
+expect "an unknown vpn exits 2, naming both" "$rc6 $(grep -c "openvpn or wireguard-go" "$dir/e6")" "2 1"
 
 tb_summary

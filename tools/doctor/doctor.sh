@@ -541,6 +541,23 @@ dev_hint=${devs[0]:-tun0}
 if [ "$applies" = stock ]; then
 	echo "  this machine tail-drops on a full ring (kernel without IFF_BACKPRESSURE, or the flag not set):"
 	echo "  the qdisc on the tun never holds a burst, the ring must; the 'stock' numbers apply"
+	# The kernel has the flag but a device does not: how its owner gets it.
+	# A Go VPN (wireguard-go) makes its TUN with raw system calls, out of the
+	# preload's reach; it takes a ready one from WG_TUN_FD (tools/tun-exec).
+	if [ "$bp_supported" = 1 ]; then
+		for d in "${devs[@]}"; do
+			(((dflags[$d] & IFF_BACKPRESSURE) == 0)) || continue
+			owner=$(joined "${owners[$d]:-}")
+			case " $owner" in
+			*" wireguard-go"*)
+				printf '  %s (%s): tb-tun-exec --dev %s --backpressure --pi -- wireguard-go -f %s  (tools/preload/README.md)\n' \
+					"$d" "$owner" "$d" "$d"
+				;;
+			*) printf '  %s (%s): start its owner with LD_PRELOAD=%s\n' "$d" "${owner:-owner unknown}" \
+				"$TB_BUILD/tools/preload/libtb-backpressure.so" ;;
+			esac
+		done
+	fi
 else
 	echo "  the kernel offers IFF_BACKPRESSURE and every TUN here has it: the patched numbers apply"
 fi
