@@ -29,3 +29,21 @@ tb_ns_del() {
 	local ns
 	for ns in "$@"; do ip netns del "$ns" 2>/dev/null || true; done
 }
+
+# tb_ns_scratch WORKDIR NS...: on exit, end the processes in the caller's
+# array pids, delete the namespaces and the work directory (the EXIT trap
+# of a test that starts programs in a namespace pair).
+tb_ns_scratch() {
+	_tb_ns_scratch_work=$1
+	shift
+	_tb_ns_scratch_names=("$@")
+	trap _tb_ns_scratch_cleanup EXIT
+}
+# shellcheck disable=SC2317,SC2154 # invoked by the EXIT trap; pids is the caller's
+_tb_ns_scratch_cleanup() {
+	local p
+	for p in ${pids[@]+"${pids[@]}"}; do kill "$p" 2>/dev/null || true; done
+	tb_ns_del "${_tb_ns_scratch_names[@]}"
+	rm -rf "$_tb_ns_scratch_work"
+}
+

@@ -30,15 +30,8 @@ command -v sqlite3 >/dev/null || { echo "host_clock_echo: sqlite3 missing" >&2; 
 
 a=tb-rvce-a-$$ b=tb-rvce-b-$$
 work=$(mktemp -d /tmp/tb-recv-clock.XXXXXX)
-pids=()
-# shellcheck disable=SC2317 # invoked by the EXIT trap
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	tb_ns_del "$a" "$b"
-	rm -rf "$work"
-}
-trap cleanup EXIT
+pids=() # background processes the test starts, ended on exit
+tb_ns_scratch "$work" "$a" "$b"
 tb_ns_pair "$a" "$b" ce0 ce1 198.18.4.1/30 198.18.4.2/30
 
 fail=0

@@ -24,15 +24,8 @@ command -v sqlite3 >/dev/null || { echo "host_veth: sqlite3 missing" >&2; exit 1
 
 a=tb-rv-a-$$ b=tb-rv-b-$$
 work=$(mktemp -d /tmp/tb-recv-veth.XXXXXX)
-pids=()
-# shellcheck disable=SC2317 # invoked by the EXIT trap
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	tb_ns_del "$a" "$b"
-	rm -rf "$work"
-}
-trap cleanup EXIT
+pids=() # background processes the test starts, ended on exit
+tb_ns_scratch "$work" "$a" "$b"
 tb_ns_pair "$a" "$b" rv0 rv1 198.18.1.1/30 198.18.1.2/30 fd00:1::1/64 fd00:1::2/64
 
 fail=0

@@ -27,15 +27,8 @@ gst-inspect-1.0 x264enc >/dev/null 2>&1 || { echo "gst_live: x264enc missing (gs
 
 a=tb-vsgl-a-$$ b=tb-vsgl-b-$$
 work=$(mktemp -d /tmp/tb-send-gst.XXXXXX)
-pids=()
-# shellcheck disable=SC2317 # invoked by the EXIT trap
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	tb_ns_del "$a" "$b"
-	rm -rf "$work"
-}
-trap cleanup EXIT
+pids=() # background processes the test starts, ended on exit
+tb_ns_scratch "$work" "$a" "$b"
 tb_ns_pair "$a" "$b" gl0 gl1 198.18.3.1/30 198.18.3.2/30
 
 fail=0

@@ -24,15 +24,8 @@ command -v tcpdump >/dev/null || { echo "icmp: tcpdump missing" >&2; exit 1; }
 
 a=tb-vsic-a-$$ b=tb-vsic-b-$$
 work=$(mktemp -d /tmp/tb-send-icmp.XXXXXX)
-pids=()
-# shellcheck disable=SC2317 # invoked by the EXIT trap
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	tb_ns_del "$a" "$b"
-	rm -rf "$work"
-}
-trap cleanup EXIT
+pids=() # background processes the test starts, ended on exit
+tb_ns_scratch "$work" "$a" "$b"
 tb_ns_pair "$a" "$b" ic0 ic1 198.18.2.1/30 198.18.2.2/30 fd00:2::1/64 fd00:2::2/64
 ip netns exec "$b" sysctl -q -w net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_msgs_per_sec=1000000 \
 	net.ipv4.icmp_msgs_burst=1000000 net.ipv6.icmp.ratelimit=0
