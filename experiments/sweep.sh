@@ -145,7 +145,7 @@ fi
 rm -rf "$work/points"
 mkdir -p "$work/points"
 mapfile -t all < <("$bin/experiments/tb-sweep" expand "$file" "${TB_SWEEP_KNOWN[@]}" --dir "$work/points" "${shard_opts[@]}")
-declare -A finished=() kernel_of=() profile_of=() rep_of=() checked_profile=()
+declare -A finished=() kernel_of=() scenario_of=() rep_of=() checked_profile=()
 if [ -f "$db" ]; then
 	while IFS= read -r k; do finished[$k]=1; done < <("$bin/lib/tb-db" done-keys "$db" "$name")
 fi
@@ -161,7 +161,9 @@ for f in "${all[@]}"; do
 	fi
 	[ -z "${finished[${point[point_key]}]:-}" ] || continue
 	pending+=("$f")
-	kernel_of[$f]=${point[kernel]} profile_of[$f]=${point[profile]} rep_of[$f]=${point[repetition]}
+	kernel_of[$f]=${point[kernel]} rep_of[$f]=${point[repetition]}
+	# what a scenario is brought up with: points that share it run in a row
+	scenario_of[$f]="${point[profile]} ${point[vpn]} ${point[flag]}"
 	[[ " ${kernels_in_order[*]} " == *" ${point[kernel]} "* ]] || kernels_in_order+=("${point[kernel]}")
 	duration=${point[duration]}
 	[ "$duration" -le "${longest:-0}" ] || longest=$duration
@@ -260,8 +262,8 @@ for group in "${boots[@]}"; do
 	[[ $group != *@* ]] || only_rep=${group#*@}
 	read -r -a group_kernels <<<"${group%@*}"
 	kernel=${group_kernels[0]}
-	# By kernel, then by profile: the guest keeps a scenario up while the
-	# kernel and profile stay (interleaved: by repetition first).
+	# By kernel, then by profile, VPN and flag: the guest keeps a scenario up
+	# while those stay (interleaved: by repetition first).
 	mapfile -t left < <(
 		for k in "${!group_kernels[@]}"; do
 			for f in "${pending[@]}"; do
@@ -269,7 +271,7 @@ for group in "${boots[@]}"; do
 				[ -z "$only_rep" ] || [ "${rep_of[$f]}" = "$only_rep" ] || continue
 				r=0
 				[ "$order" != interleaved ] || r=${rep_of[$f]}
-				printf '%s\t%s\t%s\t%s\n' "$r" "$k" "${profile_of[$f]}" "$f"
+				printf '%s\t%s\t%s\t%s\n' "$r" "$k" "${scenario_of[$f]}" "$f"
 			done
 		done | sort -t$'\t' -s -k1,1n -k2,2n -k3,3 | cut -f4
 	)
