@@ -167,15 +167,22 @@ paper_max() {
 # --- 1: video loss vs ring ------------------------------------------------------
 profile1=$(sql "SELECT profile FROM run_summary WHERE $where AND traffic = 'video' AND qdisc = $(tb_lit "$qdisc")
 	GROUP BY profile ORDER BY count(DISTINCT ring) DESC, count(*) DESC LIMIT 1")
+# One VPN per figure (the paper's video ran over OpenVPN): OpenVPN when the
+# database has its video runs, else the VPN with the most; a curve never
+# mixes two VPNs' runs at one ring.
+vpn1=$(sql "SELECT coalesce(vpn, 'openvpn') FROM run_summary WHERE $where AND traffic = 'video'
+	GROUP BY 1 ORDER BY (coalesce(vpn, 'openvpn') = 'openvpn') DESC, count(*) DESC LIMIT 1")
 if [ -n "$profile1" ]; then
 	sql "SELECT kernel, ring, pkt_loss_pct, coalesce(pkt_loss_sd, 0), frame_loss_pct, coalesce(frame_loss_sd, 0), runs
 		FROM point_summary WHERE runs > 0 AND traffic = 'video' AND qdisc = $(tb_lit "$qdisc")
-		AND profile = $(tb_lit "$profile1") AND $in_campaign
+		AND profile = $(tb_lit "$profile1") AND coalesce(vpn, 'openvpn') = $(tb_lit "$vpn1") AND $in_campaign
 		ORDER BY kernel, ring" | split_by_kernel fig1
 	# The paper's two published video points (datasets/published/headline.csv).
 	awk -F, '$1 == "video_packet_loss_max" && $3 == "stock" { print $2 "\t" $4 }' "$pub/headline.csv" >"$data/fig1-paper-stock.dat"
 	awk -F, '$1 == "video_packet_loss" && $3 == "patched" { print $2 "\t" $4 }' "$pub/headline.csv" >"$data/fig1-paper-patched.dat"
-	render fig1-video-loss "kernels='$(kernels_with fig1)'" "subtitle='$profile1, $qdisc'"
+	subtitle1="$profile1, $qdisc"
+	[ "$vpn1" = openvpn ] || subtitle1="$subtitle1, $vpn1"
+	render fig1-video-loss "kernels='$(kernels_with fig1)'" "subtitle='$subtitle1'"
 else
 	skip fig1-video-loss "no valid video runs with qdisc '$qdisc'"
 fi

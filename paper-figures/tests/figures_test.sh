@@ -185,4 +185,14 @@ bash "$root/paper-figures/figures.sh" "$dir/fig.db" --frob 2>/dev/null; rc=$?
 set -e
 expect "bad option exits 2" "$rc" 2
 
+# A wireguard-go video run at stock ring 25 beside the OpenVPN ones: figure 1
+# keeps one VPN (OpenVPN), so its ring-25 point is unchanged and single.
+sqlite3 "$dir/fig.db" "CREATE TEMP TABLE wg AS SELECT * FROM runs WHERE campaign = 'fig' AND kernel = 'stock'
+	AND kind = 'video' AND ring = 25 LIMIT 1; UPDATE wg SET id = NULL, vpn = 'wireguard-go', point_key = 'wg';
+	INSERT INTO runs SELECT * FROM wg"
+bash "$root/paper-figures/figures.sh" "$dir/fig.db" --out "$dir/out-wg" --campaign fig >"$dir/log-wg" 2>&1 ||
+	{ cat "$dir/log-wg"; exit 1; }
+expect "fig1 with a second VPN's video: one ring-25 point, OpenVPN's" \
+	"$(awk -F'\t' '$1 == 25 { printf "%.2f %.4f|", $2, $3 }' "$dir/out-wg/data/fig1-stock.dat")" "3.75 1.7678|"
+
 tb_summary
