@@ -155,6 +155,11 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 			AND q.kernel = $paper_kernel), '-') AS 'paper (same VPN, Germany–USA), Mbit/s'
 		FROM $from ORDER BY vpn, kernel, ring"
 	echo
+	echo "At matched scale: the paper's rings 10 and 500 as fractions of its bandwidth-delay product, and our ring"
+	echo "nearest the same fraction of ours (figure 2b draws every ring so):"
+	echo
+	bash "$TB_ROOT/analysis/matched-scale.sh" "$db" ${campaign:+--campaign "$campaign"}
+	echo
 
 	echo "## 3. TCP throughput versus RTT at the default ring (500)"
 	echo

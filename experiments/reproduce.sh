@@ -52,12 +52,12 @@ bash "$TB_ROOT/scripts/setup.sh"
 if [ -z "$merged" ]; then
 if [ "$quick" -eq 0 ]; then
 	# The same per-run overhead as sweep.sh assumes for its ETA.
-	"$TB_BUILD/experiments/tb-sweep" check "$sweep" --overhead 20
+	"$TB_BUILD/experiments/tb-sweep" check "$sweep" --overhead 20 --unresolved-bdp
 	tb_log "the full reproduction runs for the time above (TCG), plus about 11 min for the first kernel build from source"
 	tb_log "when none is cached (each further variant: under a minute), a boot per variant and the figure-6 runs;"
 	tb_log "Ctrl-C keeps finished runs, and running it again resumes"
 fi
-mapfile -t kernels < <("$TB_BUILD/experiments/tb-sweep" check "$sweep" | sed -n 's/^  kernel \([^ ]*\) .*/\1/p')
+mapfile -t kernels < <("$TB_BUILD/experiments/tb-sweep" check "$sweep" --unresolved-bdp | sed -n 's/^  kernel \([^ ]*\) .*/\1/p')
 step "2/5 kernels: ${kernels[*]}"
 for k in "${kernels[@]}"; do bash "$TB_ROOT/kernel/build.sh" build "$k"; done
 # The guest VPN's capacity, the scale of every ratio to the paper (once per

@@ -22,6 +22,33 @@ tb_sweep_known() {
 	TB_SWEEP_KNOWN=(--kernels "${kernels[*]}" --profiles "${profiles[*]}" --clips "${clips[*]}")
 }
 
+# tb_sweep_bdp FILE DB: for a sweep FILE with rings in units of the BDP
+# (ring = 0.27bdp), tb-sweep's --bdp options in TB_SWEEP_BDP: each VPN's BDP
+# at each profile's RTT, in packets of 1500 B, from the caller's associative
+# array `capacity` (VPN -> Mbit/s, from --capacity) or else the VPN's newest
+# calibration in DB; TB_SWEEP_BDP_ENV says which capacities (for env_json).
+# Both empty for a file without such rings.
+tb_sweep_bdp() {
+	local file=$1 db=$2 vpn profile rtt_us
+	TB_SWEEP_BDP=() TB_SWEEP_BDP_ENV=''
+	[[ $(declare -p capacity 2>/dev/null) == "declare -A"* ]] || declare -gA capacity=()
+	grep -Eq '^[[:space:]]*ring[[:space:]]*=[^#]*[0-9][[:space:]]*bdp' "$file" || return 0
+	for vpn in openvpn wireguard-go; do
+		if [ -z "${capacity[$vpn]:-}" ] && [ -f "$db" ]; then
+			# shellcheck disable=SC2004 # capacity is associative (declared above)
+			capacity[$vpn]=$(bash "$TB_ROOT/analysis/capacity.sh" "$db" "$vpn") || capacity[$vpn]=''
+		fi
+		[ -n "${capacity[$vpn]:-}" ] || continue
+		TB_SWEEP_BDP_ENV+="${TB_SWEEP_BDP_ENV:+, }$vpn $(printf '%.2f' "${capacity[$vpn]}") Mbit/s"
+		while read -r profile; do
+			rtt_us=$("$TB_BUILD/netem-profiles/tb-profile" show --json "$TB_ROOT/netem-profiles/$profile.profile" |
+				jq '.up.delay_us + .down.delay_us')
+			TB_SWEEP_BDP+=(--bdp "$vpn:$profile=$(awk -v c="${capacity[$vpn]}" -v r="$rtt_us" \
+				'BEGIN { printf "%.3f", c * 1e6 * r / 1e6 / (8 * 1500) }')")
+		done < <(find "$TB_ROOT/netem-profiles" -maxdepth 1 -name '*.profile' -printf '%f\n' | sed 's/\.profile$//')
+	done
+}
+
 # tb_point_load FILE: the point's settings into the associative array
 # `point` (point[ring], point[qdisc], ...). Fails on a line that is not
 # `key = value`.

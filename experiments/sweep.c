@@ -125,8 +125,11 @@ int sweep_check_value(enum sweep_axis a, const char *v, const struct sweep_known
 		}
 		return 0;
 	case AXIS_RING:
-		if (!parse_int(v, 1, 100000, &n)) {
-			tb_errbuf(why, whylen, "ring must be a whole number of packets in 1..100000, got '%s'", v);
+		if (!parse_int(v, 1, 100000, &n) && !sweep_ring_bdp_fraction(v, &d)) {
+			tb_errbuf(why, whylen,
+				  "ring must be a whole number of packets in 1..100000 or a fraction of the "
+				  "bandwidth-delay product (e.g. 0.27bdp, at most 100bdp), got '%s'",
+				  v);
 			return -1;
 		}
 		return 0;
@@ -320,9 +323,9 @@ int sweep_parse(const char *text, const char *filename, const struct sweep_known
 			if (strcmp(l, "[sweep]") == 0)
 				section = SWEEP;
 			else if (strcmp(l, "[matrix]") == 0) {
-				if (s->nmatrix == SWEEP_MAX_MATRICES) {
+				if (s->nmatrix == SWEEP_MAX_SECTIONS) {
 					tb_errbuf(err, errlen, "%s:%d: more than %d [matrix] sections", filename,
-						  lineno, SWEEP_MAX_MATRICES);
+						  lineno, SWEEP_MAX_SECTIONS);
 					return -1;
 				}
 				section = MATRIX;
@@ -415,6 +418,8 @@ int sweep_parse(const char *text, const char *filename, const struct sweep_known
 			return -1;
 		}
 	}
+	if (sweep_resolve_bdp(s, known, filename, err, errlen))
+		return -1;
 	if (!s->name[0]) {
 		const char *base = strrchr(filename, '/');
 		base = base ? base + 1 : filename;

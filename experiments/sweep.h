@@ -26,7 +26,16 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum { SWEEP_MAX_VALUES = 64, SWEEP_VALUE_LEN = 128, SWEEP_NAME_LEN = 64, SWEEP_MAX_MATRICES = 16 };
+/* A file holds at most SWEEP_MAX_SECTIONS [matrix] sections; a section
+ * with rings in units of the BDP becomes one matrix per VPN and profile
+ * (sweep_bdp.c), hence more matrices than sections. */
+enum {
+	SWEEP_MAX_VALUES = 64,
+	SWEEP_VALUE_LEN = 128,
+	SWEEP_NAME_LEN = 64,
+	SWEEP_MAX_SECTIONS = 16,
+	SWEEP_MAX_MATRICES = 64
+};
 
 enum sweep_axis {
 	AXIS_KERNEL,
@@ -70,6 +79,9 @@ struct sweep {
 	int interleaved;
 	int nmatrix;
 	struct sweep_matrix matrix[SWEEP_MAX_MATRICES];
+	/* "ring 0.27bdp: openvpn at lab-rtt-120 -> 59 packets (BDP 217.5)", one
+	 * line per resolved value (sweep_bdp.c), for tb-sweep check to print */
+	char bdp_notes[4096];
 };
 
 /* One run of the sweep: a value index per axis of one matrix. */
@@ -79,11 +91,25 @@ struct sweep_point {
 	int rep; /* 1-based */
 };
 
+/* A bandwidth-delay product in packets of 1500 B: the VPN's calibrated
+ * capacity times the profile's RTT (the runner works it out, sweep.sh). */
+struct sweep_bdp {
+	char vpn[SWEEP_NAME_LEN];
+	char profile[SWEEP_NAME_LEN];
+	double packets;
+};
+
 /* Names checked against what exists: NULL lists skip the check. */
 struct sweep_known {
 	const char *const *kernels;   /* NULL-terminated */
 	const char *const *profiles;
 	const char *const *clips;
+	/* Rings given as fractions of the BDP ("ring = 0.27bdp") are resolved
+	 * to packets with this table; one missing for a point's VPN and profile
+	 * is an error, unless bdp_unresolved_ok (only the name is wanted). */
+	const struct sweep_bdp *bdp;
+	int nbdp;
+	int bdp_unresolved_ok;
 };
 
 /* An axis by its name (the name it has in sweep files, point files, the
@@ -123,6 +149,19 @@ void sweep_point_write(const struct sweep *s, const struct sweep_point *pt, long
  * Equal keys are the same run; used to skip points two matrices share and
  * finished runs when a sweep is resumed. */
 void sweep_point_key(const struct sweep *s, const struct sweep_point *pt, char *buf, size_t len);
+
+/* Rings in units of the bandwidth-delay product (sweep_bdp.c). */
+/* 1 if v is "FRACTIONbdp" or "FRACTION bdp" (0 < FRACTION <= 100), with the
+ * fraction in *frac; 0 otherwise. */
+int sweep_ring_bdp_fraction(const char *v, double *frac);
+/* Parse "VPN:PROFILE=PACKETS" (tb-sweep --bdp). Returns 0, or -1 with why. */
+int sweep_bdp_parse(const char *arg, struct sweep_bdp *out, char *why, size_t whylen);
+/* Replace every matrix that has rings in BDP units by one matrix per VPN and
+ * profile of it, its rings in packets: round(fraction * BDP), at least 1;
+ * values that meet at one ring count once. Called by sweep_parse. Returns
+ * 0, or -1 with "FILE:LINE: reason" in err. */
+int sweep_resolve_bdp(struct sweep *s, const struct sweep_known *known, const char *filename,
+		      char *err, size_t errlen);
 
 /* Validate a qdisc spec such as "pfifo limit 25000" or "fq_codel target 5ms".
  * Returns 0, or -1 with a reason in err. */

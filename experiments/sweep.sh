@@ -18,7 +18,7 @@ source "$TB_ROOT/scenario/wireguard.sh"
 usage() {
 	cat <<'TXT'
 usage: ./testbed sweep FILE [--db PATH] [--dry-run] [--overhead SECONDS] [--stall SECONDS]
-                            [--shard K/N [--shard-by point|run]]
+                            [--shard K/N [--shard-by point|run]] [--capacity VPN=MBIT ...]
        ./testbed sweep FILE --slurm --shards N [...]   (scale-out/slurm.sh --help)
 
 Runs every point of the sweep FILE (format: experiments/sweeps/README.md)
@@ -32,6 +32,11 @@ that the campaign database does not already hold as finished.
   --shard-by    point (default): a point's repetitions stay in one shard
                 (with order = interleaved, also its kernels); run: split them
   --overhead S  per-run setup seconds assumed for the ETA (default 20)
+  --capacity VPN=MBIT  the VPN's capacity for rings given in units of the
+                bandwidth-delay product (ring = 0.27bdp); without it, the
+                newest calibration of that VPN in the campaign database
+                (./testbed calibrate --vpn VPN --db PATH). Give the same
+                value to every shard of a sweep, so all resolve the same rings
   --stall S     a guest that starts no new run for S seconds is hung: QEMU is
                 killed, the run it was in is stored as failed with the reason
                 and the remaining runs get a new boot (default: 3 x (the
@@ -49,8 +54,14 @@ for a in "$@"; do
 done
 
 file='' db='' dry=0 overhead=20 stall_s='' shard='' shard_by=''
+declare -A capacity=() # read by tb_sweep_bdp
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--capacity)
+		if [ $# -lt 2 ] || ! [[ $2 =~ ^([a-z0-9-]+)=([0-9]+(\.[0-9]+)?)$ ]]; then
+			tb_usage_die "sweep: --capacity needs VPN=MBIT (e.g. openvpn=21.7), got '${2:-}'"
+		fi
+		capacity[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}; shift ;;
 	--shard)
 		[ $# -ge 2 ] || tb_usage_die "sweep: --shard needs K/N (e.g. 2/4)"
 		if ! [[ $2 =~ ^([0-9]+)/([0-9]+)$ ]] || [ "${BASH_REMATCH[2]}" -lt 1 ] ||
@@ -92,14 +103,15 @@ tb_kernel_srcver_init
 
 # What exists, so the file is checked against it before anything boots.
 tb_sweep_known
-checked=$("$bin/experiments/tb-sweep" check "$file" "${TB_SWEEP_KNOWN[@]}" --overhead "$overhead" "${shard_opts[@]}")
-printf '%s\n' "$checked" | grep -v '^order: '
-name=$(sed -n '1s/^sweep \([^:]*\):.*/\1/p' <<<"$checked")
-order=$(sed -n 's/^order: //p' <<<"$checked")
+name=$("$bin/experiments/tb-sweep" name "$file")
 if [ -z "$db" ]; then
 	db=$TB_ROOT/results/$name.db
 	[ -z "$shard" ] || db=$TB_ROOT/results/$name.shard-${shard%/*}-of-${shard#*/}.db
 fi
+tb_sweep_bdp "$file" "$db"
+checked=$("$bin/experiments/tb-sweep" check "$file" "${TB_SWEEP_KNOWN[@]}" "${TB_SWEEP_BDP[@]}" --overhead "$overhead" "${shard_opts[@]}")
+printf '%s\n' "$checked" | grep -v '^order: '
+order=$(sed -n 's/^order: //p' <<<"$checked")
 # A dry run changes nothing: no database is created.
 if [ "$dry" -eq 0 ]; then
 	mkdir -p "$(dirname "$db")"
@@ -113,6 +125,8 @@ sweep_sha256=$(sha256sum "$file" | cut -d' ' -f1)
 run_env=(--env "sweep_sha256=$sweep_sha256" --env "sweep_file=$file" --env "host_name=$(hostname)"
 	--env "host_cpuset=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)")
 [ -z "$shard" ] || run_env+=(--env "sweep_shard=$shard" --env "sweep_shard_by=${shard_by:-point}")
+# the capacities that resolved rings given in BDP units
+[ -z "$TB_SWEEP_BDP_ENV" ] || run_env+=(--env "bdp_capacity=$TB_SWEEP_BDP_ENV")
 [ -z "${SLURM_JOB_ID:-}" ] || run_env+=(--env "slurm_job=${SLURM_ARRAY_JOB_ID:-$SLURM_JOB_ID}${SLURM_ARRAY_TASK_ID:+_$SLURM_ARRAY_TASK_ID}")
 
 work=$TB_CACHE/sweeps/$name
@@ -144,7 +158,7 @@ fi
 # One point file per run; the finished ones (by point key) are skipped.
 rm -rf "$work/points"
 mkdir -p "$work/points"
-mapfile -t all < <("$bin/experiments/tb-sweep" expand "$file" "${TB_SWEEP_KNOWN[@]}" --dir "$work/points" "${shard_opts[@]}")
+mapfile -t all < <("$bin/experiments/tb-sweep" expand "$file" "${TB_SWEEP_KNOWN[@]}" "${TB_SWEEP_BDP[@]}" --dir "$work/points" "${shard_opts[@]}")
 declare -A finished=() kernel_of=() scenario_of=() rep_of=() checked_profile=()
 if [ -f "$db" ]; then
 	while IFS= read -r k; do finished[$k]=1; done < <("$bin/lib/tb-db" done-keys "$db" "$name")

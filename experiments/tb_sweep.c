@@ -102,16 +102,20 @@ static void usage(FILE *f)
 		"       tb-sweep expand FILE --dir DIR [KNOWN] [SHARD]\n"
 		"       tb-sweep shards FILE --shards N [KNOWN] [--shard-by point|run]\n"
 		"       tb-sweep check-value AXIS VALUE [KNOWN]\n"
+		"       tb-sweep name FILE\n"
 		"  check        validate FILE; print the number of runs per kernel and the expected time\n"
 		"  expand       write one point file per run into DIR (NNNNNN.point, `key = value`\n"
 		"               lines named like the runs table's columns) and print their paths\n"
 		"  shards       the split into N shards: per shard its runs, expected seconds, kernels\n"
 		"  check-value  check one value of one axis (as ./testbed run's options are)\n"
+		"  name         the sweep's name (its campaign), rings in BDP units left unresolved\n"
 		"  SHARD: --shard K/N [--shard-by point|run], only the K-th of N parts of about\n"
 		"               the same expected time (by point: a point's repetitions, and with\n"
 		"               order = interleaved its kernels, stay in one shard)\n"
 		"  KNOWN: --kernels A,B --profiles A,B --clips A,B, the names that exist\n"
-		"               (unchecked when absent)\n"
+		"               (unchecked when absent); --bdp VPN:PROFILE=PACKETS (repeated), the\n"
+		"               bandwidth-delay products that resolve rings such as 0.27bdp\n"
+		"  --unresolved-bdp  check only: count such rings as given (before a calibration)\n"
 		"  --overhead   seconds each run costs beyond its duration (for the estimate; default 15)\n");
 }
 
@@ -150,10 +154,12 @@ int main(int argc, char **argv)
 		{"clips", required_argument, NULL, 'c'},   {"overhead", required_argument, NULL, 'o'},
 		{"dir", required_argument, NULL, 'd'},     {"help", no_argument, NULL, 'h'},
 		{"shard", required_argument, NULL, 's'},   {"shards", required_argument, NULL, 'n'},
-		{"shard-by", required_argument, NULL, 'b'},
+		{"shard-by", required_argument, NULL, 'b'}, {"bdp", required_argument, NULL, 'B'},
+		{"unresolved-bdp", no_argument, NULL, 'U'},
 		{NULL, 0, NULL, 0}};
 	static const char *kernels[MAX_NAMES + 1], *profiles[MAX_NAMES + 1], *clips[MAX_NAMES + 1];
-	struct sweep_known known = {NULL, NULL, NULL};
+	static struct sweep_bdp bdp[MAX_NAMES];
+	struct sweep_known known = {.bdp = bdp};
 	long long overhead = 15;
 	const char *dir = NULL;
 	int c, shard_k = 0, shard_n = 0;
@@ -188,6 +194,14 @@ int main(int argc, char **argv)
 			else
 				tb_usage_die("--shard-by must be point or run, got '%s'", optarg);
 			break;
+		case 'B':
+			if (known.nbdp == MAX_NAMES)
+				tb_usage_die("--bdp: more than %d", MAX_NAMES);
+			if (sweep_bdp_parse(optarg, &bdp[known.nbdp], why, sizeof why))
+				tb_usage_die("%s", why);
+			known.nbdp++;
+			break;
+		case 'U': known.bdp_unresolved_ok = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -207,8 +221,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *verb = argv[optind], *path = argv[optind + 1];
-	if (strcmp(verb, "check") && strcmp(verb, "expand") && strcmp(verb, "shards"))
-		tb_usage_die("unknown action '%s' (check, expand, shards or check-value)", verb);
+	if (strcmp(verb, "check") && strcmp(verb, "expand") && strcmp(verb, "shards") && strcmp(verb, "name"))
+		tb_usage_die("unknown action '%s' (check, expand, shards, name or check-value)", verb);
 	int expand = strcmp(verb, "expand") == 0, list_shards = strcmp(verb, "shards") == 0;
 	if (expand && !dir)
 		tb_usage_die("expand needs --dir DIR for the point files");
@@ -219,8 +233,16 @@ int main(int argc, char **argv)
 
 	static struct sweep s;
 	char err[512];
+	if (strcmp(verb, "name") == 0)
+		known.bdp_unresolved_ok = 1;
+	else if (known.bdp_unresolved_ok && strcmp(verb, "check"))
+		tb_usage_die("--unresolved-bdp is for check: %s needs rings in packets (--bdp)", verb);
 	if (sweep_parse_file(path, &known, &s, err, sizeof err))
 		tb_die("%s", err);
+	if (strcmp(verb, "name") == 0) {
+		printf("%s\n", s.name);
+		return 0;
+	}
 
 	/* Unique points in order: matrices may overlap. */
 	long long total = sweep_point_count(&s);
@@ -284,6 +306,7 @@ int main(int argc, char **argv)
 		       "the kernels below are the shard's");
 	for (int k = 0; k < nkernels; k++)
 		printf("  kernel %-14s %lld runs\n", kernel_names[k], per_kernel[k]);
+	fputs(s.bdp_notes, stdout);
 	long long secs = unique * (s.duration_s + overhead);
 	printf("expected time: about %lld min (%lld s per run incl. setup), plus a boot (%s with --from-source)\n",
 	       (secs + 59) / 60, s.duration_s + overhead,

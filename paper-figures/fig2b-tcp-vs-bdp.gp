@@ -9,7 +9,8 @@ set logscale x 10
 set xlabel "TUN ring size / bandwidth-delay product"
 set ylabel "throughput, % of the VPN's capacity"
 set yrange [0:*]
-set key bottom right
+# Below the plot: inside, the key covered the low-ring points of both kernels.
+set key outside below
 set datafile separator "\t"
 plot for [i = 1:words(stems)] data."/fig2b-".word(stems, i).".dat" using 1:2:3 with yerrorlines \
        lw 2 dt vpn_dt(word(vpns, i), 1) pt vpn_pt(word(vpns, i), 1) lc rgb color(word(kernels, i)) \

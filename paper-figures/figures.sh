@@ -215,10 +215,7 @@ if [ -n "$profile2" ]; then
 	rtt_us=$("$TB_BUILD/netem-profiles/tb-profile" show --json "$TB_ROOT/netem-profiles/$profile2.profile" |
 		jq '.up.delay_us + .down.delay_us')
 	for vpn in $(series_vpns "$ours2"); do
-		v=$(tb_lit "$vpn")
-		capacity=$(sql "SELECT avg(tcp_mbit_s) FROM run_summary WHERE valid = 1 AND tcp_mbit_s > 0
-			AND coalesce(vpn, 'openvpn') = $v AND campaign = (SELECT campaign FROM runs
-			WHERE campaign LIKE 'calibrate-%' AND coalesce(vpn, 'openvpn') = $v ORDER BY id DESC LIMIT 1)")
+		capacity=$(bash "$TB_ROOT/analysis/capacity.sh" "$db" "$vpn") || capacity=''
 		if [ -z "$capacity" ]; then
 			printf 'figure fig2b-tcp-vs-bdp: %s left out: no valid calibration of it in this database (a calibrate-* campaign with runs of vpn %s)\n' \
 				"$vpn" "$vpn" >&2
@@ -358,7 +355,8 @@ pair=$(sql "SELECT s.id, p.id FROM runs s
 	AND $(tb_same_settings s p kernel)
 	JOIN frame_images a ON a.run_id = s.id JOIN frame_images b ON b.run_id = p.id AND b.frame_no = a.frame_no
 	GROUP BY s.id, p.id
-	ORDER BY min(count(DISTINCT a.frame_no), 3) DESC, s.repetition IS p.repetition DESC, s.id DESC, p.id LIMIT 1")
+	ORDER BY (s.valid IS 1) + (p.valid IS 1) DESC, min(count(DISTINCT a.frame_no), 3) DESC,
+		s.repetition IS p.repetition DESC, s.id DESC, p.id LIMIT 1")
 if [ -n "$pair" ]; then
 	read -r stock_run patched_run <<<"$pair"
 	mapfile -t frames6 < <(sql "SELECT DISTINCT a.frame_no FROM frame_images a JOIN frame_images b
@@ -366,15 +364,18 @@ if [ -n "$pair" ]; then
 	in_list=$(IFS=,; printf '%s' "${frames6[*]}")
 	vars=() n=0
 	for id in "$stock_run" "$patched_run"; do
-		while IFS=$'\t' read -r kernel frame complete decodable; do
+		while IFS=$'\t' read -r kernel frame complete decodable validity; do
 			n=$((n + 1))
 			sql "SELECT writefile('$data/fig6-$n.png', png) FROM frame_images
 				WHERE run_id = $id AND frame_no = $frame LIMIT 1" >/dev/null
 			state='clean'
 			[ "$decodable" = 1 ] || state='with artifacts'
 			[ "$complete" = 1 ] || state='incomplete'
-			vars+=("pic$n='$data/fig6-$n.png'" "cap$n='$kernel (run $id): frame $frame, $state'")
-		done < <(sql "SELECT u.kernel, i.frame_no, coalesce(f.complete, 0), coalesce(f.decodable, 0)
+			# A picture is what the receiver decoded either way; an invalid run's
+			# loss is not a measurement, and the caption says so.
+			vars+=("pic$n='$data/fig6-$n.png'" "cap$n='$kernel (run $id$validity): frame $frame, $state'")
+		done < <(sql "SELECT u.kernel, i.frame_no, coalesce(f.complete, 0), coalesce(f.decodable, 0),
+			CASE WHEN u.valid = 1 THEN '' WHEN u.valid = 0 THEN ', run INVALID' ELSE ', validity unknown' END
 			FROM frame_images i JOIN runs u ON u.id = i.run_id
 			LEFT JOIN frames_recv f ON f.run_id = i.run_id AND f.stream = i.stream AND f.frame_no = i.frame_no
 			WHERE i.run_id = $id AND i.frame_no IN ($in_list) GROUP BY i.frame_no ORDER BY i.frame_no")

@@ -45,7 +45,9 @@ bin=$TB_BUILD
 for t in lib/tb-merge lib/tb-db experiments/tb-sweep; do
 	[ -x "$bin/$t" ] || bash "$TB_ROOT/scripts/build.sh" >/dev/null
 done
-sweep_name() { "$bin/experiments/tb-sweep" check "$1" | sed -n '1s/^sweep \([^:]*\):.*/\1/p'; }
+# shellcheck source=experiments/sweep-lib.sh
+source "$TB_ROOT/experiments/sweep-lib.sh"
+sweep_name() { "$bin/experiments/tb-sweep" name "$1"; }
 opts=()
 if [ -n "$sweep" ]; then
 	[ -r "$sweep" ] || tb_die "merge: cannot read sweep file '$sweep'"
@@ -93,6 +95,17 @@ for c in "${campaigns[@]}"; do
 		echo "campaign $c: cannot list the runs still missing: no sweep file recorded and unchanged (pass --sweep FILE)"
 		continue
 	fi
+	# Rings in BDP units resolve with the capacities the runs recorded.
+	declare -A capacity=() # read by tb_sweep_bdp
+	while read -r vpn mbit _; do
+		[ -z "$vpn" ] || capacity[$vpn]=$mbit
+	done < <(q "SELECT DISTINCT json_extract(env_json, '$.bdp_capacity') FROM runs WHERE campaign = $cq
+		AND json_valid(env_json) AND json_extract(env_json, '$.bdp_capacity') IS NOT NULL LIMIT 1" | tr ',' '\n')
+	tb_sweep_bdp "$file" /nonexistent
+	if ! "$bin/experiments/tb-sweep" check "$file" "${TB_SWEEP_BDP[@]}" >/dev/null 2>&1; then
+		echo "campaign $c: cannot list the runs still missing: $file has rings in BDP units and the runs recorded no capacity"
+		continue
+	fi
 	tmp=$(mktemp -d)
 	# The shard of each run, when the runs were sharded: resubmitting that
 	# shard runs only its missing points.
@@ -107,11 +120,11 @@ for c in "${campaigns[@]}"; do
 			mkdir -p "$tmp/$k"
 			while IFS= read -r p; do
 				shard_of[$(sed -n 's/^point_key = //p' "$p")]="$k/$n"
-			done < <("$bin/experiments/tb-sweep" expand "$file" --dir "$tmp/$k" --shard "$k/$n" --shard-by "${by:-point}")
+			done < <("$bin/experiments/tb-sweep" expand "$file" "${TB_SWEEP_BDP[@]}" --dir "$tmp/$k" --shard "$k/$n" --shard-by "${by:-point}")
 		done
 	fi
 	mkdir -p "$tmp/all"
-	mapfile -t keys < <("$bin/experiments/tb-sweep" expand "$file" --dir "$tmp/all" | xargs -r sed -n 's/^point_key = //p')
+	mapfile -t keys < <("$bin/experiments/tb-sweep" expand "$file" "${TB_SWEEP_BDP[@]}" --dir "$tmp/all" | xargs -r sed -n 's/^point_key = //p')
 	declare -A done_key=()
 	while IFS= read -r k; do done_key[$k]=1; done < <("$bin/lib/tb-db" done-keys "$out" "$c")
 	missing=()

@@ -11,6 +11,7 @@ usage() {
 	cat <<'TXT'
 usage: ./testbed sweep FILE --slurm --shards N [--shard-by point|run] [--partition P]
                           [--sbatch-arg ARG]... [--out DIR] [--db MERGED] [--dry-run]
+                          [--capacity VPN=MBIT]...
 
 Writes two batch scripts into DIR and submits them with sbatch:
   NAME.array.sbatch  a job array of N tasks; task K-1 runs
@@ -26,6 +27,8 @@ Writes two batch scripts into DIR and submits them with sbatch:
                    --time=4:00:00, which replaces the estimated limit)
   --out DIR        scripts, shard databases and logs (default results/slurm-NAME)
   --db MERGED      the merged database (default results/NAME.db)
+  --capacity VPN=MBIT  for rings in units of the BDP (ring = 0.27bdp): every
+                   task resolves them with this capacity (needed then)
   --dry-run        print the scripts and the sbatch commands; write and submit nothing
 The nodes must see this directory at the same path (a shared file system);
 each task builds the kernels it needs into its TB_CACHE unless cached there
@@ -34,9 +37,15 @@ A task resubmitted after an interruption runs only its missing points.
 TXT
 }
 
-file='' shards='' shard_by=point partition='' out='' merged='' dry=0 extra=()
+file='' shards='' shard_by=point partition='' out='' merged='' dry=0 extra=() capacity_args=()
+declare -A capacity=() # read by tb_sweep_bdp
 while [ $# -gt 0 ]; do
 	case "$1" in
+	--capacity)
+		if [ $# -lt 2 ] || ! [[ $2 =~ ^([a-z0-9-]+)=([0-9]+(\.[0-9]+)?)$ ]]; then
+			tb_usage_die "sweep --slurm: --capacity needs VPN=MBIT (e.g. openvpn=21.7), got '${2:-}'"
+		fi
+		capacity[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]} capacity_args+=(--capacity "$2"); shift ;;
 	--shards)
 		if [ $# -lt 2 ] || ! [[ $2 =~ ^[1-9][0-9]*$ ]] || [ "$2" -gt 1000 ]; then
 			tb_usage_die "sweep --slurm: --shards needs a number of shards in 1..1000"
@@ -73,7 +82,11 @@ done
 # shellcheck source=experiments/sweep-lib.sh
 source "$TB_ROOT/experiments/sweep-lib.sh"
 tb_sweep_known
-name=$("$bin/experiments/tb-sweep" check "$file" "${TB_SWEEP_KNOWN[@]}" | sed -n '1s/^sweep \([^:]*\):.*/\1/p')
+name=$("$bin/experiments/tb-sweep" name "$file")
+# Rings in BDP units: every task must resolve the same rings, so the
+# capacities are given here (not each shard's own calibration).
+tb_sweep_bdp "$file" /nonexistent
+"$bin/experiments/tb-sweep" check "$file" "${TB_SWEEP_KNOWN[@]}" "${TB_SWEEP_BDP[@]}" >/dev/null
 [ -n "$out" ] || out=$TB_ROOT/results/slurm-$name
 [ -n "$merged" ] || merged=$TB_ROOT/results/$name.db
 out=$(realpath -m "$out")
@@ -86,7 +99,7 @@ longest=0 empty=0
 while read -r _ runs secs _; do
 	[ "$secs" -le "$longest" ] || longest=$secs
 	[ "$runs" -gt 0 ] || empty=$((empty + 1))
-done < <("$bin/experiments/tb-sweep" shards "$file" --shards "$shards" --shard-by "$shard_by")
+done < <("$bin/experiments/tb-sweep" shards "$file" --shards "$shards" --shard-by "$shard_by" "${TB_SWEEP_BDP[@]}")
 [ "$empty" -eq 0 ] || tb_log "warning: $empty of the $shards shards have no runs (the sweep has fewer points than shards; --shard-by run splits repetitions)"
 time_line="#SBATCH --time=$(((3 * longest + 59) / 60 + 30))"
 for a in "${extra[@]}"; do
@@ -115,7 +128,7 @@ array_script() {
 set -euo pipefail
 k=\$((SLURM_ARRAY_TASK_ID + 1))
 cd $(q "$TB_ROOT")
-exec ./testbed sweep $(q "$file") --shard "\$k/$shards" --shard-by $shard_by --db $(q "$out/$name").shard-"\$k"-of-$shards.db
+exec ./testbed sweep $(q "$file") --shard "\$k/$shards" --shard-by $shard_by --db $(q "$out/$name").shard-"\$k"-of-$shards.db${capacity_args[*]:+ ${capacity_args[*]}}
 SH
 }
 merge_script() {

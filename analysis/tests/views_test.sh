@@ -139,7 +139,7 @@ expect "REPORT: the WAN per profile" "$(has de-us '  - `de-us`: bottleneck vpn; 
 # Every published number comes from datasets/published/ with the part of the
 # paper it is from: changed there (in a copy of the tree), changed in REPORT.md.
 mkdir -p "$dir/root/datasets"
-cp -r "$root/analysis" "$root/scripts" "$dir/root/"
+cp -r "$root/analysis" "$root/scripts" "$root/netem-profiles" "$dir/root/"
 cp -r "$root/datasets/published" "$dir/root/datasets/"
 sed -i 's/^video_packet_loss_max,25,stock,29,percent,\(.*\),abstract$/video_packet_loss_max,25,stock,31,percent,\1,Fig. 9/
 	s/^throughput_cost_single_queue,500,patched,4,percent,\(.*\),Fig. 4$/throughput_cost_single_queue,500,patched,7,percent,\1,Table 8/

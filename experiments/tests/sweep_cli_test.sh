@@ -71,6 +71,23 @@ rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/bad-order.sweep" --dry-run)
 check "a bad order fails like any bad file (exit 1)" test "$rc" -eq 1
 check "and says where and what it must be" grep -q "bad-order.sweep:2: order must be by-kernel or interleaved, got 'sideways'" "$dir/out"
 
+# Rings in units of the BDP: resolved from --capacity (21.75 Mbit/s at
+# lab-rtt-120: 21.75e6 * 0.120 / 12000 = 217.5 packets; 0.27 of it = 58.7 ->
+# 59), refused without a capacity, and refused by run.
+printf '[sweep]\nname = bdp\n[matrix]\nring = 0.27bdp, 500\nprofile = lab-rtt-120\ntraffic = tcp\n' >"$dir/bdp.sweep"
+rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/bdp.sweep" --db "$dir/bdp.db" --dry-run --capacity openvpn=21.75)
+check "bdp: dry run succeeds" test "$rc" -eq 0
+check "bdp: the resolution shown" grep -q "ring 0.27bdp: openvpn at lab-rtt-120 -> 59 packets (BDP 217.5)" "$dir/out"
+check "bdp: the runs have rings 59 and 500" test "$(grep -c 'ring=59;\|ring=500;' "$dir/out")" -eq 2
+rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/bdp.sweep" --db "$dir/bdp.db" --dry-run)
+check "bdp without a capacity: exit 1" test "$rc" -eq 1
+check "bdp without a capacity: says what to do" grep -q "bdp.sweep:4: rings in units of the bandwidth-delay product need openvpn's capacity" "$dir/out"
+rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/bdp.sweep" --capacity openvpn=fast --dry-run)
+check "bdp: a bad --capacity exits 2" test "$rc" -eq 2
+rc=$(run_rc "$dir/out" "$root/testbed" run --ring 0.27bdp --db "$dir/x.db")
+check "run: a ring in BDP units exits 2" test "$rc" -eq 2
+check "run: and says it is for sweeps" grep -q "rings in units of the BDP (0.27bdp) are for sweep files" "$dir/out"
+
 # A host sweep killed outright leaves finished runs in its boot directory:
 # the next start merges them (and a dry run leaves them alone). One point,
 # finished in a "killed" boot: nothing is left to do, nothing boots.

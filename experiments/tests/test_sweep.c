@@ -9,7 +9,7 @@
 static const char *const kernels[] = {"stock", "nodrop-v2", "nodrop-qdisc", NULL};
 static const char *const profiles[] = {"lan", "de-us", NULL};
 static const char *const clips[] = {"720p30", "480p30", NULL};
-static const struct sweep_known known = {kernels, profiles, clips};
+static const struct sweep_known known = {.kernels = kernels, .profiles = profiles, .clips = clips};
 
 static struct sweep s;
 
@@ -228,7 +228,7 @@ static void test_bad_input(void)
 	}
 	/* A default that does not exist among the known names is named. */
 	static const char *const only_480[] = {"480p30", NULL};
-	struct sweep_known k2 = {kernels, profiles, only_480};
+	struct sweep_known k2 = {.kernels = kernels, .profiles = profiles, .clips = only_480};
 	char err[512] = "";
 	CHECK(sweep_parse("[matrix]\nring = 5\n", "t.sweep", &k2, &s, err, sizeof err) == -1);
 	CHECK(strstr(err, "t.sweep:1: default clip") != NULL);

@@ -12,7 +12,7 @@
 
 static const char *const kernels[] = {"stock", "nodrop-v2", "nodrop-qdisc", NULL};
 static const char *const profiles[] = {"lan", "de-us", NULL};
-static const struct sweep_known known = {kernels, profiles, NULL};
+static const struct sweep_known known = {.kernels = kernels, .profiles = profiles};
 
 enum { MAX_RUNS = 2048 };
 static struct sweep s;

@@ -13,7 +13,11 @@ static char dir[1024];
 static int load_named(const char *name, struct profile *p)
 {
 	char path[1200], err[600];
-	snprintf(path, sizeof path, "%s/%s.profile", dir, name);
+	int n = snprintf(path, sizeof path, "%s/%s.profile", dir, name);
+	if (n < 0 || (size_t)n >= sizeof path) {
+		fprintf(stderr, "profile path too long: %s/%s.profile\n", dir, name);
+		return -1;
+	}
 	if (profile_load(path, p, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		return -1;

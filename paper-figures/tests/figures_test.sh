@@ -54,6 +54,13 @@ expect "fig6: a frame without a patched picture is left out" "$(find "$dir/out/d
 expect "fig6: the shared settings named" "$(grep -c 'campaign strip, ring 25, pfifo limit 25000, profile lan, clip 720p30; frames 45, 50' "$dir/out/fig6-frame-strip.svg")" 1
 expect "fig6: each row's kernel and run" "$(grep -o "<text>[^<]*(run $(sqlite3 "$dir/fig.db" "$run_c")): frame 50, incomplete</text>" "$dir/out/fig6-frame-strip.svg")" \
 	"<text>nodrop-v2 (run $(sqlite3 "$dir/fig.db" "$run_c")): frame 50, incomplete</text>"
+# An invalid or unjudged run is still drawn when it is the only pair, and its
+# caption says so.
+sqlite3 "$dir/fig.db" "UPDATE runs SET valid = 0 WHERE id = ($run_c); UPDATE runs SET valid = NULL WHERE id = ($run_a)"
+bash "$root/paper-figures/figures.sh" "$dir/fig.db" --out "$dir/out6" --campaign fig >"$dir/log6" 2>&1 || { cat "$dir/log6"; exit 1; }
+expect "fig6: an invalid run's caption" "$(grep -c "<text>nodrop-v2 (run $(sqlite3 "$dir/fig.db" "$run_c"), run INVALID): frame 50, incomplete</text>" "$dir/out6/fig6-frame-strip.svg")" 1
+expect "fig6: an unjudged run's caption" "$(grep -c "<text>stock (run $(sqlite3 "$dir/fig.db" "$run_a"), validity unknown): frame 45, " "$dir/out6/fig6-frame-strip.svg")" 1
+sqlite3 "$dir/fig.db" "UPDATE runs SET valid = 1 WHERE id IN (($run_a), ($run_c))"
 # Figure 1's data: stock at ring 25 lost 3 and 6 of 120 packets (frames 0, 10
 # and 20 short by 1 and 2) -> 2.5 % and 5 %: mean 3.75, sample sd 1.7678.
 expect "fig1 stock ring 25" "$(awk -F'\t' '$1 == 25 { printf "%.2f %.4f", $2, $3 }' "$dir/out/data/fig1-stock.dat")" "3.75 1.7678"
