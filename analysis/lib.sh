@@ -8,7 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 # The schema version views.sql is written for: an older database is
 # migrated (by tb-db, as every tool that opens it would) before it is read.
-TB_VIEWS_SCHEMA=7
+TB_VIEWS_SCHEMA=9
 
 # The database tb_sql reads (set by tb_db_open), and sqlite3 options every
 # tb_sql call gets after the views are loaded (e.g. -cmd lines that make

@@ -7,7 +7,8 @@ CREATE TEMP VIEW IF NOT EXISTS counter_delta AS
 SELECT run_id, place, name, after - before AS delta
 FROM counters WHERE before >= 0 AND after >= 0;
 
--- Packets of the video flow, counted where they were seen: sent, received,
+-- Packets of the video flow (of every camera: all frames_sent rows of the
+-- run, all its receivers' totals), counted where they were seen: sent, received,
 -- per place the packets dropped there (*_drops), and the packets each hop
 -- passed on, each from its own counter:
 --   vpn_read       read from the ring by the robot's OpenVPN (tun tx_packets)
@@ -89,6 +90,8 @@ FROM run_video_packets;
 -- (complete, decodable, and the last packet in by then; lost and damaged
 -- frames count as late); frames_untimed: such frames whose latency is
 -- unknown (a sender without the frame extension), which leave it unknown.
+-- Over every camera of the run: a frame is its camera's (stream) frame_no,
+-- so two cameras' frame 5 are two frames.
 CREATE TEMP VIEW IF NOT EXISTS run_frames AS
 SELECT s.run_id,
   count(*) AS frames_sent,
@@ -101,8 +104,22 @@ SELECT s.run_id,
   sum(s.blocked_ns) / 1e6 AS blocked_ms,
   max(s.blocked_ns) / 1e6 AS max_blocked_ms
 FROM frames_sent s
-LEFT JOIN frames_recv r ON r.run_id = s.run_id AND r.stream = 0 AND r.frame_no = s.frame_no
+LEFT JOIN frames_recv r ON r.run_id = s.run_id AND r.stream = s.stream AND r.frame_no = s.frame_no
 GROUP BY s.run_id;
+
+-- The same per camera of a run (stream: tb-send --stream), with its packets:
+-- how evenly the cameras of one run fared (its keyframes leave together).
+CREATE TEMP VIEW IF NOT EXISTS run_camera_frames AS
+SELECT s.run_id, s.stream,
+  count(*) AS frames_sent,
+  sum(CASE WHEN r.complete = 1 THEN 0 ELSE 1 END) AS frames_lost,
+  sum(CASE WHEN r.decodable = 1 THEN 0 ELSE 1 END) AS frames_artifacts,
+  sum(s.packets) AS pkts_sent,
+  sum(coalesce(r.pkts_received, 0)) AS pkts_received,
+  100.0 * sum(CASE WHEN r.complete = 1 THEN 0 ELSE 1 END) / count(*) AS frame_loss_pct
+FROM frames_sent s
+LEFT JOIN frames_recv r ON r.run_id = s.run_id AND r.stream = s.stream AND r.frame_no = s.frame_no
+GROUP BY s.run_id, s.stream;
 
 -- Nearest-rank percentiles of the one-way latency of complete frames
 -- (capture time to last packet's arrival), in ms. They describe the frames
@@ -152,7 +169,7 @@ FROM (SELECT i.run_id, count(*) AS intervals,
 -- and in within N ms of capture (the deadlines are 100, 150 and 200 ms;
 -- "within" includes N), NULL when a displayable frame's latency is unknown.
 CREATE TEMP VIEW IF NOT EXISTS run_summary AS
-SELECT r.id AS run_id, r.campaign, r.kernel, r.ring, r.qdisc, r.profile, r.traffic, r.clip,
+SELECT r.id AS run_id, r.campaign, r.kernel, r.ring, r.qdisc, r.profile, r.traffic, r.clip, r.cameras,
   r.sndbuf, r.pace, r.vpn, r.decode, nullif(r.dump_frames, '') AS dump_frames, r.cpu_limit,
   r.tcp_omit, r.flag, r.duration, r.seed, r.repetition, r.flag_applied,
   r.qdisc_kind, r.qdisc_limit, r.qdisc_applied, r.kernel_release, r.accel,
@@ -188,7 +205,7 @@ WHERE r.status = 'done';
 -- (v_*), so the aggregates below see valid runs only; sd = sqrt(n/(n-1) *
 -- (mean of squares - square of mean)), NULL for a single run.
 CREATE TEMP VIEW IF NOT EXISTS point_summary AS
-SELECT campaign, kernel, ring, qdisc, profile, traffic, clip, sndbuf, pace, vpn, decode,
+SELECT campaign, kernel, ring, qdisc, profile, traffic, clip, cameras, sndbuf, pace, vpn, decode,
   dump_frames, cpu_limit, tcp_omit, flag, duration, seed,
   sum(valid = 1) AS runs, sum(valid = 0) AS invalid_runs, sum(valid IS NULL) AS unknown_runs,
   sum(valid = 1 AND tcp_converged = 0) AS unconverged_runs,
@@ -228,5 +245,5 @@ FROM (SELECT *,
     CASE WHEN valid = 1 THEN displayable_200ms_pct END AS v_d200,
     CASE WHEN valid = 1 THEN blocked_ms END AS v_blocked, CASE WHEN valid = 1 THEN tcp_mbit_s END AS v_tcp
   FROM run_summary)
-GROUP BY campaign, kernel, ring, qdisc, profile, traffic, clip, sndbuf, pace, vpn, decode,
+GROUP BY campaign, kernel, ring, qdisc, profile, traffic, clip, cameras, sndbuf, pace, vpn, decode,
   dump_frames, cpu_limit, tcp_omit, flag, duration, seed;

@@ -235,9 +235,12 @@ tb_counters_snapshot() {
 # drops are counted once (analysis/views.sql).
 sender_counters() { # sender_counters BEFORE|AFTER
 	local enetdown=0
-	if [ "$1" = after ] && [ -f "$work/send.txt" ] && [[ $(<"$work/send.txt") =~ \ enetdown=([0-9]+) ]]; then
-		enetdown=${BASH_REMATCH[1]}
-	fi
+	local f
+	for f in "$work"/send.txt "$work"/send-*.txt; do # every camera's tb-send
+		if [ "$1" = after ] && [ -f "$f" ] && [[ $(<"$f") =~ \ enetdown=([0-9]+) ]]; then
+			enetdown=$((enetdown + BASH_REMATCH[1]))
+		fi
+	done
 	echo "sender.enetdown=$enetdown" >>"$work/$1.kv"
 }
 # The processes on the data path, "ROLE PID", for the sampler's per-process
@@ -250,7 +253,14 @@ sender_counters before
 sampler_start "$work/samples.txt" "$robot" "$TB_SCENARIO_ROBOT_TUN" "$pids_file"
 bg_pids+=("$SAMPLER_PID")
 
-recv_pid='' iperf_pid=''
+recv_pids=() iperf_pid=''
+# Cameras (point cameras, 1 when it has none): camera K sends to
+# video_port + K with tb-send --stream K, its own tb-recv --stream K listens
+# there. Camera 0 keeps the names a run had before there were cameras
+# (tb-send, send.txt, ...); camera K > 0 is tb-send.K, send-K.txt, ...
+cameras=${point[cameras]:-1}
+camera_role() { if [ "$2" -eq 0 ]; then printf '%s' "$1"; else printf '%s.%d' "$1" "$2"; fi; }
+camera_out() { if [ "$2" -eq 0 ]; then printf '%s/%s' "$work" "$1"; else printf '%s/%s-%d' "$work" "$1" "$2"; fi; }
 if [ "$traffic" != tcp ]; then
 	# Decoding 720p H.264 under TCG costs most of a vCPU and would make the
 	# receiver compete with OpenVPN: with decode = off frames are judged by
@@ -262,13 +272,15 @@ if [ "$traffic" != tcp ]; then
 	if [ -n "${point[dump_frames]}" ]; then
 		decode=(--dump-png "$work/png" --dump-frames "${point[dump_frames]}")
 	fi
-	ip netns exec "$operator" "$bin/receiver/tb-recv" --listen "$dst:$video_port" --db "$db" \
-		--run-id "$run_id" --idle 1.5 --duration $((duration + 30)) "${decode[@]}" \
-		>"$work/recv.txt" 2>"$work/recv.err" &
-	recv_pid=$!
-	bg_pids+=("$recv_pid")
-	echo "tb-recv $recv_pid" >>"$pids_file"
-	wait_listening "$recv_pid" udp "$video_port"
+	for ((k = 0; k < cameras; k++)); do
+		ip netns exec "$operator" "$bin/receiver/tb-recv" --listen "$dst:$((video_port + k))" --stream "$k" \
+			--db "$db" --run-id "$run_id" --idle 1.5 --duration $((duration + 30)) "${decode[@]}" \
+			>"$(camera_out recv "$k").txt" 2>"$(camera_out recv "$k").err" &
+		recv_pids+=("$!")
+		bg_pids+=("$!")
+		echo "$(camera_role tb-recv "$k") $!" >>"$pids_file"
+	done
+	for ((k = 0; k < cameras; k++)); do wait_listening "${recv_pids[k]}" udp $((video_port + k)); done
 fi
 if [ "$traffic" != video ]; then
 	ip netns exec "$operator" iperf3 -s -1 -B "$dst" -p "$tcp_port" --json >"$work/iperf-server.json" 2>&1 &
@@ -291,13 +303,34 @@ if [ "$traffic" != video ]; then
 	echo "iperf3-client $iperf_pid" >>"$pids_file"
 fi
 if [ "$traffic" != tcp ]; then
-	send_args=(--clip "${point[clip]}" --dest "$dst:$video_port" --duration "$duration"
-		--pace "${point[pace]}" --db "$db" --run-id "$run_id")
+	send_args=(--clip "${point[clip]}" --duration "$duration" --pace "${point[pace]}" --db "$db" --run-id "$run_id")
 	[ "$sndbuf" = 0 ] || send_args+=(--sndbuf "$sndbuf")
-	ip netns exec "$robot" "$bin/sender/tb-send" "${send_args[@]}" >"$work/send.txt" 2>"$work/send.err" &
-	send_pid=$!
-	echo "tb-send $send_pid" >>"$pids_file"
-	wait "$send_pid" || { cat "$work/send.err" >&2; run_fail "tb-send failed"; }
+	if [ "$cameras" -gt 1 ]; then
+		# A robot's encoders start together: every camera's first frame (an
+		# IDR) is due at one instant and each loops the same clip, so their
+		# keyframes leave together. The instant lies ahead by what starting
+		# the senders costs (ip and tb-send, about half a second a program
+		# under TCG, all of them on the guest's vCPUs at once) and begins
+		# the window the validity rule judges (video only: a mixed run's
+		# iperf3 started before). A sender not asleep by then would send
+		# its first frames in a burst: the run fails (below).
+		start_at=$(($(now_ns) + 1000000000 + 600000000 * cameras))
+		send_args+=(--start-at "$start_at")
+		[ "$traffic" != video ] || window_start=$start_at
+	fi
+	send_pids=()
+	for ((k = 0; k < cameras; k++)); do
+		ip netns exec "$robot" "$bin/sender/tb-send" "${send_args[@]}" --dest "$dst:$((video_port + k))" \
+			--stream "$k" >"$(camera_out send "$k").txt" 2>"$(camera_out send "$k").err" &
+		send_pids+=("$!")
+		echo "$(camera_role tb-send "$k") $!" >>"$pids_file"
+	done
+	for ((k = 0; k < cameras; k++)); do
+		wait "${send_pids[k]}" || { cat "$(camera_out send "$k").err" >&2; run_fail "tb-send of camera $k failed"; }
+		if [[ $(<"$(camera_out send "$k").txt") =~ \ start_missed_us=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ]; then
+			run_fail "camera $k's tb-send was ready $((BASH_REMATCH[1] / 1000)) ms after the cameras' common start (keyframes not aligned): starting the senders took longer than run-point.sh allows"
+		fi
+	done
 fi
 if [ -n "$iperf_pid" ]; then
 	wait "$iperf_pid" || { cat "$work/iperf.err" "$work/iperf.json" >&2; run_fail "iperf3 failed"; }
@@ -310,9 +343,9 @@ for role in robot operator; do
 	[ -d "/proc/$(tb_scenario_vpn_pid "$role" || echo 0)" ] ||
 		run_fail "the $role's ${vpn_name} exited during the run"
 done
-if [ -n "$recv_pid" ]; then
-	wait "$recv_pid" || { cat "$work/recv.err" >&2; run_fail "tb-recv failed"; }
-fi
+for k in "${!recv_pids[@]}"; do
+	wait "${recv_pids[k]}" || { cat "$(camera_out recv "$k").err" >&2; run_fail "tb-recv of camera $k failed"; }
+done
 phase drain
 sampler_stop
 tb_counters_snapshot after
@@ -322,7 +355,8 @@ sender_counters after
 phase counters
 finish_args=(--before "$work/before.kv" --after "$work/after.kv" --samples "$work/samples.txt"
 	--window "$window_start" "$window_end")
-[ "$traffic" = tcp ] || finish_args+=(--receiver "$work/recv.txt" --images "$work/png")
+for k in "${!recv_pids[@]}"; do finish_args+=(--receiver "$(camera_out recv "$k").txt"); done
+[ "$traffic" = tcp ] || finish_args+=(--images "$work/png")
 [ "$traffic" = video ] || finish_args+=(--iperf "$work/iperf.json")
 "$tbdb" finish "$db" "$run_id" "${finish_args[@]}" || run_fail "storing the run's results failed"
 finished=1

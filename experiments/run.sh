@@ -13,8 +13,8 @@ usage() {
 usage: ./testbed run [--kernel VARIANT] [--ring N] [--qdisc SPEC] [--profile NAME]
                      [--traffic video|tcp|mixed] [--clip NAME] [--sndbuf BYTES|default]
                      [--pace F] [--vpn openvpn|wireguard-go] [--decode on|off] [--dump-frames "N N.."]
-                     [--cpu-limit PCT] [--tcp-omit SECONDS] [--flag on|off] [--duration SECONDS]
-                     [--repetitions N]
+                     [--cpu-limit PCT] [--tcp-omit SECONDS] [--flag on|off] [--cameras N]
+                     [--duration SECONDS] [--repetitions N]
                      [--db PATH] [--host]
 
 Measures one point: the robot -> WAN -> operator path over the VPN inside
@@ -22,6 +22,8 @@ the kernel VARIANT. Each option is the sweep axis of the same name
 (experiments/sweeps/README.md lists them with their defaults and ranges);
 results go to --db (default results/runs.db) under a new campaign named
 adhoc-<time>.
+  --cameras      video streams sent at once, 1..8 (default 1), as a robot's
+                 cameras: keyframes aligned, one port and receiver each
   --duration     seconds of traffic (default 10)
   --repetitions  runs of the point (default 1)
   --host         run on this machine's kernel instead of a VM
@@ -33,7 +35,7 @@ TXT
 declare -A axis_of=([--kernel]=kernel [--ring]=ring [--qdisc]=qdisc [--profile]=profile
 	[--traffic]=traffic [--clip]=clip [--sndbuf]=sndbuf [--pace]=pace [--vpn]=vpn
 	[--decode]=decode [--dump-frames]=dump_frames [--cpu-limit]=cpu_limit [--tcp-omit]=tcp_omit
-	[--flag]=flag)
+	[--flag]=flag [--cameras]=cameras)
 declare -A given=()
 duration=10 reps=1 db=$TB_ROOT/results/runs.db host=0
 while [ $# -gt 0 ]; do

@@ -12,11 +12,11 @@
 static const char *const axis_names[AXIS_COUNT] = {
 	"kernel", "ring",	 "qdisc",  "profile",	  "traffic",  "clip",
 	"sndbuf", "pace",	 "vpn",	   "decode",	  "dump_frames", "cpu_limit",
-	"tcp_omit", "flag"};
+	"tcp_omit", "flag", "cameras"};
 static const char *const axis_defaults[AXIS_COUNT] = {
 	"stock",   "500", "pfifo_fast", "lan", "video", "720p30",
 	"default", "0",	  "openvpn",	"off", "none",	"90",
-	"2",	   "off"};
+	"2",	   "off", "1"};
 /* The VPNs the scenario can bring up. */
 static const char *const vpns[] = {"openvpn", "wireguard-go", NULL};
 
@@ -198,6 +198,13 @@ int sweep_check_value(enum sweep_axis a, const char *v, const struct sweep_known
 	case AXIS_FLAG:
 		if (strcmp(v, "on") && strcmp(v, "off")) {
 			tb_errbuf(why, whylen, "flag must be on (the robot's VPN asks for IFF_BACKPRESSURE) or off, got '%s'", v);
+			return -1;
+		}
+		return 0;
+	case AXIS_CAMERAS:
+		if (!parse_int(v, 1, SWEEP_MAX_CAMERAS, &n)) {
+			tb_errbuf(why, whylen, "cameras must be a whole number of video streams in 1..%d, got '%s'",
+				  SWEEP_MAX_CAMERAS, v);
 			return -1;
 		}
 		return 0;
@@ -526,6 +533,8 @@ void sweep_point_key(const struct sweep *s, const struct sweep_point *pt, char *
 		if (a == AXIS_TCP_OMIT) {
 			if (strcmp(sweep_value(s, pt, AXIS_TRAFFIC), "video") == 0)
 				continue;
+		} else if (a == AXIS_CAMERAS && strcmp(sweep_value(s, pt, AXIS_TRAFFIC), "tcp") == 0) {
+			continue; /* TCP sends no video: every camera count is the same run */
 		} else if (a >= AXIS_VPN && strcmp(v, axis_defaults[a]) == 0) {
 			continue;
 		}
@@ -560,9 +569,9 @@ void sweep_point_write(const struct sweep *s, const struct sweep_point *pt, long
 				fprintf(f, "%c%lld", c == v ? ' ' : ',', frame);
 				c = end;
 			}
-		} else if (!(a == AXIS_CLIP && strcmp(traffic, "tcp") == 0) &&
+		} else if (!((a == AXIS_CLIP || a == AXIS_CAMERAS) && strcmp(traffic, "tcp") == 0) &&
 			   !(a == AXIS_TCP_OMIT && strcmp(traffic, "video") == 0)) {
-			/* TCP carries no clip, video no TCP start to omit */
+			/* TCP carries no clip and no cameras, video no TCP start to omit */
 			fprintf(f, " %s", v);
 		}
 		fputc('\n', f);

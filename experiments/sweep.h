@@ -36,6 +36,9 @@ enum {
 	SWEEP_MAX_SECTIONS = 16,
 	SWEEP_MAX_MATRICES = 64
 };
+/* cameras: at most this many tb-send streams in one run (each with its own
+ * port, video_port + camera, and SSRC; experiments/run-point.sh). */
+enum { SWEEP_MAX_CAMERAS = 8 };
 
 enum sweep_axis {
 	AXIS_KERNEL,
@@ -54,6 +57,7 @@ enum sweep_axis {
 	AXIS_CPU_LIMIT,
 	AXIS_TCP_OMIT,
 	AXIS_FLAG,
+	AXIS_CAMERAS, /* tb-send streams with their keyframes aligned (a robot's cameras) */
 	AXIS_COUNT
 };
 
@@ -141,7 +145,7 @@ const char *sweep_value(const struct sweep *s, const struct sweep_point *pt, enu
 /* Write a point as a point file: one `key = value` line per setting, each
  * key the name of its column in the runs table, values normalised (sndbuf in
  * bytes, 0 = the system's default; dump_frames comma-separated, empty for
- * none; no clip for TCP). */
+ * none; no clip and no cameras for TCP). */
 void sweep_point_write(const struct sweep *s, const struct sweep_point *pt, long long index,
 		       FILE *f);
 

@@ -12,8 +12,11 @@
  * snapshots with integer values. */
 int tb_finish_counters(sqlite3 *db, long long run_id, const char *before, const char *after,
 		       char *err, size_t errlen);
-/* counters(place 'receiver') from tb-recv's "packets key value ..." line. */
-int tb_finish_receiver(sqlite3 *db, long long run_id, const char *path, char *err, size_t errlen);
+/* counters(place 'receiver') from the "packets key value ..." lines of
+ * tb-recv's summaries at paths[0..n-1] (one per receiver of the run): each
+ * counter the sum over them. Every summary must have such a line. */
+int tb_finish_receivers(sqlite3 *db, long long run_id, const char *const *paths, int n, char *err,
+			size_t errlen);
 /* samples rows. */
 int tb_finish_samples(sqlite3 *db, long long run_id, const char *path, char *err, size_t errlen);
 /* tcp_intervals and tcp_results. */

@@ -119,49 +119,50 @@ int tb_finish_counters(sqlite3 *db, long long run_id, const char *before_path, c
 static const char *const receiver_keys[] = {
 	"expected", "received", "lost", "duplicate", "reordered", "late", "malformed",
 };
+enum { RECEIVER_KEYS = sizeof receiver_keys / sizeof receiver_keys[0] };
 
-static int is_receiver_key(const char *k)
+/* The sums over the summaries read so far; seen: the key was in one. */
+struct receiver_sums {
+	long long sum[RECEIVER_KEYS];
+	int seen[RECEIVER_KEYS];
+};
+
+static int receiver_key(const char *k)
 {
-	for (size_t i = 0; i < sizeof receiver_keys / sizeof receiver_keys[0]; i++)
+	for (int i = 0; i < RECEIVER_KEYS; i++)
 		if (strcmp(k, receiver_keys[i]) == 0)
-			return 1;
-	return 0;
+			return i;
+	return -1;
 }
 
-/* The "packets key value key value ..." line: counters(place 'receiver',
- * before 0, after value). */
-static int receiver_line(sqlite3 *db, long long run_id, char *text, const char *path, int line,
-			 char *err, size_t errlen)
+/* The "packets key value key value ..." line into sums. */
+static int receiver_line(struct receiver_sums *sums, char *text, const char *path, int line, char *err,
+			 size_t errlen)
 {
-	sqlite3_stmt *s;
-	if (tb_finish_prepare(db, sql_counter, "receiver counters", &s, err, errlen))
-		return -1;
 	char *save = NULL;
 	strtok_r(text, " \t\r\n", &save); /* "packets" */
-	int rc = 0;
-	for (char *k = strtok_r(NULL, " \t\r\n", &save); k && rc == 0; k = strtok_r(NULL, " \t\r\n", &save)) {
+	for (char *k = strtok_r(NULL, " \t\r\n", &save); k; k = strtok_r(NULL, " \t\r\n", &save)) {
 		char *v = strtok_r(NULL, " \t\r\n", &save);
 		if (!v) {
 			tb_errbuf(err, errlen, "%s:%d: '%s' has no value", path, line, k);
-			rc = -1;
-			break;
+			return -1;
 		}
-		if (!is_receiver_key(k))
+		int i = receiver_key(k);
+		if (i < 0)
 			continue;
 		long long n;
 		if (tb_finish_parse_i64(v, &n)) {
 			tb_errbuf(err, errlen, "%s:%d: %s '%s' is not a whole number", path, line, k, v);
-			rc = -1;
-		} else if (put_counter(s, run_id, "receiver", -1, k, 0, n)) {
-			tb_errbuf(err, errlen, "receiver counters: %s", sqlite3_errmsg(db));
-			rc = -1;
+			return -1;
 		}
+		sums->sum[i] += n;
+		sums->seen[i] = 1;
 	}
-	sqlite3_finalize(s);
-	return rc;
+	return 0;
 }
 
-int tb_finish_receiver(sqlite3 *db, long long run_id, const char *path, char *err, size_t errlen)
+/* One summary's packets line(s) into sums. */
+static int receiver_file(struct receiver_sums *sums, const char *path, char *err, size_t errlen)
 {
 	struct tb_finish_lines in;
 	if (tb_finish_lines_open(&in, path, err, errlen))
@@ -172,12 +173,32 @@ int tb_finish_receiver(sqlite3 *db, long long run_id, const char *path, char *er
 		if (strncmp(buf, "packets", 7) != 0 || (buf[7] != ' ' && buf[7] != '\t'))
 			continue;
 		found = 1;
-		rc = receiver_line(db, run_id, buf, path, in.line, err, errlen);
+		rc = receiver_line(sums, buf, path, in.line, err, errlen);
 	}
 	tb_finish_lines_close(&in);
 	if (rc == 0 && !found) {
 		tb_errbuf(err, errlen, "%s: no 'packets' line (is it tb-recv's summary?)", path);
 		rc = -1;
 	}
+	return rc;
+}
+
+int tb_finish_receivers(sqlite3 *db, long long run_id, const char *const *paths, int n, char *err,
+			size_t errlen)
+{
+	struct receiver_sums sums = {{0}, {0}};
+	for (int f = 0; f < n; f++)
+		if (receiver_file(&sums, paths[f], err, errlen))
+			return -1;
+	sqlite3_stmt *s;
+	if (tb_finish_prepare(db, sql_counter, "receiver counters", &s, err, errlen))
+		return -1;
+	int rc = 0;
+	for (int i = 0; rc == 0 && i < RECEIVER_KEYS; i++)
+		if (sums.seen[i] && put_counter(s, run_id, "receiver", -1, receiver_keys[i], 0, sums.sum[i])) {
+			tb_errbuf(err, errlen, "receiver counters: %s", sqlite3_errmsg(db));
+			rc = -1;
+		}
+	sqlite3_finalize(s);
 	return rc;
 }

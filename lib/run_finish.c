@@ -57,7 +57,7 @@ static int store_inputs(tb_store *st, long long id, const struct tb_finish_input
 		return -1;
 	if (in->samples && tb_finish_samples(db, id, in->samples, err, errlen))
 		return -1;
-	if (in->receiver && tb_finish_receiver(db, id, in->receiver, err, errlen))
+	if (in->nreceivers && tb_finish_receivers(db, id, in->receivers, in->nreceivers, err, errlen))
 		return -1;
 	if (in->iperf && tb_finish_iperf(db, id, in->iperf, err, errlen))
 		return -1;

@@ -32,6 +32,16 @@
  *    that reached tb-send). When synchronised, frames_recv.latency_ns is
  *    corrected by the offset (last_arrival_ns - capture_ns - clock_offset_ns);
  *    the raw arrival and capture times stay as each clock read them.
+ * v9 Several cameras (a robot's encoders started together). runs.cameras:
+ *    the tb-send streams of a video or mixed run (the setting `cameras`,
+ *    1..8), NULL for runs without video (tcp, selftest, watch). Rows from
+ *    before it get 1 when their kind is video or mixed (one stream each,
+ *    standalone tb-send and tb-recv runs included), NULL otherwise.
+ *    frames_sent.stream: which camera's stream a frame is of (tb-send
+ *    --stream, 0 for the first), matched by frames_recv.stream (tb-recv
+ *    --stream); the key becomes (run_id, stream, frame_no), so two cameras'
+ *    frame 5 are two rows. SQLite cannot change a primary key in place: the
+ *    table is made anew and the old rows copied with stream 0.
  */
 #include "schema.h"
 
@@ -202,6 +212,28 @@ static const char *const migrations[] = {
 	"ALTER TABLE runs ADD COLUMN clock_offset_ns INTEGER;" /* receiver clock - sender clock */
 	"ALTER TABLE runs ADD COLUMN clock_bound_ns INTEGER;"  /* |error| <= this: half the echo's round trip */
 	"ALTER TABLE runs ADD COLUMN clock_echoes INTEGER;",   /* echoes that reached tb-send */
+
+	/* v9: several cameras (see the header). frames_sent as in v2 and v8,
+	 * with stream beside frame_no in the key. */
+	"ALTER TABLE runs ADD COLUMN cameras INTEGER;"       /* tb-send streams; NULL: no video */
+	"UPDATE runs SET cameras = 1 WHERE kind IN ('video', 'mixed');"
+	"CREATE TABLE frames_sent_v9 ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+	"  stream INTEGER NOT NULL DEFAULT 0,"  /* the camera: tb-send --stream */
+	"  frame_no INTEGER NOT NULL, clip_frame INTEGER, type TEXT, idr INTEGER,"
+	"  size_bytes INTEGER, packets INTEGER, wire_bytes INTEGER, first_seq INTEGER, rtp_ts INTEGER,"
+	"  capture_ns INTEGER, send_start_ns INTEGER, send_end_ns INTEGER, blocked_ns INTEGER,"
+	"  send_errors INTEGER, icmp_errors INTEGER,"
+	"  PRIMARY KEY (run_id, stream, frame_no)"
+	");"
+	"INSERT INTO frames_sent_v9 (run_id, stream, frame_no, clip_frame, type, idr, size_bytes, packets,"
+	"  wire_bytes, first_seq, rtp_ts, capture_ns, send_start_ns, send_end_ns, blocked_ns, send_errors,"
+	"  icmp_errors)"
+	" SELECT run_id, 0, frame_no, clip_frame, type, idr, size_bytes, packets, wire_bytes, first_seq,"
+	"  rtp_ts, capture_ns, send_start_ns, send_end_ns, blocked_ns, send_errors, icmp_errors"
+	" FROM frames_sent;"
+	"DROP TABLE frames_sent;"
+	"ALTER TABLE frames_sent_v9 RENAME TO frames_sent;",
 };
 
 int tb_schema_count(void)

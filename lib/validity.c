@@ -3,6 +3,7 @@
 #include "tb/validity.h"
 #include "tb/err.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -41,6 +42,26 @@ static const char *label_of(const struct tb_validity_input *in, int s, char *buf
 	return series[s].label;
 }
 
+/* tb-send and tb-recv run once per camera. */
+static int per_camera(int s) { return s == TB_TB_SEND || s == TB_TB_RECV; }
+
+/* Camera K's name of a per-camera series: the label, ".K" after it when K > 0. */
+static const char *camera_label(int s, int camera, char *buf, size_t len)
+{
+	if (camera <= 0)
+		return series[s].label;
+	sqlite3_snprintf((int)len, buf, "%s.%d", series[s].label, camera);
+	return buf;
+}
+
+/* How a verdict names the series: a per-camera one by its busiest camera. */
+static const char *name_of(const struct tb_validity_input *in, int s, char *buf, size_t len)
+{
+	if (per_camera(s))
+		return camera_label(s, in->busiest[s], buf, len);
+	return label_of(in, s, buf, len);
+}
+
 static const enum tb_series measuring_tools[] = {TB_TB_SEND, TB_TB_RECV, TB_IPERF_CLIENT, TB_IPERF_SERVER};
 
 /* sqlite3's printf: "%g" and "%.1f" read the same whatever the C locale. */
@@ -60,7 +81,7 @@ static void list_saturated(const struct tb_validity_input *in, char *buf, size_t
 		if (!at_limit(in, s) || used + 1 >= len)
 			continue;
 		sqlite3_snprintf((int)(len - used), buf + used, "%s%s %.1f%%", used ? ", " : "",
-				 label_of(in, s, name, sizeof name), in->mean[s]);
+				 name_of(in, s, name, sizeof name), in->mean[s]);
 		used += strlen(buf + used);
 	}
 }
@@ -80,8 +101,8 @@ static int invalid_because(const struct tb_validity_input *in, int vpn_bound, st
 	for (size_t i = 0; i < sizeof measuring_tools / sizeof measuring_tools[0]; i++) {
 		enum tb_series s = measuring_tools[i];
 		if (at_limit(in, s)) {
-			say(out->reason, "measuring tool %s CPU-bound: %.1f%% of a core >= %g%%", series[s].label,
-			    in->mean[s], L);
+			say(out->reason, "measuring tool %s CPU-bound: %.1f%% of a core >= %g%%",
+			    name_of(in, s, name, sizeof name), in->mean[s], L);
 			return 1;
 		}
 	}
@@ -114,8 +135,9 @@ static int invalid_because(const struct tb_validity_input *in, int vpn_bound, st
 	return 0;
 }
 
-/* The first process the run's traffic needs that has no samples, or -1. */
-static int missing_role(const struct tb_validity_input *in)
+/* The first process the run's traffic needs that has no samples, or -1; for
+ * tb-send and tb-recv of several cameras, *camera says which one. */
+static int missing_role(const struct tb_validity_input *in, int *camera)
 {
 	const char *t = in->traffic ? in->traffic : "";
 	int video = !strcmp(t, "video") || !strcmp(t, "mixed");
@@ -127,9 +149,19 @@ static int missing_role(const struct tb_validity_input *in)
 		{video, TB_TB_SEND},    {video, TB_TB_RECV},  {tcp, TB_IPERF_CLIENT},
 		{tcp, TB_IPERF_SERVER}, {1, TB_VPN_ROBOT}, {1, TB_VPN_OPERATOR},
 	};
-	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
-		if (roles[i].needed && !in->has[roles[i].s])
-			return (int)roles[i].s;
+	*camera = 0;
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+		enum tb_series s = roles[i].s;
+		if (!roles[i].needed)
+			continue;
+		if (!in->has[s])
+			return (int)s;
+		for (int k = 0; per_camera(s) && in->cameras > 1 && k < in->cameras && k <= TB_VALIDITY_MAX_CAMERA; k++)
+			if (!(in->seen[s] >> k & 1)) {
+				*camera = k;
+				return (int)s;
+			}
+	}
 	return -1;
 }
 
@@ -147,11 +179,13 @@ void tb_validity_rule(const struct tb_validity_input *in, struct tb_verdict *out
 		out->valid = TB_INVALID;
 		return;
 	}
-	int missing = missing_role(in);
+	int camera, missing = missing_role(in, &camera);
 	if (missing >= 0) {
 		out->valid = TB_VALID_UNKNOWN;
 		char name[64];
-		say(out->reason, "unknown: no CPU samples of %s", label_of(in, missing, name, sizeof name));
+		say(out->reason, "unknown: no CPU samples of %s",
+		    per_camera(missing) ? camera_label(missing, camera, name, sizeof name)
+					: label_of(in, missing, name, sizeof name));
 		return;
 	}
 	out->valid = TB_VALID;
@@ -162,7 +196,8 @@ static const char sql_run[] =
 	"SELECT coalesce(cpu_limit, ?2),"
 	" coalesce(CASE WHEN json_valid(knobs_json)"
 	"   THEN json_extract(knobs_json, '$.profile_values.bottleneck') END, 'link'),"
-	" coalesce(traffic, kind), traffic_start_ns, traffic_end_ns, coalesce(vpn, 'openvpn')"
+	" coalesce(traffic, kind), traffic_start_ns, traffic_end_ns, coalesce(vpn, 'openvpn'),"
+	" coalesce(cameras, 1)"
 	" FROM runs WHERE id = ?1";
 
 /* Per series, the mean of the samples in the window. */
@@ -174,6 +209,24 @@ static const char sql_verdict[] =
 	"UPDATE runs SET cpu_busy_pct = round(?2, 1), cpu_max_busy_pct = round(?3, 1), valid = ?4,"
 	" invalid_reason = ?5, saturated = ?6 WHERE id = ?1";
 
+/* The camera a per-camera series' samples name is of: 0 for name itself,
+ * K for name ".K" (K a number without leading zeros, 1..TB_VALIDITY_MAX_CAMERA);
+ * -1 when it is not of the series. */
+static int camera_of(const char *sample, const char *name)
+{
+	size_t n = strlen(name);
+	if (strncmp(sample, name, n))
+		return -1;
+	const char *k = sample + n;
+	if (!*k)
+		return 0;
+	if (k[0] != '.' || k[1] < '1' || k[1] > '9' || strspn(k + 1, "0123456789") != strlen(k + 1) ||
+	    strlen(k + 1) > 2)
+		return -1;
+	int camera = atoi(k + 1);
+	return camera <= TB_VALIDITY_MAX_CAMERA ? camera : -1;
+}
+
 /* SQLITE_DONE once every row is read. */
 static int window_means(sqlite3_stmt *s, struct tb_validity_input *in)
 {
@@ -184,11 +237,19 @@ static int window_means(sqlite3_stmt *s, struct tb_validity_input *in)
 				 label_of(in, i, label, sizeof label));
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(s, 0);
-		for (int i = 0; name && i < TB_SERIES_COUNT; i++)
-			if (!strcmp(name, names[i])) {
-				in->has[i] = 1;
-				in->mean[i] = sqlite3_column_double(s, 1);
+		double mean = sqlite3_column_double(s, 1);
+		for (int i = 0; name && i < TB_SERIES_COUNT; i++) {
+			int camera = per_camera(i) ? camera_of(name, names[i]) : strcmp(name, names[i]) ? -1 : 0;
+			if (camera < 0)
+				continue;
+			in->seen[i] |= 1ULL << camera;
+			/* one camera's process at the limit makes the tool CPU-bound */
+			if (!in->has[i] || mean > in->mean[i]) {
+				in->mean[i] = mean;
+				in->busiest[i] = camera;
 			}
+			in->has[i] = 1;
+		}
 	}
 	return step;
 }
@@ -227,6 +288,7 @@ int tb_validity_judge(tb_store *st, long long run_id, char *err, size_t errlen)
 		.bottleneck = (const char *)sqlite3_column_text(run, 1),
 		.traffic = (const char *)sqlite3_column_text(run, 2),
 		.vpn = (const char *)sqlite3_column_text(run, 5),
+		.cameras = sqlite3_column_int(run, 6),
 	};
 	int windowed = sqlite3_column_type(run, 3) != SQLITE_NULL && sqlite3_column_type(run, 4) != SQLITE_NULL;
 	if (windowed) {

@@ -16,7 +16,10 @@ usage: ./testbed figures DB [--out DIR] [--campaign NAME] [--qdisc SPEC] [--cdf-
        ./testbed figures --run ID [--db FILE] [--out DIR]   (one run's timeline: --run ID --help)
 
 Renders from DB into DIR (default paper-figures/out/):
-  fig1-video-loss     video packet and frame loss vs ring size, per kernel
+  fig1-video-loss     video packet and frame loss vs ring size, per kernel and
+                      clip (one camera)
+  fig1b-video-loss-cameras  the same for a robot's cameras (runs with cameras > 1):
+                      per kernel and camera count, of one clip
   fig2-tcp-vs-ring    TCP throughput vs ring size at ~120 ms RTT (de-us or lab-rtt-120)
   fig2b-tcp-vs-bdp    the same as fractions of the BDP and of the VPN's capacity
                       (of each VPN with a calibration: ./testbed calibrate)
@@ -172,19 +175,75 @@ profile1=$(sql "SELECT profile FROM run_summary WHERE $where AND traffic = 'vide
 # mixes two VPNs' runs at one ring.
 vpn1=$(sql "SELECT coalesce(vpn, 'openvpn') FROM run_summary WHERE $where AND traffic = 'video'
 	GROUP BY 1 ORDER BY (coalesce(vpn, 'openvpn') = 'openvpn') DESC, count(*) DESC LIMIT 1")
-if [ -n "$profile1" ]; then
-	sql "SELECT kernel, ring, pkt_loss_pct, coalesce(pkt_loss_sd, 0), frame_loss_pct, coalesce(frame_loss_sd, 0), runs
+# The generated clips by bitrate (datasets/clips.conf: name ... kbit/s ...),
+# "name<TAB>kbit/s" in the file's order; a clip of a team's own is not there.
+clips_conf=$(awk -v OFS='\t' '!/^#/ && NF >= 5 { print $1, $5 }' "$TB_ROOT/datasets/clips.conf")
+# clip_order: SQL ranking a clip as clips.conf lists them, others after.
+clip_order="CASE clip$(awk -F'\t' '{ printf " WHEN '\''%s'\'' THEN %d", $1, NR }' <<<"$clips_conf") ELSE 99 END"
+# fig1_render NAME WHICH CONDITION: one series per kernel, clip and camera
+# count of figure 1's points that meet CONDITION into data/NAME-STEM.dat
+# (STEM: kernel-clip-Ncam), and NAME drawn with them; WHICH (clip or cameras)
+# is what the series of one kernel differ in: it names them in the key and
+# gives each its dash and point type. Sets fig1_series to the number of
+# series (0: nothing drawn).
+fig1_render() {
+	local name=$1 which=$2 list vars=() n=0 stem kernel clip cams key i
+	fig1_series=0
+	list=$(sql "SELECT kernel, clip, coalesce(cameras, 1), ring, pkt_loss_pct, coalesce(pkt_loss_sd, 0), frame_loss_pct,
+		coalesce(frame_loss_sd, 0), runs
 		FROM point_summary WHERE runs > 0 AND traffic = 'video' AND qdisc = $(tb_lit "$qdisc")
-		AND profile = $(tb_lit "$profile1") AND coalesce(vpn, 'openvpn') = $(tb_lit "$vpn1") AND $in_campaign
-		ORDER BY kernel, ring" | split_by_kernel fig1
+		AND profile = $(tb_lit "$profile1") AND coalesce(vpn, 'openvpn') = $(tb_lit "$vpn1") AND $in_campaign AND $3
+		ORDER BY kernel = 'stock' DESC, kernel, $clip_order, clip, coalesce(cameras, 1), ring" |
+		awk -F'\t' -v OFS='\t' -v p="$data/$name" '{
+			s = $1 "-" $2 "-" $3 "cam"
+			gsub(/[^A-Za-z0-9._-]/, "_", s) # a part of file names and of gnuplot strings
+			if (!(s in seen)) { seen[s] = 1; print s, $1, $2, $3 }
+			print $4, $5, $6, $7, $8, $9 > (p "-" s ".dat")
+		}')
+	[ -n "$list" ] || return 0
+	local -A style=()
+	while IFS=$'\t' read -r stem kernel clip cams; do
+		n=$((n + 1))
+		if [ "$which" = clip ]; then
+			key="$kernel, $clip$(awk -F'\t' -v c="$clip" '$1 == c { printf " (%g Mbit/s)", $2 / 1000 }' <<<"$clips_conf")"
+			[ "$cams" = 1 ] || key+=", $cams cameras"
+			style[$clip]=${style[$clip]:-$((${#style[@]} + 1))}
+			i=${style[$clip]}
+		else
+			key="$kernel, $cams camera$([ "$cams" = 1 ] || echo s)"
+			style[$cams]=${style[$cams]:-$((${#style[@]} + 1))}
+			i=${style[$cams]}
+		fi
+		# dash types 1-5 and point types (filled circle, square, triangle...) per clip or count
+		vars+=("file$n='$data/$name-$stem.dat'" "kern$n='$kernel'" "key$n='${key//\'/}'"
+			"dt$n=$(((i - 1) % 5 + 1))" "pt$n=$(((i - 1) % 6 * 2 + 5))")
+	done <<<"$list"
+	render "$name" "n=$n" "${vars[@]}" "subtitle='$subtitle1'"
+	fig1_series=$n
+}
+if [ -n "$profile1" ]; then
 	# The paper's two published video points (datasets/published/headline.csv).
 	awk -F, '$1 == "video_packet_loss_max" && $3 == "stock" { print $2 "\t" $4 }' "$pub/headline.csv" >"$data/fig1-paper-stock.dat"
 	awk -F, '$1 == "video_packet_loss" && $3 == "patched" { print $2 "\t" $4 }' "$pub/headline.csv" >"$data/fig1-paper-patched.dat"
 	subtitle1="$profile1, $qdisc"
 	[ "$vpn1" = openvpn ] || subtitle1="$subtitle1, $vpn1"
-	render fig1-video-loss "kernels='$(kernels_with fig1)'" "subtitle='$subtitle1'"
+	# Figure 1: one camera, a series per kernel and clip (the paper's
+	# bitrates: datasets/clips.conf). Figure 1b: a robot's cameras, a series
+	# per kernel and camera count, of the clip most multi-camera runs sent.
+	fig1_render fig1-video-loss clip 'coalesce(cameras, 1) = 1'
+	[ "$fig1_series" -gt 0 ] || skip fig1-video-loss "no valid one-camera video runs with qdisc '$qdisc'"
+	clip1b=$(sql "SELECT clip FROM run_summary WHERE $where AND traffic = 'video' AND qdisc = $(tb_lit "$qdisc")
+		AND profile = $(tb_lit "$profile1") AND coalesce(vpn, 'openvpn') = $(tb_lit "$vpn1") AND cameras > 1
+		GROUP BY clip ORDER BY count(*) DESC, clip LIMIT 1")
+	if [ -n "$clip1b" ]; then
+		subtitle1="$subtitle1, clip $clip1b"
+		fig1_render fig1b-video-loss-cameras cameras "clip = $(tb_lit "$clip1b")"
+	else
+		skip fig1b-video-loss-cameras "no valid video runs with several cameras (cameras > 1) and qdisc '$qdisc'"
+	fi
 else
 	skip fig1-video-loss "no valid video runs with qdisc '$qdisc'"
+	skip fig1b-video-loss-cameras "no valid video runs with qdisc '$qdisc'"
 fi
 
 # --- 2: TCP vs ring at ~120 ms ------------------------------------------------------
@@ -286,6 +345,12 @@ fi
 # key. One profile: the one with the most runs of --cdf-kernel at the rings.
 profile4=$(sql "SELECT profile FROM runs WHERE status = 'done' AND $where AND traffic = 'video' AND kernel = $(tb_lit "$cdf_kernel")
 	AND ring IN (25, 500) GROUP BY profile ORDER BY count(*) DESC, profile LIMIT 1")
+# One stream of one clip per curve, as figure 1 draws it: the clip with the
+# most one-camera runs there (figure 1's other clips and cameras, pooled,
+# would mix bitrates and loads).
+clip4=$(sql "SELECT clip FROM runs WHERE status = 'done' AND $where AND traffic = 'video' AND kernel = $(tb_lit "$cdf_kernel")
+	AND ring IN (25, 500) AND profile IS $(tb_lit "$profile4") AND coalesce(cameras, 1) = 1
+	GROUP BY clip ORDER BY count(*) DESC, clip LIMIT 1")
 deadlines="${TB_DEADLINES_MS[*]}"
 vars=() n=0 xmax=${TB_DEADLINES_MS[-1]}
 kernels4=()
@@ -297,9 +362,10 @@ for kernel in "${kernels4[@]}"; do
 			file=$data/fig4-$kernel-ring-$ring-$q.dat
 			sql "WITH f AS (SELECT CASE WHEN r.complete = 1 AND r.decodable = 1 THEN r.latency_ns / 1e6 END AS ms
 				FROM frames_sent s JOIN runs u ON u.id = s.run_id
-				LEFT JOIN frames_recv r ON r.run_id = s.run_id AND r.stream = 0 AND r.frame_no = s.frame_no
+				LEFT JOIN frames_recv r ON r.run_id = s.run_id AND r.stream = s.stream AND r.frame_no = s.frame_no
 				WHERE u.status = 'done' AND u.$where AND u.kernel = $(tb_lit "$kernel") AND u.traffic = 'video' AND u.ring = $ring
-				AND u.profile = $(tb_lit "$profile4") AND (u.qdisc = $(tb_lit "$q") OR u.qdisc LIKE $(tb_lit "$q %")))
+				AND u.profile = $(tb_lit "$profile4") AND (u.qdisc = $(tb_lit "$q") OR u.qdisc LIKE $(tb_lit "$q %"))
+				AND u.clip IS $(tb_lit "$clip4") AND coalesce(u.cameras, 1) = 1)
 				SELECT ms, shown FROM (SELECT ms, CAST(row_number() OVER (ORDER BY ms IS NULL, ms) AS REAL) / count(*) OVER () AS shown
 				FROM f) WHERE ms IS NOT NULL ORDER BY ms" >"$file"
 			if [ ! -s "$file" ]; then
@@ -322,7 +388,7 @@ for kernel in "${kernels4[@]}"; do
 done
 if [ "$n" -gt 0 ]; then
 	render fig4-latency-cdf "n=$n" "${vars[@]}" "deadlines='$deadlines'" "xmax=$xmax * 1.15" \
-		"subtitle='profile $profile4; key: % by ${deadlines// / \/ } ms'"
+		"subtitle='profile $profile4, clip $clip4; key: % by ${deadlines// / \/ } ms'"
 else
 	skip fig4-latency-cdf "no valid video runs of $cdf_kernel at ring 25 or 500 with pfifo or fq_codel"
 fi

@@ -56,9 +56,10 @@ t0=$(sql "SELECT coalesce(started_ns, (SELECT min(t) FROM (
 	SELECT min(capture_ns) AS t FROM frames_sent WHERE run_id = $run
 	UNION ALL SELECT min(t_ns) FROM samples WHERE run_id = $run))) FROM runs WHERE id = $run")
 [ -n "$t0" ] || tb_die "figures: run $run has no frames and no samples to draw"
-# Frames: sent, left joined with what the receiver made of them.
+# Frames: sent, left joined with what the receiver made of them (each
+# camera's frame with its own: stream and frame_no).
 frames="SELECT (s.capture_ns - $t0) / 1e9 AS t, s.blocked_ns, r.complete, r.decodable, r.latency_ns
-	FROM frames_sent s LEFT JOIN frames_recv r ON r.run_id = s.run_id AND r.stream = 0 AND r.frame_no = s.frame_no
+	FROM frames_sent s LEFT JOIN frames_recv r ON r.run_id = s.run_id AND r.stream = s.stream AND r.frame_no = s.frame_no
 	WHERE s.run_id = $run"
 # write NAME QUERY: the rows into data/timeline-RUN-NAME.dat; prints the count
 write() {
@@ -89,7 +90,7 @@ read -r xmin xmax < <(cat "$data/timeline-$run-"*.dat | awk -F'\t' 'NR == 1 { lo
 	{ if ($1 < lo) lo = $1; if ($1 > hi) hi = $1 } END { if (lo > 0) lo = 0; if (hi <= lo) hi = lo + 1; print lo, hi }')
 setting=$(sql "SELECT kind || coalesce(', kernel ' || kernel, '') || coalesce(', ring ' || ring, '')
 	|| coalesce(', ' || coalesce(qdisc, qdisc_kind), '') || coalesce(', profile ' || profile, '')
-	|| coalesce(', clip ' || clip, '')
+	|| coalesce(', clip ' || clip, '') || CASE WHEN cameras > 1 THEN ', ' || cameras || ' cameras' ELSE '' END
 	|| coalesce(', dev ' || CASE WHEN json_valid(knobs_json) THEN json_extract(knobs_json, '$.dev') END, '')
 	FROM runs WHERE id = $run")
 frames_sent=$(sql "SELECT count(*) FROM frames_sent WHERE run_id = $run")

@@ -42,6 +42,11 @@ static void usage(FILE *f)
 		"  --iface IF            capture live on an interface (needs root)\n"
 		"  --port N              UDP port of the stream in a capture (default: any)\n"
 		"  --ssrc N              only this SSRC (decimal or 0x hex; default: any)\n"
+		"  --stream K            number this receiver's first stream K, not 0 (frames_recv,\n"
+		"                        packets, PNG names): one receiver per camera K of a run,\n"
+		"                        matching tb-send --stream K; a later stream (a new SSRC,\n"
+		"                        a restarted sender) is K+1, so give each such receiver\n"
+		"                        its camera's --ssrc\n"
 		"  --pt N                only this RTP payload type (default: any)\n"
 		"results:\n"
 		"  --db PATH             SQLite results store (frames_recv rows)\n"
@@ -106,6 +111,7 @@ struct app {
 	long long frame_limit;
 	int64_t deadline_mono, idle_ns, last_rx_mono, start_mono, next_status_mono;
 	uint32_t cur_stream;
+	uint32_t stream_base;       /* --stream: added to the reassembler's stream numbers */
 	int store_failed;
 	struct tb_recv_counters c;
 	struct tb_verdict verdict;  /* the decoder's rejections along the reference chain */
@@ -116,6 +122,9 @@ struct app {
 	int64_t first_rx_ns, last_rx_ns;  /* arrival times of the first and last datagram */
 	uint64_t rx;
 };
+
+/* --stream: the highest first stream number (tb-send --stream alike). */
+#define TB_RECV_MAX_STREAM 255
 
 static volatile sig_atomic_t stop_flag;
 static void on_signal(int sig) { (void)sig; stop_flag = 1; }
@@ -200,6 +209,7 @@ static void on_frame(void *ctx, const struct tb_frame_rec *f)
 	struct pending *p = &a->q[(a->q_head + a->q_len) % PENDING_MAX];
 	a->q_len++;
 	p->rec = *f;
+	p->rec.stream += a->stream_base;
 	p->rec.annexb = NULL;
 	p->rec.annexb_len = 0;
 	p->dec_id = -1;
@@ -218,7 +228,9 @@ static void on_frame(void *ctx, const struct tb_frame_rec *f)
 static void on_packet(void *ctx, const struct tb_pkt_rec *p)
 {
 	struct app *a = ctx;
-	if (a->store && !a->store_failed && tb_recv_store_packet(a->store, p)) {
+	struct tb_pkt_rec row = *p;
+	row.stream += a->stream_base;
+	if (a->store && !a->store_failed && tb_recv_store_packet(a->store, &row)) {
 		tb_warn("writing packets failed; no more rows will be written");
 		a->store_failed = 1;
 	}
@@ -376,7 +388,7 @@ int main(int argc, char **argv)
 	tb_set_progname(argv[0]);
 	enum { O_LISTEN = 256, O_PCAP, O_IFACE, O_PORT, O_DB, O_RUN, O_PACKETS, O_BATCH, O_DURATION,
 	       O_FRAMES, O_IDLE, O_HOLD, O_MAXF, O_MAXB, O_NODEC, O_PSNR, O_DUMP, O_DUMPF, O_SSRC, O_PT, O_RCVBUF, O_STATUS, O_QUIET, O_HELP,
-	       O_CLOCK, O_TEST_OFFSET };
+	       O_CLOCK, O_TEST_OFFSET, O_STREAM };
 	static const struct option opts[] = {
 		{ "listen", 1, 0, O_LISTEN }, { "pcap", 1, 0, O_PCAP }, { "iface", 1, 0, O_IFACE },
 		{ "port", 1, 0, O_PORT }, { "db", 1, 0, O_DB }, { "run-id", 1, 0, O_RUN },
@@ -388,12 +400,13 @@ int main(int argc, char **argv)
 		{ "ssrc", 1, 0, O_SSRC }, { "pt", 1, 0, O_PT },
 		{ "rcvbuf", 1, 0, O_RCVBUF }, { "status", 0, 0, O_STATUS }, { "quiet", 0, 0, O_QUIET },
 		{ "help", 0, 0, O_HELP }, { "clock", 1, 0, O_CLOCK }, { "test-clock-offset-ns", 1, 0, O_TEST_OFFSET },
+		{ "stream", 1, 0, O_STREAM },
 		{ 0, 0, 0, 0 },
 	};
 	const char *listen = NULL, *pcap_file = NULL, *iface = NULL, *db = NULL, *psnr_clip = NULL,
 		   *dump_dir = NULL, *dump_frames = NULL;
 	long long port = 0, run_id = 0, batch = 2000, frames = 0, hold_ms = 500, maxf = 256, maxb = 64,
-		  rcvbuf = 8 << 20, ssrc = -1, pt = -1;
+		  rcvbuf = 8 << 20, ssrc = -1, pt = -1, stream_base = 0;
 	double duration = 0, idle = 0;
 	int packets = 0, decode = 1, status = -1, quiet = 0, clock_echo = 0, c;
 	const char *clock = "shared";
@@ -454,6 +467,10 @@ int main(int argc, char **argv)
 			ssrc = (long long)v;
 			break;
 		}
+		case O_STREAM:
+			if (tb_parse_i64(optarg, 0, TB_RECV_MAX_STREAM, &stream_base))
+				tb_usage_die("--stream: '%s' is not a stream number (0-%d)", optarg, TB_RECV_MAX_STREAM);
+			break;
 		case O_PT:
 			if (tb_parse_i64(optarg, 1, 127, &pt))
 				tb_usage_die("--pt: '%s' is not a payload type (1-127)", optarg);
@@ -497,7 +514,8 @@ int main(int argc, char **argv)
 		tb_usage_die("--clock echo and --test-clock-offset-ns need --listen (a capture cannot answer)");
 
 	struct app a = { .packets_log = packets, .quiet = quiet, .frame_limit = frames, .dump_dir = dump_dir,
-			 .clock_echo = clock_echo, .echo = { .test_offset_ns = test_offset } };
+			 .clock_echo = clock_echo, .echo = { .test_offset_ns = test_offset },
+			 .stream_base = (uint32_t)stream_base };
 	if (dump_frames && tb_frame_set_parse(dump_frames, &a.dump_set))
 		tb_usage_die("--dump-frames: '%s' is not a list like 0,30-35,90", dump_frames);
 	a.status = quiet ? 0 : status >= 0 ? status : isatty(2);
@@ -558,7 +576,8 @@ int main(int argc, char **argv)
 	if (a.store) {
 		struct tb_recv_clock rc_clock = { .clock = clock, .sync = sync, .have = clock_echo && a.echo.have,
 						  .offset_ns = a.echo.offset_ns, .bound_ns = a.echo.bound_ns,
-						  .echoes = a.echo.echoes };
+						  .echoes = a.echo.echoes, .stream_first = stream_base,
+						  .stream_last = stream_base + (a.c.streams ? (long long)a.c.streams - 1 : 0) };
 		if (tb_recv_store_clock(a.store, &rc_clock)) {
 			tb_warn("storing the clock estimate (runs.clock_*) failed");
 			rc = -1;

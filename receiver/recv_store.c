@@ -10,19 +10,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Packet rows are many (one per packet): they are buffered and inserted
- * PKT_ROWS at a time with one multi-row statement, about twice as fast as
- * one statement per row. */
+/* Rows wait in memory and go in together, in one short transaction, when
+ * `batch` of them are waiting or at the next sync (a second at most, see
+ * main.c): the write lock is held for milliseconds, not for the time
+ * between two syncs, so several receivers of one run (one per camera) and
+ * the senders share the store without one starving another.
+ * Packet rows are many (one per packet): they are inserted PKT_ROWS at a
+ * time with one multi-row statement, about twice as fast as one statement
+ * per row. */
 #define PKT_ROWS 64
 #define PKT_COLS 8
+
+struct frame_row {
+	struct tb_frame_rec f; /* annexb not kept */
+	int decoder_ok, decodable;
+	double psnr_db;
+};
 
 struct tb_recv_store {
 	tb_store *st;
 	sqlite3_stmt *ins_frame, *ins_pkt, *ins_pkts;
 	long long run_id;
 	int created_run, batch;
-	struct tb_pkt_rec pend[PKT_ROWS];
-	int npend;
+	struct frame_row *frames; /* waiting rows */
+	struct tb_pkt_rec *pkts;
+	size_t nframes, npkts, frames_cap, pkts_cap;
 };
 
 static const char ins_frame_sql[] =
@@ -42,6 +54,8 @@ static void close_all(struct tb_recv_store *s)
 	sqlite3_finalize(s->ins_pkt);
 	sqlite3_finalize(s->ins_pkts);
 	tb_store_close(s->st);
+	free(s->frames);
+	free(s->pkts);
 	free(s);
 }
 
@@ -72,6 +86,7 @@ struct tb_recv_store *tb_recv_store_open(const char *path, long long run_id, con
 		struct tb_run_row row = TB_RUN_ROW_INIT;
 		tb_run_row_text(&row, "kind", "video");
 		tb_run_row_text(&row, "traffic", label ? label : "tb-recv");
+		tb_run_row_i64(&row, "cameras", 1); /* one receiver: one camera's stream */
 		tb_run_row_i64(&row, "started_ns", tb_real_ns());
 		s->run_id = tb_run_row_insert(s->st, &row, err, errlen);
 		tb_run_row_free(&row);
@@ -112,12 +127,23 @@ static int step(sqlite3_stmt *q)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int tb_recv_store_frame(struct tb_recv_store *s, const struct tb_frame_rec *f, int decoder_ok,
-			int decodable, double psnr_db)
+/* Room for one more of n rows of size each in *rows (capacity *cap); 0 or -1. */
+static int grow(void **rows, size_t *cap, size_t n, size_t size)
 {
-	if (tb_store_batch_row(s->st, s->batch))
+	if (n < *cap)
+		return 0;
+	size_t c = *cap ? 2 * *cap : 256;
+	void *p = realloc(*rows, c * size);
+	if (!p)
 		return -1;
-	sqlite3_stmt *q = s->ins_frame;
+	*rows = p;
+	*cap = c;
+	return 0;
+}
+
+static void bind_frame(struct tb_recv_store *s, sqlite3_stmt *q, const struct frame_row *r)
+{
+	const struct tb_frame_rec *f = &r->f;
 	int lost = f->pkts_received == 0;
 	sqlite3_bind_int64(q, 1, s->run_id);
 	sqlite3_bind_int64(q, 2, f->stream);
@@ -133,19 +159,18 @@ int tb_recv_store_frame(struct tb_recv_store *s, const struct tb_frame_rec *f, i
 	bind_opt(q, 9, f->pkts_expected, f->pkts_expected >= 0);
 	sqlite3_bind_int64(q, 10, f->pkts_received);
 	sqlite3_bind_int(q, 11, f->complete);
-	sqlite3_bind_int(q, 12, decodable);
+	sqlite3_bind_int(q, 12, r->decodable);
 	sqlite3_bind_int(q, 13, f->decodable);
-	bind_opt(q, 14, decoder_ok, decoder_ok >= 0);
+	bind_opt(q, 14, r->decoder_ok, r->decoder_ok >= 0);
 	bind_opt(q, 15, f->capture_ns, f->capture_ns >= 0);
 	bind_opt(q, 16, f->send_ns, f->send_ns > 0);
 	bind_opt(q, 17, f->first_arrival_ns, f->first_arrival_ns >= 0);
 	bind_opt(q, 18, f->last_arrival_ns, f->last_arrival_ns >= 0);
 	bind_opt(q, 19, f->latency_ns, f->capture_ns >= 0 && !lost);
-	if (psnr_db >= 0)
-		sqlite3_bind_double(q, 20, psnr_db);
+	if (r->psnr_db >= 0)
+		sqlite3_bind_double(q, 20, r->psnr_db);
 	else
 		sqlite3_bind_null(q, 20);
-	return step(q);
 }
 
 static void bind_pkt(struct tb_recv_store *s, sqlite3_stmt *q, int base, const struct tb_pkt_rec *p)
@@ -160,43 +185,70 @@ static void bind_pkt(struct tb_recv_store *s, sqlite3_stmt *q, int base, const s
 	sqlite3_bind_int(q, base + 8, p->status);
 }
 
-/* Insert the buffered packet rows. */
-static int flush_pkts(struct tb_recv_store *s)
+/* Insert the waiting rows in one transaction; they are gone either way. */
+static int flush(struct tb_recv_store *s)
 {
-	int n = s->npend;
-	s->npend = 0;
-	if (n == PKT_ROWS) {
-		if (tb_store_batch_row(s->st, s->batch))
-			return -1;
-		for (int i = 0; i < n; i++)
-			bind_pkt(s, s->ins_pkts, i * PKT_COLS, &s->pend[i]);
-		return step(s->ins_pkts);
+	if (!s->nframes && !s->npkts)
+		return 0;
+	int rc = tb_store_begin(s->st);
+	for (size_t i = 0; rc == 0 && i < s->nframes; i++) {
+		bind_frame(s, s->ins_frame, &s->frames[i]);
+		rc = step(s->ins_frame);
 	}
-	for (int i = 0; i < n; i++) {
-		if (tb_store_batch_row(s->st, s->batch))
-			return -1;
-		bind_pkt(s, s->ins_pkt, 0, &s->pend[i]);
-		if (step(s->ins_pkt))
-			return -1;
+	size_t i = 0;
+	for (; rc == 0 && i + PKT_ROWS <= s->npkts; i += PKT_ROWS) {
+		for (int k = 0; k < PKT_ROWS; k++)
+			bind_pkt(s, s->ins_pkts, k * PKT_COLS, &s->pkts[i + (size_t)k]);
+		rc = step(s->ins_pkts);
 	}
-	return 0;
+	for (; rc == 0 && i < s->npkts; i++) {
+		bind_pkt(s, s->ins_pkt, 0, &s->pkts[i]);
+		rc = step(s->ins_pkt);
+	}
+	s->nframes = s->npkts = 0;
+	if (rc == 0 && tb_store_commit(s->st) == 0)
+		return 0;
+	tb_store_rollback(s->st);
+	return -1;
+}
+
+/* A row was queued: write them all when batch are waiting. */
+static int queued(struct tb_recv_store *s)
+{
+	return s->nframes + s->npkts >= (size_t)s->batch ? flush(s) : 0;
+}
+
+int tb_recv_store_frame(struct tb_recv_store *s, const struct tb_frame_rec *f, int decoder_ok,
+			int decodable, double psnr_db)
+{
+	if (grow((void **)&s->frames, &s->frames_cap, s->nframes, sizeof *s->frames))
+		return -1;
+	struct frame_row *r = &s->frames[s->nframes++];
+	r->f = *f;
+	r->f.annexb = NULL;
+	r->f.annexb_len = 0;
+	r->decoder_ok = decoder_ok;
+	r->decodable = decodable;
+	r->psnr_db = psnr_db;
+	return queued(s);
 }
 
 int tb_recv_store_packet(struct tb_recv_store *s, const struct tb_pkt_rec *p)
 {
-	s->pend[s->npend++] = *p;
-	return s->npend == PKT_ROWS ? flush_pkts(s) : 0;
+	if (grow((void **)&s->pkts, &s->pkts_cap, s->npkts, sizeof *s->pkts))
+		return -1;
+	s->pkts[s->npkts++] = *p;
+	return queued(s);
 }
 
 int tb_recv_store_sync(struct tb_recv_store *s)
 {
-	int rc = flush_pkts(s);
-	return tb_store_batch_end(s->st) || rc ? -1 : 0;
+	return flush(s);
 }
 
 int tb_recv_store_clock(struct tb_recv_store *s, const struct tb_recv_clock *c)
 {
-	if (flush_pkts(s) || tb_store_batch_end(s->st) || tb_store_begin(s->st))
+	if (flush(s) || tb_store_begin(s->st))
 		return -1;
 	sqlite3 *db = tb_store_db(s->st);
 	sqlite3_stmt *q = NULL;
@@ -215,10 +267,11 @@ int tb_recv_store_clock(struct tb_recv_store *s, const struct tb_recv_clock *c)
 	}
 	sqlite3_finalize(q);
 	if (!rc && c->have) {
-		char sql[200];
+		char sql[300];
 		snprintf(sql, sizeof sql,
-			 "UPDATE frames_recv SET latency_ns = latency_ns - %lld WHERE run_id = %lld AND latency_ns IS NOT NULL",
-			 (long long)c->offset_ns, s->run_id);
+			 "UPDATE frames_recv SET latency_ns = latency_ns - %lld WHERE run_id = %lld"
+			 " AND stream BETWEEN %lld AND %lld AND latency_ns IS NOT NULL",
+			 (long long)c->offset_ns, s->run_id, (long long)c->stream_first, (long long)c->stream_last);
 		rc = tb_store_exec(s->st, sql);
 	}
 	if (rc) {
@@ -231,7 +284,7 @@ int tb_recv_store_clock(struct tb_recv_store *s, const struct tb_recv_clock *c)
 int tb_recv_store_close(struct tb_recv_store *s, char *err, size_t errlen)
 {
 	int rc = 0;
-	if (flush_pkts(s) || tb_store_batch_end(s->st)) {
+	if (flush(s)) {
 		tb_errbuf(err, errlen, "commit failed: %s", tb_store_errmsg(s->st));
 		rc = -1;
 	}

@@ -34,6 +34,10 @@ struct tb_recv_clock {
 	int have;
 	int64_t offset_ns, bound_ns;
 	uint32_t echoes;
+	/* this receiver's streams, frames_recv.stream first..last: only their
+	 * latencies are corrected (another receiver of the run, another camera,
+	 * corrects its own) */
+	int64_t stream_first, stream_last;
 };
 int tb_recv_store_clock(struct tb_recv_store *s, const struct tb_recv_clock *c);
 

@@ -14,6 +14,13 @@
 #include "tb/rtp_build.h"
 #include "tb/store.h"
 
+/* The SSRC of stream 0 (camera K sends TB_SEND_SSRC_BASE + K), the highest
+ * --stream, and how far --start-at may lie from now. */
+#define TB_SEND_SSRC_BASE 0x54420001u
+#define TB_SEND_MAX_STREAM 255
+#define TB_SEND_START_PAST_NS 1000000000LL   /* a start up to 1 s past is caught up */
+#define TB_SEND_START_AHEAD_NS 60000000000LL /* at most 60 s ahead */
+
 struct send_opts {
 	const char *clip;          /* the source: a clip ... */
 	const char *gst;           /* ... or a live GStreamer pipeline ending in an H.264 encoder */
@@ -26,7 +33,9 @@ struct send_opts {
 	int flood;                 /* ignore timestamps: frames back to back */
 	int nonblocking;
 	long long sndbuf;          /* 0 = kernel default */
-	uint32_t ssrc;
+	uint32_t ssrc;             /* --ssrc, else TB_SEND_SSRC_BASE + stream */
+	int stream;                /* --stream: the camera, written into frames_sent.stream */
+	int64_t start_at_ns;       /* --start-at: the first frame's CLOCK_REALTIME time; 0 = now */
 	uint16_t first_seq;
 	long long max_packet;      /* 0 = from --mtu or the default */
 	long long mtu;             /* 0 = not given */
@@ -38,6 +47,11 @@ struct send_opts {
 
 /* Parse argv; prints usage and exits 0 for --help, 2 for bad input. */
 void send_parse_opts(int argc, char **argv, struct send_opts *o);
+
+/* NULL when --start-at (start_ns) is usable at now_ns: at most
+ * TB_SEND_START_PAST_NS past and TB_SEND_START_AHEAD_NS ahead; else why not,
+ * in buf. */
+const char *send_start_at_problem(int64_t start_ns, int64_t now_ns, char *buf, size_t len);
 
 /* The destination, resolved. */
 struct send_dest {
@@ -82,6 +96,7 @@ struct send_result {
 	uint64_t foreign_datagrams; /* received on the socket, not an echo */
 	int64_t start_mono_ns, end_mono_ns;  /* first due time, last send end */
 	int64_t media_ns;                    /* clip time covered: frames x interval / speed */
+	int64_t start_missed_ns;             /* --start-at: how late tb-send was ready for it (0: asleep before) */
 	int stopped_by_signal;
 };
 

@@ -41,12 +41,15 @@ static long long create_run(tb_store *st, const struct send_opts *o, const char 
 	json_escape(record, sizeof record, o->record);
 	snprintf(knobs, sizeof knobs,
 		 "{\"dest\":\"%s\",\"pace\":%g,\"speed\":%g,\"flood\":%d,\"nonblocking\":%d,"
-		 "\"sndbuf_effective\":%d,\"ssrc\":%u,\"ext\":%d,\"gst\":\"%s\",\"record\":\"%s\"}",
-		 o->dest, o->pace, o->speed, o->flood, o->nonblocking, sndbuf_eff, o->ssrc, !o->no_ext, gst, record);
+		 "\"sndbuf_effective\":%d,\"ssrc\":%u,\"ext\":%d,\"gst\":\"%s\",\"record\":\"%s\","
+		 "\"stream\":%d,\"start_at_ns\":%lld}",
+		 o->dest, o->pace, o->speed, o->flood, o->nonblocking, sndbuf_eff, o->ssrc, !o->no_ext, gst, record,
+		 o->stream, (long long)o->start_at_ns);
 	struct tb_run_row row = TB_RUN_ROW_INIT;
 	tb_run_row_text(&row, "kind", "video");
 	tb_run_row_text(&row, "traffic", "tb-send");
 	tb_run_row_text(&row, "clip", source);
+	tb_run_row_i64(&row, "cameras", 1); /* one tb-send: one camera's stream */
 	tb_run_row_i64(&row, "sndbuf", o->sndbuf);
 	tb_run_row_real(&row, "pace", o->pace);
 	tb_run_row_text(&row, "knobs_json", knobs);
@@ -85,8 +88,8 @@ long long send_write_db(tb_store *st, const struct send_opts *o, const char *sou
 	check(st, sqlite3_prepare_v2(tb_store_db(st),
 				     "INSERT INTO frames_sent (run_id, frame_no, clip_frame, type, idr,"
 				     " size_bytes, packets, wire_bytes, first_seq, rtp_ts, capture_ns,"
-				     " send_start_ns, send_end_ns, blocked_ns, send_errors, icmp_errors)"
-				     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+				     " send_start_ns, send_end_ns, blocked_ns, send_errors, icmp_errors, stream)"
+				     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 				     -1, &s, NULL),
 	      "prepare frames_sent insert");
 	for (size_t i = 0; i < r->count; i++) {
@@ -110,6 +113,7 @@ long long send_write_db(tb_store *st, const struct send_opts *o, const char *sou
 		sqlite3_bind_int64(s, 14, f->blocked_ns);
 		sqlite3_bind_int64(s, 15, f->send_errors);
 		sqlite3_bind_int64(s, 16, f->icmp_errors);
+		sqlite3_bind_int(s, 17, o->stream);
 		check(st, sqlite3_step(s), "insert frames_sent row");
 		sqlite3_reset(s);
 	}

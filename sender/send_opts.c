@@ -1,9 +1,11 @@
 /* tb-send's command line. */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "send.h"
+#include "tb/clock.h"
 #include "tb/err.h"
 #include "tb/rtp_build.h"
 
@@ -29,7 +31,13 @@ static void usage(FILE *f)
 		"  --nonblocking      non-blocking socket: packets refused with EAGAIN are dropped\n"
 		"                     and counted (default: blocking, time inside send() recorded)\n"
 		"  --sndbuf BYTES     SO_SNDBUF (SO_SNDBUFFORCE when permitted)\n"
-		"  --ssrc N           RTP SSRC (default 0x54420001)\n"
+		"  --stream K         the camera this stream is of, 0..%d (default 0): written into\n"
+		"                     frames_sent.stream; tb-recv --stream K files its frames alike\n"
+		"  --start-at NS      send the first frame at this CLOCK_REALTIME time (ns since\n"
+		"                     the epoch), so that several senders given the same time start\n"
+		"                     their clips, and their keyframes, together; at most 60 s ahead,\n"
+		"                     and at most 1 s past (frames due before now go out at once)\n"
+		"  --ssrc N           RTP SSRC (default 0x54420001 + the --stream number)\n"
 		"  --first-seq N      first RTP sequence number (default 0)\n"
 		"  --max-packet BYTES RTP packet size limit = UDP payload (default %d)\n"
 		"  --mtu BYTES        derive --max-packet from an IP MTU (minus IP and UDP headers)\n"
@@ -38,11 +46,12 @@ static void usage(FILE *f)
 		"  --run-id N         the runs row to attach them to (default: create one)\n"
 		"  --quiet            no summary line\n"
 		"Prints one summary line: frames, packets, bytes, bitrate, blocked time.\n",
-		TB_RTP_DEFAULT_MAX_PACKET);
+		TB_SEND_MAX_STREAM, TB_RTP_DEFAULT_MAX_PACKET);
 }
 
 enum { O_CLIP = 256, O_GST, O_RECORD, O_DEST, O_DURATION, O_FRAMES, O_PACE, O_SPEED, O_FLOOD, O_NONBLOCK, O_SNDBUF,
-       O_SSRC, O_FIRST_SEQ, O_MAX_PACKET, O_MTU, O_NO_EXT, O_DB, O_RUN_ID, O_QUIET, O_HELP };
+       O_SSRC, O_FIRST_SEQ, O_MAX_PACKET, O_MTU, O_NO_EXT, O_DB, O_RUN_ID, O_QUIET, O_HELP, O_STREAM,
+       O_START_AT };
 
 static long long int_opt(const char *name, const char *v, long long min, long long max)
 {
@@ -73,9 +82,11 @@ void send_parse_opts(int argc, char **argv, struct send_opts *o)
 		{"max-packet", required_argument, 0, O_MAX_PACKET}, {"mtu", required_argument, 0, O_MTU},
 		{"no-ext", no_argument, 0, O_NO_EXT}, {"db", required_argument, 0, O_DB},
 		{"run-id", required_argument, 0, O_RUN_ID}, {"quiet", no_argument, 0, O_QUIET},
-		{"help", no_argument, 0, O_HELP}, {0, 0, 0, 0},
+		{"help", no_argument, 0, O_HELP}, {"stream", required_argument, 0, O_STREAM},
+		{"start-at", required_argument, 0, O_START_AT}, {0, 0, 0, 0},
 	};
-	*o = (struct send_opts){.speed = 1.0, .ssrc = 0x54420001};
+	*o = (struct send_opts){.speed = 1.0};
+	int ssrc_given = 0;
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -91,7 +102,12 @@ void send_parse_opts(int argc, char **argv, struct send_opts *o)
 		case O_FLOOD: o->flood = 1; break;
 		case O_NONBLOCK: o->nonblocking = 1; break;
 		case O_SNDBUF: o->sndbuf = int_opt("sndbuf", optarg, 1024, 1LL << 30); break;
-		case O_SSRC: o->ssrc = (uint32_t)int_opt("ssrc", optarg, 0, UINT32_MAX); break;
+		case O_SSRC:
+			o->ssrc = (uint32_t)int_opt("ssrc", optarg, 0, UINT32_MAX);
+			ssrc_given = 1;
+			break;
+		case O_STREAM: o->stream = (int)int_opt("stream", optarg, 0, TB_SEND_MAX_STREAM); break;
+		case O_START_AT: o->start_at_ns = int_opt("start-at", optarg, 1, INT64_MAX); break;
 		case O_FIRST_SEQ: o->first_seq = (uint16_t)int_opt("first-seq", optarg, 0, UINT16_MAX); break;
 		case O_MAX_PACKET:
 			o->max_packet = int_opt("max-packet", optarg, TB_RTP_MIN_PACKET, TB_RTP_MAX_PACKET);
@@ -131,4 +147,30 @@ void send_parse_opts(int argc, char **argv, struct send_opts *o)
 		tb_usage_die("--flood sends frames back to back; --pace does not apply");
 	if (o->run_id && !o->db)
 		tb_usage_die("--run-id needs --db");
+	if (o->start_at_ns && o->gst)
+		tb_usage_die("--start-at is for clips: a live source sends frames as they are encoded");
+	char why[256];
+	if (o->start_at_ns && send_start_at_problem(o->start_at_ns, tb_real_ns(), why, sizeof why))
+		tb_usage_die("%s", why);
+	if (!ssrc_given)
+		o->ssrc = TB_SEND_SSRC_BASE + (uint32_t)o->stream;
+}
+
+const char *send_start_at_problem(int64_t start_ns, int64_t now_ns, char *buf, size_t len)
+{
+	if (start_ns < now_ns - TB_SEND_START_PAST_NS) {
+		snprintf(buf, len,
+			 "--start-at %lld is %.3f s in the past (at most %.0f s is caught up): give a time"
+			 " a little ahead, the same for every sender",
+			 (long long)start_ns, (double)(now_ns - start_ns) / 1e9, TB_SEND_START_PAST_NS / 1e9);
+		return buf;
+	}
+	if (start_ns > now_ns + TB_SEND_START_AHEAD_NS) {
+		snprintf(buf, len,
+			 "--start-at %lld is %.3f s ahead (at most %.0f s): CLOCK_REALTIME nanoseconds since"
+			 " the epoch, e.g. $(date +%%s%%N) + 300000000",
+			 (long long)start_ns, (double)(start_ns - now_ns) / 1e9, TB_SEND_START_AHEAD_NS / 1e9);
+		return buf;
+	}
+	return NULL;
 }

@@ -1,6 +1,8 @@
 /* tb-send's clip loop: for each frame, wait for its due time (the clip's
  * pts on CLOCK_MONOTONIC) and send it (send_frame.c). */
+#include <errno.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "send.h"
 #include "tb/clock.h"
@@ -19,7 +21,22 @@ void send_run(int fd, const struct tb_clip *clip, const struct send_opts *o, siz
 	/* The run clock: frame due times are offsets from mono0, and capture_ns
 	 * maps them onto CLOCK_REALTIME through real0 (read right after). */
 	const int64_t lead = o->flood ? 0 : TB_NS_PER_MSEC; /* the first frame is due 1 ms from now */
-	const int64_t mono0 = tb_mono_ns() + lead, real0 = tb_real_ns() + lead;
+	int64_t mono0 = tb_mono_ns() + lead, real0 = tb_real_ns() + lead;
+	if (o->start_at_ns) {
+		/* The first frame is due at --start-at itself: senders given the
+		 * same time have the same capture times, frame for frame, whenever
+		 * each woke. Sleep on CLOCK_REALTIME (the clock they share), then
+		 * place that instant on CLOCK_MONOTONIC; a start already past
+		 * sends the frames due by now at once (late_ns says by how much). */
+		struct timespec at = tb_ns_to_timespec(o->start_at_ns);
+		int64_t ready = tb_real_ns();
+		r->start_missed_ns = ready > o->start_at_ns ? ready - o->start_at_ns : 0;
+		while (!send_stop && clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &at, NULL) == EINTR)
+			;
+		int64_t real_now = tb_real_ns();
+		mono0 = tb_mono_ns() - (real_now - o->start_at_ns);
+		real0 = o->start_at_ns;
+	}
 	r->start_mono_ns = mono0;
 	r->end_mono_ns = mono0;
 

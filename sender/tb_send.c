@@ -49,6 +49,11 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	/* --start-at was checked when parsed; loading the clip or waiting for
+	 * the database must not have made it stale since. */
+	if (o.start_at_ns && send_start_at_problem(o.start_at_ns, tb_real_ns(), err, sizeof err))
+		tb_die("%s (by the time the clip and the database were ready)", err);
+
 	struct send_result r;
 	if (o.gst)
 		send_gst_run(fd, &o, max_packet, &r);
@@ -83,7 +88,7 @@ int main(int argc, char **argv)
 		printf("tb-send: clip=%s frames=%zu packets=%llu bytes=%llu seconds=%.6f bitrate_mbps=%.3f "
 		       "pps=%.0f blocked_max_ms=%.3f blocked_mean_ms=%.4f late_frames=%zu late_max_ms=%.3f "
 		       "send_errors=%llu eagain=%llu enobufs=%llu enetdown=%llu icmp_errors=%llu econnrefused=%llu resent=%llu "
-		       "sndbuf=%d max_packet=%zu "
+		       "sndbuf=%d max_packet=%zu stream=%d ssrc=%u "
 		       "run_id=%lld",
 		       source, r.count, (unsigned long long)r.packets, (unsigned long long)r.wire_bytes, secs,
 		       secs > 0 ? (double)r.wire_bytes * 8 / secs / 1e6 : 0, secs > 0 ? (double)r.packets / secs : 0,
@@ -91,13 +96,15 @@ int main(int argc, char **argv)
 		       tb_ns_to_ms(late_max), (unsigned long long)r.send_errors, (unsigned long long)r.eagain,
 		       (unsigned long long)r.enobufs, (unsigned long long)r.enetdown,
 		       (unsigned long long)r.icmp_errors, (unsigned long long)r.icmp_refused,
-		       (unsigned long long)r.resent, sndbuf_eff, max_packet,
+		       (unsigned long long)r.resent, sndbuf_eff, max_packet, o.stream, o.ssrc,
 		       run_id);
 		if (r.clock.have)
 			printf(" echoes=%u clock_offset_ns=%lld clock_bound_ns=%lld", r.clock.echoes,
 			       (long long)r.clock.offset_ns, (long long)r.clock.bound_ns);
 		else
 			printf(" echoes=0");
+		if (o.start_at_ns) /* 0: asleep before the start, its frames due from then on */
+			printf(" start_missed_us=%lld", (long long)(r.start_missed_ns / 1000));
 		printf("%s\n", r.stopped_by_signal ? " stopped=signal" : "");
 	}
 	free(r.recs);

@@ -163,3 +163,31 @@ INSERT INTO tcp_intervals(run_id, start_s, end_s, bits_per_second, omitted) VALU
 INSERT INTO tcp_results(run_id, duration_s, sender_bps, receiver_bps, retransmits) VALUES
  (5, 10, 2.1e6, 2e6, 100), (6, 10, 4.1e6, 4e6, 50), (8, 10, 1.6e6, 1.5e6, 20), (9, 10, 5.2e6, 5e6, 10),
  (16, 10, 20.1e6, 20e6, 0), (17, 10, 10.1e6, 10e6, 0), (18, 10, 18.1e6, 18e6, 0);
+
+-- Campaign cams: point M = stock, ring 25, pfifo limit 25000, lan, 720p30
+-- with 2 cameras (streams 0 and 1): run 21, 10 frames of 5 packets per
+-- camera, both cameras' frames numbered 0-9. Camera 0 lost frames 0-3
+-- entirely (20 packets: no rows); camera 1 got frames 0-3 whole (so a join
+-- on frame_no alone would take camera 1's rows for camera 0's frames) and 1
+-- of 5 packets of frame 5. Lost: 24 of 100 packets (24 %), 5 of 20 frames
+-- (25 %); per camera 4 of 10 frames (30 of 50 packets in) and 1 of 10 (46
+-- of 50). The receivers' summed count is 76, all 24 lost in the ring.
+INSERT INTO runs(id, campaign, point_key, kind, kernel, accel, ring, qdisc, qdisc_kind, qdisc_limit,
+  profile, traffic, clip, cameras, sndbuf, pace, vpn, decode, dump_frames, cpu_limit, duration, seed, repetition,
+  status, valid, invalid_reason, cpu_busy_pct)
+VALUES (21, 'cams', 'M1', 'video', 'stock', 'tcg', 25, 'pfifo limit 25000', 'pfifo', 25000, 'lan', 'video', '720p30', 2,
+  0, 0, 'openvpn', 'off', NULL, 90, 10, 1, 1, 'done', 1, NULL, 45);
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9), cam(c) AS (VALUES (0), (1))
+INSERT INTO frames_sent(run_id, stream, frame_no, type, idr, size_bytes, packets, send_errors, blocked_ns, capture_ns)
+SELECT 21, c, i, CASE i WHEN 0 THEN 'I' ELSE 'P' END, i = 0, 5000, 5, 0, 1000000, 1700000000000000000 + i * 33333333
+FROM n, cam;
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9), cam(c) AS (VALUES (0), (1))
+INSERT INTO frames_recv(run_id, stream, frame_no, pkts_expected, pkts_received, complete, decodable, latency_ns)
+SELECT 21, c, i, 5, CASE WHEN c = 1 AND i = 5 THEN 1 ELSE 5 END, NOT (c = 1 AND i = 5),
+  NOT (c = 1 AND i >= 5) AND c = 1, (i + 1) * 10000000
+FROM n, cam WHERE NOT (c = 0 AND i < 4);
+INSERT INTO counters(run_id, place, name, before, after) VALUES
+ (21, 'ring', 'tx_dropped', 0, 24), (21, 'ring', 'tx_packets', 0, 76), (21, 'qdisc', 'dropped', 0, 0),
+ (21, 'robot', 'veth_tx_packets', 0, 76), (21, 'wan', 'up.dropped', 0, 0), (21, 'wan', 'up.veth_tx_packets', 0, 76),
+ (21, 'vpn', 'operator_tun_rx_packets', 0, 76), (21, 'vpn', 'operator_socket_drops', 0, 0),
+ (21, 'recv', 'udp_rcvbuf_errors', 0, 0), (21, 'receiver', 'received', 0, 76);

@@ -25,7 +25,7 @@ expect "run_attribution's columns" "$(cols run_attribution)" \
 expect "run_video_packets' columns" "$(cols run_video_packets)" \
 	"run_id sent socket_drops received ring_drops vpn_read qdisc_drops vpn_sent wan_drops wan_delivered vpn_socket_drops vpn_delivered receiver_drops"
 expect "a point is all settings but the repetition" "$(cols point_summary | sed 's/ runs .*//')" \
-	"campaign kernel ring qdisc profile traffic clip sndbuf pace vpn decode dump_frames cpu_limit tcp_omit flag duration seed"
+	"campaign kernel ring qdisc profile traffic clip cameras sndbuf pace vpn decode dump_frames cpu_limit tcp_omit flag duration seed"
 
 # Attribution: run 1: 50 sent, 48 received, 2 in the ring; run 3: 3 in the
 # ring, 2 on the WAN (netem and the robot's veth); run 4: 2 RcvbufErrors,
@@ -41,12 +41,21 @@ expect "video packets run 10: each hop's own count" "$(q "SELECT vpn_read, vpn_s
 # and reported 0 unexplained). Run 20: ENETDOWN counted once, as socket.
 expect "a wrong netem counter shows as unexplained" "$(q "SELECT wan_drops, vpn_drops, unexplained FROM run_attribution WHERE run_id=19")" "$(t 2 0 -2)"
 expect "ENETDOWN counted once (socket, not ring)" "$(q "SELECT sent, received, socket_drops, ring_drops, unexplained FROM run_attribution WHERE run_id=20")" "$(t 50 47 3 0 0)"
-expect "every clean fixture run adds up" "$(q "SELECT group_concat(run_id) FROM (SELECT run_id FROM run_attribution WHERE unexplained = 0 ORDER BY run_id)")" "1,2,3,4,20"
+expect "every clean fixture run adds up" "$(q "SELECT group_concat(run_id) FROM (SELECT run_id FROM run_attribution WHERE unexplained = 0 ORDER BY run_id)")" "1,2,3,4,20,21"
 expect "run 10 per run: drops, robot-side drops (1 + 2 + 3), loss of 28 in 50" "$(q "SELECT socket_drops, ring_drops, qdisc_drops, wan_drops, vpn_drops, receiver_drops, unexplained, local_drops, pkt_loss_pct FROM run_summary WHERE run_id=10")" "$(t 1 2 3 4 5 6 7 6 56.0)"
 expect "mixed run: loss known, places not" "$(q "SELECT sent, received, ring_drops IS NULL, qdisc_drops IS NULL, unexplained IS NULL FROM run_attribution WHERE run_id=8")" "$(t 50 48 1 1 1)"
 expect "mixed run: video loss and TCP throughput" "$(q "SELECT pkt_loss_pct, local_drops IS NULL, tcp_mbit_s FROM run_summary WHERE run_id=8")" "$(t 4.0 1 1.5)"
 expect "receiver excludes OpenVPN's socket" "$(q "SELECT receiver_drops FROM run_attribution WHERE run_id=4")" 0
 expect "tcp runs have no video attribution" "$(q "SELECT count(*) FROM run_attribution WHERE run_id IN (5, 6)")" 0
+# Two cameras (run 21, fixture.sql): every stream's packets and frames, each
+# frame matched with its own camera's: 24 of 100 packets and 5 of 20 frames
+# lost, 15 with artifacts (camera 0: all 10, camera 1: 5 to 9).
+expect "2 cameras: packets of both, all lost in the ring" "$(q "SELECT sent, received, ring_drops, unexplained FROM run_attribution WHERE run_id=21")" "$(t 100 76 24 0)"
+expect "2 cameras: frames of both, each its own camera's" "$(q "SELECT frames_sent, pkt_loss_pct, frame_loss_pct, artifact_pct, cameras FROM run_summary WHERE run_id=21")" "$(t 20 24.0 25.0 75.0 2)"
+expect "2 cameras: per camera" "$(q "SELECT group_concat(stream || ':' || frames_sent || ',' || frames_lost || ',' || frames_artifacts || ',' || pkts_sent || ',' || pkts_received || ',' || frame_loss_pct, ' ') FROM (SELECT * FROM run_camera_frames WHERE run_id=21 ORDER BY stream)")" \
+	"0:10,4,10,50,30,40.0 1:10,1,5,50,46,10.0"
+expect "one camera: per camera is the run" "$(q "SELECT stream, frames_sent, frames_lost FROM run_camera_frames WHERE run_id=1")" "$(t 0 10 1)"
+expect "a point per camera count" "$(q "SELECT runs, pkt_loss_pct FROM point_summary WHERE campaign='cams'")" "$(t 1 24.0)"
 
 # Settings per run, as given: qdisc the setting, qdisc_kind what the kernel
 # showed; an empty dump_frames is no frames, as NULL is.
@@ -102,8 +111,8 @@ out=$(bash "$report" "$db")
 expect "table shows mean ± sd" "$(grep -c '6.00 ± 2.83' <<<"$out")" 1
 expect "table lists the invalid run" "$(grep -c 'guest CPU saturated' <<<"$out")" 1
 expect "table shows the share in time, mean ± sd (point H)" "$(grep -c '30.0 ± 14.1 .* 45.0 ± 7.1 .* 70.0 ± 14.1' <<<"$out")" 1
-expect "csv has a header and 14 points (A to L, W, X)" "$(bash "$report" "$db" --format csv | wc -l)" 15
-expect "json is an array of 19 runs" "$(bash "$report" "$db" --runs --format json | jq length)" 19
+expect "csv has a header and 15 points (A to M, W, X)" "$(bash "$report" "$db" --format csv | wc -l)" 16
+expect "json is an array of 20 runs" "$(bash "$report" "$db" --runs --format json | jq length)" 20
 # A table shows the settings its rows differ in: the video points differ in
 # decode (F, G), not in vpn.
 video_header=$(grep -A3 '^Video' <<<"$out" | tail -n1)
@@ -127,6 +136,15 @@ has() { grep -cxF -- "$2" "${3:-$dir/REPORT.md}" | sed 's/^/'"$1"': /'; } # has 
 # beside B; point I, another campaign, has none).
 expect "REPORT: stock at ring 25, point A" "$(has A "- campaign fx, profile lan, clip 720p30, qdisc pfifo limit 25000: stock lost **6.0 %** (± 2.8, 2 runs); the patched kernels with the same settings (nodrop-v2) lost at most **0.00 %** at any ring.")" "A: 1"
 expect "REPORT: stock at ring 25, point I" "$(has I "- campaign fx2, profile lte-uplink, clip 720p30, qdisc pfifo limit 25000: stock lost **20.0 %** (1 run); no patched kernel ran with the same settings.")" "I: 1"
+expect "REPORT: stock at ring 25, point M (2 cameras)" "$(has M "- campaign cams, profile lan, clip 720p30, 2 cameras, qdisc pfifo limit 25000: stock lost **24.0 %** (1 run); no patched kernel ran with the same settings.")" "M: 1"
+# The highest stock loss at ring 25 with the paper's qdisc over the clips,
+# camera counts and profiles (M, 24 %, above I's 20 % on lte-uplink and A's
+# 6 %), beside the paper's; the patched kernels' highest with that qdisc (B,
+# nothing lost; D is mixed traffic, F and G have fq_codel).
+expect "REPORT: the highest stock loss at ring 25 and which" \
+	"$(has worst "  **24.0 %** of the packets, 25.0 % of the frames, clip 720p30, 2 cameras, profile lan (1 run); the paper: up to **29 %** (abstract).")" "worst: 1"
+expect "REPORT: the patched kernels' highest" \
+	"$(has patched "  **0.00 %** of the packets at worst (nodrop-v2, ring 25, clip 720p30, 1 camera, profile lan); 1 of 1 points lost none; the paper: 0 % (evaluation, quoted in the patch v2 posting without a figure number).")" "patched: 1"
 bash "$root/analysis/report-md.sh" "$db" "$dir/fig" "$dir/REPORT-fx.md" --campaign fx >/dev/null
 expect "REPORT --campaign fx: only its stock point" "$(grep -c '^- campaign ' "$dir/REPORT-fx.md")" 1
 # The clip and the WAN as the runs recorded them (fixture.sql: 1.2 Mbit/s;

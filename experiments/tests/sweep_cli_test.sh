@@ -48,6 +48,9 @@ check "run: no generated file named" test "$(grep -c '\.sweep:' "$dir/out")" -eq
 rc=$(run_rc "$dir/out" "$root/testbed" run --dump-frames "35 45" --db "$dir/x.db" --decode maybe)
 check "run: bad decode exits 2" test "$rc" -eq 2
 check "run: bad decode explained" grep -q "run: --decode: decode must be on" "$dir/out"
+rc=$(run_rc "$dir/out" "$root/testbed" run --cameras 9 --db "$dir/x.db")
+check "run: too many cameras exits 2" test "$rc" -eq 2
+check "run: cameras explained" grep -q "run: --cameras: cameras must be a whole number of video streams in 1..8, got '9'" "$dir/out"
 rc=$(run_rc "$dir/out" "$root/testbed" run --duration 0 --db "$dir/x.db")
 check "run: bad duration exits 2" test "$rc" -eq 2
 rc=$(run_rc "$dir/out" "$root/testbed" run --colour red)

@@ -132,6 +132,62 @@ static void test_later_axes_keys(void)
 	CHECK(strstr(key, ";flag=on;duration=10s;") != NULL);
 }
 
+/* cameras: a video point names them when there are several; a TCP point
+ * never (it sends no video, so every count is one run), and its point file
+ * leaves them empty, as it does the clip. */
+static void test_cameras(void)
+{
+	char err[256] = "", key[1024], text[4096];
+	struct sweep_point pt;
+	CHECK(sweep_parse("[matrix]\ntraffic = video, tcp\ncameras = 1, 2, 8\n", "c.sweep", &known, &s, err,
+			  sizeof err) == 0);
+	if (err[0])
+		fprintf(stderr, "unexpected: %s\n", err);
+	CHECK_EQ_I64(sweep_point_count(&s), 2 * 3);
+	CHECK(sweep_axis_by_name("cameras") == AXIS_CAMERAS);
+	/* pace, then cameras innermost: video 1, 2, 8, then tcp 1, 2, 8 */
+	static const char *const want[] = {"1", "2", "8", "1", "2", "8"};
+	char tcp_key[3][1024];
+	for (int i = 0; i < 6; i++) {
+		sweep_point(&s, i, &pt);
+		CHECK(strcmp(sweep_value(&s, &pt, AXIS_CAMERAS), want[i]) == 0);
+		sweep_point_key(&s, &pt, key, sizeof key);
+		char named[32];
+		snprintf(named, sizeof named, ";cameras=%s;", want[i]);
+		CHECK((strstr(key, named) != NULL) == (i == 1 || i == 2));
+		if (i >= 3)
+			strcpy(tcp_key[i - 3], key);
+		FILE *f = fmemopen(text, sizeof text, "w");
+		CHECK(f != NULL);
+		if (!f)
+			return;
+		sweep_point_write(&s, &pt, i, f);
+		fclose(f);
+		char line[32];
+		snprintf(line, sizeof line, "\ncameras = %s\n", want[i]);
+		CHECK(strstr(text, i < 3 ? line : "\ncameras =\n") != NULL);
+	}
+	/* one camera is the point it was before there was this axis */
+	sweep_point(&s, 0, &pt);
+	sweep_point_key(&s, &pt, key, sizeof key);
+	CHECK(strcmp(key, "kernel=stock;ring=500;qdisc=pfifo_fast;profile=lan;traffic=video;clip=720p30;"
+			  "sndbuf=default;pace=0;duration=10s;seed=1;rep=1") == 0);
+	/* TCP: the same key whatever the count */
+	CHECK(strcmp(tcp_key[0], tcp_key[1]) == 0 && strcmp(tcp_key[1], tcp_key[2]) == 0);
+	/* checked one by one as ./testbed run --cameras is */
+	char why[256];
+	CHECK(sweep_check_value(AXIS_CAMERAS, "4", &known, why, sizeof why) == 0);
+	static const char *const bad[] = {"0", "9", "-1", "1.5", "two", ""};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		why[0] = 0;
+		CHECK(sweep_check_value(AXIS_CAMERAS, bad[i], &known, why, sizeof why) == -1);
+		if (!strstr(why, "cameras must be a whole number of video streams in 1..8")) {
+			fprintf(stderr, "cameras '%s': %s\n", bad[i], why);
+			CHECK(0);
+		}
+	}
+}
+
 /* A point file: every setting by name, values normalised. */
 static void test_point_file(void)
 {
@@ -216,6 +272,9 @@ static void test_bad_input(void)
 		{"[matrix]\ntcp_omit = 61\n", "tcp_omit must be whole seconds in 0..60"},
 		{"[matrix]\ntcp_omit = 1.5\n", "tcp_omit must be whole seconds in 0..60"},
 		{"[matrix]\nflag = yes\n", "flag must be on (the robot's VPN asks for IFF_BACKPRESSURE) or off"},
+		{"[matrix]\ncameras = 0\n", "t.sweep:2: cameras must be a whole number of video streams in 1..8, got '0'"},
+		{"[matrix]\ncameras = 2, 9\n", "t.sweep:2: cameras must be a whole number of video streams in 1..8, got '9'"},
+		{"[matrix]\ncameras = 2, 2\n", "'2' listed twice for 'cameras'"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char err[512] = "";
@@ -259,6 +318,7 @@ int main(void)
 	test_union();
 	test_name_from_file();
 	test_later_axes_keys();
+	test_cameras();
 	test_point_file();
 	test_bad_input();
 	test_qdisc_specs();

@@ -135,6 +135,20 @@ ended=$(q "$f" "SELECT ended_ns FROM runs WHERE id = $id")
 check "ended_ns is not before finish began" test "$t0" -le "$ended"
 check "ended_ns is not after finish ended" test "$ended" -le "$t1"
 
+# Several cameras, one tb-recv each: one --receiver per summary, their
+# packet counts summed (100 + 40 expected, 95 + 38 received, ...); the
+# first summary's numbers stand for camera 0 (recv.txt above).
+cat >"$dir/recv-1.txt" <<'EOF2'
+frames total 4 complete 3 decodable 3 chain_decodable 3 forced 0 untracked 0
+packets expected 40 received 38 lost 2 loss_pct 5.000 duplicate 0 reordered 1 late 3 malformed 4 streams 1 restarts 0 stale_ssrc 0 rtcp 0 filtered 0 datagrams 45
+EOF2
+id2=$("$db" run-new "$f" kind=video cameras=2)
+"$db" finish "$f" "$id2" --receiver "$dir/recv.txt" --receiver "$dir/recv-1.txt" --samples "$dir/samples.txt"
+expect "two cameras' receiver counters: the sums" \
+	"$(q "$f" "SELECT name, before, after FROM counters WHERE run_id = $id2 AND place = 'receiver' ORDER BY name" | tab)" \
+	"duplicate 0 1|expected 0 140|late 0 3|lost 0 7|malformed 0 4|received 0 133|reordered 0 3|"
+expect "the run's cameras" "$(q "$f" "SELECT cameras FROM runs WHERE id = $id2")" 2
+
 # A malformed input: exit 1, the file (and line) named, nothing written.
 # Good counters go first (they are stored before the other inputs are read).
 good=(--before "$dir/before.kv" --after "$dir/after.kv")
@@ -164,6 +178,8 @@ bad_finish "iperf3 error" "iperf3 said: unable to connect to server" "${good[@]}
 head -n1 "$dir/recv.txt" >"$dir/bad-recv.txt"
 bad_finish "receiver summary without packets" "$dir/bad-recv.txt: no 'packets' line" "${good[@]}" --samples "$dir/samples.txt" \
 	--receiver "$dir/bad-recv.txt"
+bad_finish "the second camera's summary without packets" "$dir/bad-recv.txt: no 'packets' line" "${good[@]}" \
+	--samples "$dir/samples.txt" --receiver "$dir/recv.txt" --receiver "$dir/bad-recv.txt"
 printf 'packets expected 10 received many\n' >"$dir/bad-recv.txt"
 bad_finish "receiver count not a number" "$dir/bad-recv.txt:1: received 'many' is not a whole number" \
 	"${good[@]}" --samples "$dir/samples.txt" --receiver "$dir/bad-recv.txt"
@@ -309,7 +325,7 @@ expect "v5 settings under their v6 names" \
 	"nodrop-v2 pfifo pfifo limit 25000 pfifo limit 25000 openvpn 10 0.5|"
 expect "v5 counters follow their run" \
 	"$(q "$dir/c.db" "SELECT c.after FROM counters c JOIN runs r ON r.id = c.run_id WHERE r.point_key = 'k5'")" 4
-expect "the source was migrated in place" "$(q "$dir/old.db" "PRAGMA user_version")" 8
+expect "the source was migrated in place" "$(q "$dir/old.db" "PRAGMA user_version")" 9
 
 printf 'CREATE TEMP VIEW n_runs AS SELECT count(*) AS n FROM runs;\n' >"$dir/views.sql"
 expect "query --views FILE SQL" "$("$db" query "$dir/c.db" --views "$dir/views.sql" "SELECT n FROM n_runs")" 7

@@ -139,6 +139,62 @@ static void test_migrate_v5_to_v6(void)
 	tb_store_close(st);
 }
 
+/* v8 -> v9: runs.cameras is 1 for the video and mixed runs from before (one
+ * stream each), NULL for the rest; frames_sent keeps every row and value,
+ * now of stream 0, and is keyed by (run_id, stream, frame_no), so two
+ * cameras' frame 5 are two rows; its rows still go with their run. */
+static void test_migrate_v8_to_v9(void)
+{
+	char p[256], err[256] = "";
+	scratch_path(p, sizeof p, "v8.db");
+	tb_store *st;
+	CHECK(tb_store_open_at(p, 8, &st, err, sizeof err) == 0);
+	if (!st)
+		return;
+	CHECK_EQ_I64(tb_store_version(st), 8);
+	CHECK(tb_store_exec(st, "INSERT INTO runs(id, kind, traffic) VALUES (1, 'video', 'video'), (2, 'mixed', 'mixed'),"
+				" (3, 'tcp', 'tcp'), (4, 'selftest', NULL), (5, 'video', 'tb-send'), (6, 'watch', 'tb-watch')") == 0);
+	CHECK(tb_store_exec(st, "INSERT INTO frames_sent(run_id, frame_no, clip_frame, type, idr, size_bytes, packets,"
+				" wire_bytes, first_seq, rtp_ts, capture_ns, send_start_ns, send_end_ns, blocked_ns,"
+				" send_errors, icmp_errors) VALUES"
+				" (1, 0, 0, 'I', 1, 6000, 5, 6050, 0, 0, 1000, 1100, 1200, 50, 0, NULL),"
+				" (1, 1, 1, 'P', 0, 1000, 1, 1010, 5, 3000, 34333333, 34333400, 34333500, 7, 1, 2),"
+				" (5, 0, 0, 'I', 1, 3000, 3, 3030, 9, 0, 2000, 2100, 2200, 0, 0, 0)") == 0);
+	/* v8's key: frame 1 of run 1 once */
+	CHECK(tb_store_exec(st, "INSERT INTO frames_sent(run_id, frame_no) VALUES (1, 1)") != 0);
+	tb_store_close(st);
+
+	CHECK(tb_store_open(p, &st, err, sizeof err) == 0);
+	if (!st)
+		return;
+	CHECK_EQ_I64(tb_store_version(st), tb_schema_latest());
+	CHECK_TEXT(st, "SELECT group_concat(id || ':' || coalesce(cameras, 'NULL'), ' ') FROM (SELECT * FROM runs ORDER BY id)",
+		   "1:1 2:1 3:NULL 4:NULL 5:1 6:NULL");
+	CHECK_TEXT(st, "SELECT count(*) || ' ' || sum(stream = 0) FROM frames_sent", "3 3");
+	CHECK_TEXT(st, "SELECT group_concat(v, ';') FROM (SELECT run_id || ',' || stream || ',' || frame_no || ',' || clip_frame"
+		       " || ',' || type || ',' || idr || ',' || size_bytes || ',' || packets || ',' || wire_bytes || ','"
+		       " || first_seq || ',' || rtp_ts || ',' || capture_ns || ',' || send_start_ns || ',' || send_end_ns"
+		       " || ',' || blocked_ns || ',' || send_errors || ',' || coalesce(icmp_errors, 'NULL') AS v"
+		       " FROM frames_sent ORDER BY run_id, frame_no)",
+		   "1,0,0,0,I,1,6000,5,6050,0,0,1000,1100,1200,50,0,NULL;"
+		   "1,0,1,1,P,0,1000,1,1010,5,3000,34333333,34333400,34333500,7,1,2;"
+		   "5,0,0,0,I,1,3000,3,3030,9,0,2000,2100,2200,0,0,0");
+	/* the key: stream between run_id and frame_no; stream defaults to 0 */
+	CHECK_TEXT(st, "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info('frames_sent') WHERE pk > 0 ORDER BY pk)",
+		   "run_id,stream,frame_no");
+	CHECK_TEXT(st, "SELECT \"notnull\" || ' ' || dflt_value FROM pragma_table_info('frames_sent') WHERE name = 'stream'", "1 0");
+	CHECK(tb_store_exec(st, "INSERT INTO frames_sent(run_id, stream, frame_no) VALUES (1, 1, 1)") == 0);
+	CHECK(tb_store_exec(st, "INSERT INTO frames_sent(run_id, frame_no) VALUES (1, 1)") != 0); /* stream 0's frame 1 */
+	CHECK_TEXT(st, "SELECT count(*) FROM frames_sent WHERE run_id = 1 AND frame_no = 1", "2");
+	/* still tied to its run */
+	CHECK(tb_store_exec(st, "INSERT INTO frames_sent(run_id, frame_no) VALUES (99, 0)") != 0);
+	CHECK(tb_store_exec(st, "DELETE FROM runs WHERE id = 5") == 0);
+	CHECK_TEXT(st, "SELECT count(*) FROM frames_sent WHERE run_id = 5", "0");
+	/* no table left from the copy */
+	CHECK_TEXT(st, "SELECT group_concat(name) FROM sqlite_master WHERE type = 'table' AND name LIKE 'frames_sent%'", "frames_sent");
+	tb_store_close(st);
+}
+
 static void test_reopen_and_refuse(void)
 {
 	char p[256], err[256] = "";
@@ -283,6 +339,7 @@ int main(void)
 	test_create();
 	test_migrate_from_v1();
 	test_migrate_v5_to_v6();
+	test_migrate_v8_to_v9();
 	test_reopen_and_refuse();
 	test_batches();
 	test_concurrent_reader();

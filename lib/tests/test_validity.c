@@ -197,6 +197,35 @@ static void test_missing_roles(void)
 	CHECK_EQ_STR(verdict(&in), "NULL|unknown: no CPU samples of iperf3-client|");
 }
 
+/* Several cameras: every camera's tb-send and tb-recv must have samples, and
+ * each is judged on its own; a verdict names the camera (tb-send.K, camera
+ * 0 keeps the plain name). */
+static void test_cameras_rule(void)
+{
+	struct tb_validity_input in = healthy("video", "link");
+	in.cameras = 3;
+	in.seen[TB_TB_SEND] = 0x7;
+	in.seen[TB_TB_RECV] = 0x5; /* cameras 0 and 2 */
+	CHECK_EQ_STR(verdict(&in), "NULL|unknown: no CPU samples of tb-recv.1|");
+	in.seen[TB_TB_RECV] = 0x7;
+	CHECK_EQ_STR(verdict(&in), "1||");
+	in.seen[TB_TB_SEND] = 0x6;
+	CHECK_EQ_STR(verdict(&in), "NULL|unknown: no CPU samples of tb-send|");
+	in.seen[TB_TB_SEND] = 0x7;
+	in.mean[TB_TB_SEND] = 95;
+	in.busiest[TB_TB_SEND] = 2;
+	CHECK_EQ_STR(verdict(&in), "0|measuring tool tb-send.2 CPU-bound: 95.0% of a core >= 90%|tb-send.2 95.0%");
+	/* one camera (or none recorded): has[] alone, as before */
+	in = healthy("video", "link");
+	in.cameras = 1;
+	CHECK_EQ_STR(verdict(&in), "1||");
+	/* a TCP run needs no camera's tools */
+	in = healthy("tcp", "link");
+	in.cameras = 2;
+	in.has[TB_TB_SEND] = in.has[TB_TB_RECV] = 0;
+	CHECK_EQ_STR(verdict(&in), "1||");
+}
+
 /* --- judging stored runs ------------------------------------------------------- */
 
 #define S 1700000000000000000LL /* the window's start, ns */
@@ -360,6 +389,26 @@ static void test_judge_verdicts(tb_store *st)
 	CHECK_JUDGED(st, f, "0|40.0|60.0|receiving VPN wireguard-go-operator CPU-bound: 93.0% of a core >= 90%"
 			    "|wireguard-go-operator 93.0%");
 
+	/* two cameras: camera 1's processes as tb-send.1 and tb-recv.1 */
+	long long g = new_run(st, "video", "90", link_knobs, start, end);
+	char *two = sqlite3_mprintf("UPDATE runs SET cameras = 2 WHERE id = %lld", g);
+	CHECK(tb_store_exec(st, two) == 0);
+	sqlite3_free(two);
+	healthy_video(st, g);
+	CHECK_JUDGED(st, g, "NULL|40.0|60.0|unknown: no CPU samples of tb-send.1|NULL");
+	series3(st, g, "proc_cpu_pct.tb-send.1", 25);
+	series3(st, g, "proc_cpu_pct.tb-send.01", 99); /* not a camera's name: not read */
+	series3(st, g, "proc_cpu_pct.tb-sendx", 99);
+	CHECK_JUDGED(st, g, "NULL|40.0|60.0|unknown: no CPU samples of tb-recv.1|NULL");
+	series3(st, g, "proc_cpu_pct.tb-recv.1", 35);
+	CHECK_JUDGED(st, g, "1|40.0|60.0|NULL|NULL");
+	/* camera 1's receiver (91 + 92 + 96) / 3 = 93 at the limit, camera 0's at 30 */
+	drop_series(st, g, "'proc_cpu_pct.tb-recv.1'");
+	sample(st, g, S + 1 * SEC, "proc_cpu_pct.tb-recv.1", 91);
+	sample(st, g, S + 2 * SEC, "proc_cpu_pct.tb-recv.1", 92);
+	sample(st, g, S + 3 * SEC, "proc_cpu_pct.tb-recv.1", 96);
+	CHECK_JUDGED(st, g, "0|40.0|60.0|measuring tool tb-recv.1 CPU-bound: 93.0% of a core >= 90%|tb-recv.1 93.0%");
+
 	char err[256] = "";
 	CHECK(tb_validity_judge(st, 424242, err, sizeof err) == -1);
 	CHECK(strstr(err, "no run with id 424242") != NULL);
@@ -376,6 +425,7 @@ int main(void)
 	test_vpn_bound_profile();
 	test_vcpu();
 	test_missing_roles();
+	test_cameras_rule();
 	tb_store *st = scratch_store_open("v.db");
 	test_judge_window(st);
 	test_judge_verdicts(st);

@@ -25,11 +25,13 @@ static void usage(FILE *f)
 		"                               env_json (the environment it ran in)\n"
 		"       tb-db run-set DB ID COLUMN=VALUE...   update a runs row\n"
 		"       tb-db finish DB ID [--before FILE --after FILE] [--samples FILE]\n"
-		"                          [--receiver FILE] [--iperf FILE] [--images DIR]\n"
+		"                          [--receiver FILE]... [--iperf FILE] [--images DIR]\n"
 		"                          [--window START_NS END_NS]\n"
 		"                               store a finished run in one transaction:\n"
 		"                               counters (place.name=value snapshots), samples\n"
-		"                               (T_NS NAME VALUE [UNIT]), tb-recv's summary,\n"
+		"                               (T_NS NAME VALUE [UNIT]), tb-recv's summary\n"
+		"                               (one --receiver per tb-recv of the run, one per\n"
+		"                               camera: their packet counts are summed),\n"
 		"                               iperf3 --json, frame-sSTREAM-FRAME.png pictures,\n"
 		"                               the traffic window (CLOCK_REALTIME ns); then\n"
 		"                               judge validity over the window's samples and\n"
@@ -215,10 +217,17 @@ static int cmd_finish(tb_store *st, long long id, int n, char **args)
 			i++;
 			continue;
 		}
+		if (!strcmp(opt, "--receiver")) { /* one per receiver of the run */
+			if (i + 1 >= n || !*args[i + 1])
+				tb_usage_die("finish: %s needs a value", opt);
+			if (in.nreceivers == TB_FINISH_MAX_RECEIVERS)
+				tb_usage_die("finish: at most %d --receiver", TB_FINISH_MAX_RECEIVERS);
+			in.receivers[in.nreceivers++] = args[i + 1];
+			continue;
+		}
 		const char **dst = !strcmp(opt, "--before")     ? &in.before
 				   : !strcmp(opt, "--after")    ? &in.after
 				   : !strcmp(opt, "--samples")  ? &in.samples
-				   : !strcmp(opt, "--receiver") ? &in.receiver
 				   : !strcmp(opt, "--iperf")    ? &in.iperf
 				   : !strcmp(opt, "--images")   ? &in.images
 								: NULL;

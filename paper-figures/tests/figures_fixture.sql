@@ -60,3 +60,35 @@ VALUES ('calibrate-20260101T000000Z', 'tcp', 'stock', 500, 'pfifo limit 25000', 
   'openvpn', 'off', 90, 8, 1, 2, 'done', 1);
 INSERT INTO tcp_results(run_id, receiver_bps)
 SELECT id, (18 + 2 * repetition) * 1e6 FROM runs WHERE campaign LIKE 'calibrate-%';
+-- Figure 1's other clips and figure 1b's cameras, all at ring 25 (30 frames
+-- of 4 packets per camera, as above). 480p30, one camera, stock, once: frame
+-- 0 short by 2 packets: 2 of 120 packets (1.6667 %), 1 of 30 frames lost.
+-- 720p30 with 2 cameras (streams 0 and 1), stock and nodrop-v2, twice each:
+-- stock's camera 0 loses 1 packet of frames 0, 10 and 20, camera 1 2 of
+-- frames 0 and 10: 7 of 240 packets (2.9167 %), 5 of 60 frames (8.3333 %)
+-- in both repetitions; nodrop-v2 nothing. Their frame 5 is two frames, one
+-- per camera, each received whole.
+INSERT INTO runs(campaign, kind, kernel, ring, qdisc, qdisc_kind, profile, traffic, clip, cameras, sndbuf, pace,
+  vpn, decode, cpu_limit, duration, seed, repetition, status, valid)
+VALUES ('fig', 'video', 'stock', 25, 'pfifo limit 25000', 'pfifo', 'lan', 'video', '480p30', 1, 0, 0,
+  'openvpn', 'off', 90, 10, 1, 1, 'done', 1);
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 29)
+INSERT INTO frames_sent(run_id, stream, frame_no, packets, send_errors, blocked_ns)
+SELECT (SELECT max(id) FROM runs), 0, i, 4, 0, 0 FROM n;
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 29)
+INSERT INTO frames_recv(run_id, stream, frame_no, pkts_expected, pkts_received, complete, decodable, latency_ns)
+SELECT (SELECT max(id) FROM runs), 0, i, 4, CASE WHEN i = 0 THEN 2 ELSE 4 END, i != 0, i != 0, 30000000 FROM n;
+WITH k(kernel) AS (VALUES ('stock'), ('nodrop-v2')), rep(r) AS (VALUES (1), (2))
+INSERT INTO runs(campaign, kind, kernel, ring, qdisc, qdisc_kind, profile, traffic, clip, cameras, sndbuf, pace,
+  vpn, decode, cpu_limit, duration, seed, repetition, status, valid)
+SELECT 'fig', 'video', kernel, 25, 'pfifo limit 25000', 'pfifo', 'lan', 'video', '720p30', 2, 0, 0,
+  'openvpn', 'off', 90, 10, 1, r, 'done', 1 FROM k, rep;
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 29), cam(c) AS (VALUES (0), (1))
+INSERT INTO frames_sent(run_id, stream, frame_no, packets, send_errors, blocked_ns)
+SELECT id, c, i, 4, 0, 0 FROM runs, n, cam WHERE cameras = 2;
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 29), cam(c) AS (VALUES (0), (1))
+INSERT INTO frames_recv(run_id, stream, frame_no, pkts_expected, pkts_received, complete, decodable, latency_ns)
+SELECT id, c, i, 4, 4 - l, l = 0, l = 0, 30000000 FROM (SELECT id, c, i,
+  CASE WHEN kernel = 'stock' AND c = 0 AND i % 10 = 0 THEN 1
+       WHEN kernel = 'stock' AND c = 1 AND i IN (0, 10) THEN 2 ELSE 0 END AS l
+  FROM runs, n, cam WHERE cameras = 2);

@@ -42,12 +42,12 @@ source "$root/tests/check.sh"
 
 # One campaign, as ./testbed reproduce asks (figure 6 takes its runs from any).
 bash "$root/paper-figures/figures.sh" "$dir/fig.db" --out "$dir/out" --campaign fig >"$dir/log" 2>&1 || { cat "$dir/log"; exit 1; }
-for f in fig1-video-loss fig2-tcp-vs-ring fig2b-tcp-vs-bdp fig3-tcp-vs-rtt fig4-latency-cdf fig5-patch-cost fig6-frame-strip; do
+for f in fig1-video-loss fig1b-video-loss-cameras fig2-tcp-vs-ring fig2b-tcp-vs-bdp fig3-tcp-vs-rtt fig4-latency-cdf fig5-patch-cost fig6-frame-strip; do
 	expect "$f.png is a PNG" "$(head -c 8 "$dir/out/$f.png" | od -An -c | tr -d ' ')" '211PNG\r\n032\n'
 	expect "$f.svg is an SVG" "$(grep -c '<svg' "$dir/out/$f.svg")" 1
 done
 expect "no gnuplot warnings" "$(grep -ci 'warning' "$dir/log" || true)" 0
-expect "seven drawn" "$(grep -c '^figure .*\.png' "$dir/log")" 7
+expect "eight drawn" "$(grep -c '^figure .*\.png' "$dir/log")" 8
 expect "fig6: stock's row first (run A), frames in order" "$(cmp "$dir/out/data/fig6-1.png" "$dir/a-45.png" && cmp "$dir/out/data/fig6-2.png" "$dir/a-50.png" && echo same)" same
 expect "fig6: the patched row, run C (A's campaign and settings)" "$(cmp "$dir/out/data/fig6-3.png" "$dir/c-45.png" && cmp "$dir/out/data/fig6-4.png" "$dir/c-50.png" && echo same)" same
 expect "fig6: a frame without a patched picture is left out" "$(find "$dir/out/data" -name 'fig6-*.png' | wc -l)" 4
@@ -63,8 +63,26 @@ expect "fig6: an unjudged run's caption" "$(grep -c "<text>stock (run $(sqlite3 
 sqlite3 "$dir/fig.db" "UPDATE runs SET valid = 1 WHERE id IN (($run_a), ($run_c))"
 # Figure 1's data: stock at ring 25 lost 3 and 6 of 120 packets (frames 0, 10
 # and 20 short by 1 and 2) -> 2.5 % and 5 %: mean 3.75, sample sd 1.7678.
-expect "fig1 stock ring 25" "$(awk -F'\t' '$1 == 25 { printf "%.2f %.4f", $2, $3 }' "$dir/out/data/fig1-stock.dat")" "3.75 1.7678"
-expect "fig1 nodrop-v2 loses nothing" "$(awk -F'\t' '{ s += $2 } END { print s }' "$dir/out/data/fig1-nodrop-v2.dat")" 0
+expect "fig1 stock ring 25" "$(awk -F'\t' '$1 == 25 { printf "%.2f %.4f", $2, $3 }' "$dir/out/data/fig1-video-loss-stock-720p30-1cam.dat")" "3.75 1.7678"
+expect "fig1 nodrop-v2 loses nothing" "$(awk -F'\t' '{ s += $2 } END { print s }' "$dir/out/data/fig1-video-loss-nodrop-v2-720p30-1cam.dat")" 0
+# One series per kernel and clip, one camera (figures_fixture.sql): 480p30
+# lost 2 of 120 packets and 1 of 30 frames at ring 25.
+expect "fig1 series: kernel and clip, one camera" "$(find "$dir/out/data" -name 'fig1-video-loss-*.dat' -printf '%f\n' | sort | tr '\n' ' ')" \
+	"fig1-video-loss-nodrop-v2-720p30-1cam.dat fig1-video-loss-stock-480p30-1cam.dat fig1-video-loss-stock-720p30-1cam.dat "
+expect "fig1 480p30 ring 25: packet and frame loss" \
+	"$(awk -F'\t' '$1 == 25 { printf "%.4f %.4f %d", $2, $4, $6 }' "$dir/out/data/fig1-video-loss-stock-480p30-1cam.dat")" "1.6667 3.3333 1"
+expect "fig1 key: the clip and its bitrate (clips.conf)" "$(grep -c '<text>stock, 480p30 (1.5 Mbit/s)</text>' "$dir/out/fig1-video-loss.svg")" 1
+# Figure 1b: 720p30 with 1 and 2 cameras per kernel; 2 cameras at ring 25:
+# stock 7 of 240 packets (2.9167 %) and 5 of 60 frames (8.3333 %), sd 0.
+expect "fig1b series: kernel and cameras of 720p30" "$(find "$dir/out/data" -name 'fig1b-*.dat' -printf '%f\n' | sort | tr '\n' ' ')" \
+	"fig1b-video-loss-cameras-nodrop-v2-720p30-1cam.dat fig1b-video-loss-cameras-nodrop-v2-720p30-2cam.dat fig1b-video-loss-cameras-stock-720p30-1cam.dat fig1b-video-loss-cameras-stock-720p30-2cam.dat "
+expect "fig1b stock, 2 cameras, ring 25" \
+	"$(awk -F'\t' '$1 == 25 { printf "%.4f %.4f %.4f %.4f %d", $2, $3, $4, $5, $6 }' "$dir/out/data/fig1b-video-loss-cameras-stock-720p30-2cam.dat")" \
+	"2.9167 0.0000 8.3333 0.0000 2"
+expect "fig1b nodrop-v2, 2 cameras: nothing lost" \
+	"$(awk -F'\t' '{ s += $2 + $4 } END { print s }' "$dir/out/data/fig1b-video-loss-cameras-nodrop-v2-720p30-2cam.dat")" 0
+expect "fig1b key: camera counts" "$(grep -oE '<text>stock, [0-9] cameras?</text>' "$dir/out/fig1b-video-loss-cameras.svg" | tr '\n' ' ')" \
+	"<text>stock, 1 camera</text> <text>stock, 2 cameras</text> "
 expect "fig2 has the paper's ring 10 point" "$(awk -F'\t' '$1 == 10 { print $2 }' "$dir/out/data/fig2-paper-stock.dat")" 1.6
 # fig2b by hand: our capacity 21 Mbit/s (the calibration), de-us 120 ms:
 # BDP = 21e6 * 0.120 / 12000 = 210 packets; stock at ring 10 moved
@@ -200,6 +218,6 @@ sqlite3 "$dir/fig.db" "CREATE TEMP TABLE wg AS SELECT * FROM runs WHERE campaign
 bash "$root/paper-figures/figures.sh" "$dir/fig.db" --out "$dir/out-wg" --campaign fig >"$dir/log-wg" 2>&1 ||
 	{ cat "$dir/log-wg"; exit 1; }
 expect "fig1 with a second VPN's video: one ring-25 point, OpenVPN's" \
-	"$(awk -F'\t' '$1 == 25 { printf "%.2f %.4f|", $2, $3 }' "$dir/out-wg/data/fig1-stock.dat")" "3.75 1.7678|"
+	"$(awk -F'\t' '$1 == 25 { printf "%.2f %.4f|", $2, $3 }' "$dir/out-wg/data/fig1-video-loss-stock-720p30-1cam.dat")" "3.75 1.7678|"
 
 tb_summary

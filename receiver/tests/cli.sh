@@ -38,6 +38,8 @@ expect 2 "bad address" --listen 'nohost:5000'
 expect 2 "--port" --pcap x --port 0
 expect 2 "--duration" --listen :5000 --duration -1
 expect 2 "--hold-ms" --listen :5000 --hold-ms 0
+expect 2 "--stream: '256' is not a stream number (0-255)" --listen :5000 --stream 256
+expect 2 "--stream: 'two' is not a stream number (0-255)" --listen :5000 --stream two
 expect 2 "need --db" --pcap x --run-id 3
 expect 2 "unexpected argument" --pcap x extra
 expect 2 "--ssrc" --pcap x --ssrc 0x1ffffffff

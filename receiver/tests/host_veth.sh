@@ -83,7 +83,7 @@ latency_check() { # RUN LABEL
 	stats=$(sqlite3 -separator ' ' "$db" "SELECT count(*),
 		sum(abs(r.latency_ns - (s.send_end_ns - s.capture_ns)) < 50000000),
 		sum(r.latency_ns >= 0 AND r.latency_ns = r.last_arrival_ns - s.capture_ns)
-		FROM frames_sent s JOIN frames_recv r USING(run_id, frame_no) WHERE s.run_id=$1")
+		FROM frames_sent s JOIN frames_recv r USING(run_id, stream, frame_no) WHERE s.run_id=$1")
 	read -r n near sane <<<"$stats"
 	eq "$2 latency = last arrival - capture_ns, >= 0" "$sane" "$n"
 	lt "$2 frames arriving > 50 ms from send" "$(( n - near ))" "$(( n / 100 + 1 ))"
@@ -92,7 +92,7 @@ latency_check "$run" v4
 echo "v4 latency_ms: $(grep '^latency_ms' "$work/v4.txt")"
 eq "v4 frames_recv rows" "$(sqlite3 "$db" "SELECT count(*) FROM frames_recv WHERE run_id=$run AND complete=1 AND decodable=1 AND latency_ns > 0")" "$frames"
 eq "v4 packets rows" "$(sqlite3 "$db" "SELECT count(*) FROM packets WHERE run_id=$run AND status=0")" "$sent"
-eq "v4 frames match frames_sent" "$(sqlite3 "$db" "SELECT count(*) FROM frames_sent s JOIN frames_recv r USING(run_id, frame_no) WHERE s.run_id=$run AND r.pkts_expected = s.packets AND r.pkts_received = s.packets AND r.capture_ns = s.capture_ns")" "$frames"
+eq "v4 frames match frames_sent" "$(sqlite3 "$db" "SELECT count(*) FROM frames_sent s JOIN frames_recv r USING(run_id, stream, frame_no) WHERE s.run_id=$run AND r.pkts_expected = s.packets AND r.pkts_received = s.packets AND r.capture_ns = s.capture_ns")" "$frames"
 # The same stream seen by live and offline capture.
 "$tb_recv" --pcap "$work/cap.pcap" --port 5600 --no-decode >"$work/pcap.txt" 2>"$work/pcap.err" || bad "tb-recv --pcap failed: $(cat "$work/pcap.err")"
 for f in iface pcap; do
@@ -184,7 +184,7 @@ eq "drop: late/reordered/duplicate" "$(val packets late "$work/drop.txt")/$(val 
 f() { echo "(($1) / 64 * 3 + min(max(($1) % 64 - 49, 0), 3))"; }
 q="SELECT s.frame_no, s.packets - ($(f 's.first_seq + s.packets - 1') - CASE WHEN s.first_seq = 0 THEN 0 ELSE $(f 's.first_seq - 1') END),
 	  r.pkts_received, r.pkts_expected, r.complete, r.decodable, s.idr, s.packets
-   FROM frames_sent s LEFT JOIN frames_recv r USING(run_id, frame_no) WHERE s.run_id=$run ORDER BY s.frame_no"
+   FROM frames_sent s LEFT JOIN frames_recv r USING(run_id, stream, frame_no) WHERE s.run_id=$run ORDER BY s.frame_no"
 sqlite3 -separator ' ' "$db" "$q" >"$work/frames.txt"
 # Columns: frame want_recv got_recv expected complete decodable idr packets.
 # The chain rule: decodable = complete and (IDR, or every frame since the

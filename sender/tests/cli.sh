@@ -42,6 +42,21 @@ expect 2 "must end in .h264" --gst videotestsrc --record x.mp4 --dest 127.0.0.1:
 expect 2 "--flood is for clips" --gst videotestsrc --flood --dest 127.0.0.1:5000
 expect 2 "--speed is for clips" --gst videotestsrc --speed 2 --dest 127.0.0.1:5000
 expect 2 "--gst: no element" --gst 'nosuchelement0 ! x264enc' --dest 127.0.0.1:5000
+# --stream and --start-at (a robot's cameras): the camera's number, and a
+# start time near now on CLOCK_REALTIME (at most 1 s past, 60 s ahead).
+now=$(date +%s%N)
+expect 2 "--stream: expected an integer in 0..255, got '256'" --clip 480p30 --dest 127.0.0.1:5000 --stream 256
+expect 2 "--stream: expected an integer in 0..255, got '-1'" --clip 480p30 --dest 127.0.0.1:5000 --stream -1
+expect 2 "--stream: expected an integer in 0..255, got 'two'" --clip 480p30 --dest 127.0.0.1:5000 --stream two
+expect 2 "--start-at: expected an integer" --clip 480p30 --dest 127.0.0.1:5000 --start-at soon
+expect 2 "--start-at: expected an integer" --clip 480p30 --dest 127.0.0.1:5000 --start-at 0
+expect 2 "--start-at $((now - 5000000000)) is 5." --clip 480p30 --dest 127.0.0.1:5000 --start-at $((now - 5000000000))
+expect 2 "s in the past (at most 1 s is caught up)" --clip 480p30 --dest 127.0.0.1:5000 --start-at $((now - 5000000000))
+expect 2 "--start-at $((now + 120000000000)) is 1" --clip 480p30 --dest 127.0.0.1:5000 --start-at $((now + 120000000000))
+expect 2 "s ahead (at most 60 s)" --clip 480p30 --dest 127.0.0.1:5000 --start-at $((now + 120000000000))
+expect 2 "--start-at is for clips" --gst videotestsrc --dest 127.0.0.1:5000 --start-at "$now"
+# within the bounds: parsed, then the missing clip stops it
+expect 1 "nonexistent-tb-cache/clips/480p30.h264" --clip 480p30 --dest 127.0.0.1:5000 --stream 7 --start-at $((now + 30000000000))
 expect 1 "nonexistent-tb-cache/clips/480p30.h264" --clip 480p30 --dest 127.0.0.1:5000
 expect 1 "cannot open clip /no/such.h264" --clip /no/such.h264 --dest 127.0.0.1:5000
 

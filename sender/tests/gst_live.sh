@@ -70,7 +70,7 @@ accounting() {
 	eq "$label: decoder flagged" "$(val decoder flagged "$f")" 0
 	eq "$label: packets lost" "$(val packets lost "$f")" 0
 	eq "$label: per frame received = sent, capture times agree" \
-		"$(q "SELECT count(*) FROM frames_sent s JOIN frames_recv r USING(run_id, frame_no) WHERE s.run_id=$run
+		"$(q "SELECT count(*) FROM frames_sent s JOIN frames_recv r USING(run_id, stream, frame_no) WHERE s.run_id=$run
 		      AND r.pkts_received = s.packets AND r.pkts_expected = s.packets AND r.complete = 1 AND r.decodable = 1
 		      AND r.capture_ns = s.capture_ns")" "$n"
 }
@@ -113,7 +113,7 @@ run2=$(new_run gst-replay)
 stream "$run2" 5621 replay --clip "$work/live.h264"
 accounting "$run2" replay "$work/replay-recv.txt"
 eq "replay: same frames as live (size, type, idr)" \
-	"$(q "SELECT count(*) FROM frames_sent a JOIN frames_sent b USING(frame_no)
+	"$(q "SELECT count(*) FROM frames_sent a JOIN frames_sent b USING(stream, frame_no)
 	      WHERE a.run_id=$run AND b.run_id=$run2 AND a.size_bytes = b.size_bytes AND a.type = b.type AND a.idr = b.idr")" "$n"
 
 # --- bad pipelines fail clearly ----------------------------------------------

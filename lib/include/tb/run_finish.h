@@ -9,11 +9,17 @@
 
 #include <stddef.h>
 
-/* Each input is optional (NULL); before and after go together. */
+/* At most this many receiver summaries (one tb-recv per camera). */
+#define TB_FINISH_MAX_RECEIVERS 64
+
+/* Each input is optional (NULL, or none); before and after go together. */
 struct tb_finish_inputs {
 	const char *before, *after; /* counter snapshots: lines place.name=value */
 	const char *samples;        /* lines t_ns name value [unit] */
-	const char *receiver;       /* tb-recv's summary (its stdout) */
+	/* tb-recv's summaries (their stdout), one per receiver of the run (one
+	 * per camera): counters(place 'receiver') hold their sums */
+	const char *receivers[TB_FINISH_MAX_RECEIVERS];
+	int nreceivers;
 	const char *iperf;          /* iperf3 --json output */
 	const char *images;         /* a directory of frame-sSTREAM-FRAME.png */
 	int has_window;             /* the traffic window (CLOCK_REALTIME ns), stored in */

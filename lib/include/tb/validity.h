@@ -12,6 +12,13 @@
  * use at least its load (both ends share the guest's vCPUs). The limit is runs.cpu_limit (NULL: TB_CPU_LIMIT_DEFAULT); the profile's
  * bottleneck is knobs_json '$.profile_values.bottleneck' ('link' when absent).
  *
+ * Several cameras (runs.cameras N > 1): N tb-send and N tb-recv processes,
+ * each judged on its own as one was before. Camera 0's series keep their
+ * names (proc_cpu_pct.tb-send); camera K's are proc_cpu_pct.tb-send.K (the
+ * pids file's role "tb-send.K"). A tool is CPU-bound when its busiest
+ * instance is, named as in the samples; the run is unknown when any of the
+ * N has no samples.
+ *
  * Samples (experiments/sampler-loop.sh), one per series per second, t_ns the
  * end of the 1 s interval: see tb_series_name(). Only samples with
  * traffic_start_ns + 500 ms < t_ns <= traffic_end_ns + 500 ms count (the
@@ -55,8 +62,17 @@ struct tb_validity_input {
 	const char *traffic;        /* video | tcp | mixed: which tools must have samples (both VPNs always) */
 	const char *vpn;            /* openvpn (also when NULL) | wireguard-go: names the VPN's series */
 	int has[TB_SERIES_COUNT];   /* whether the window holds samples of the series */
-	double mean[TB_SERIES_COUNT];
+	double mean[TB_SERIES_COUNT]; /* of tb-send and tb-recv: the busiest camera's */
+	/* tb-send and tb-recv with cameras > 1: busiest is the camera of mean[]
+	 * (named tb-send.K when K > 0), seen a bit per camera with samples
+	 * (bit K); cameras 0 or 1: has[] alone, as for every other series */
+	int cameras;
+	int busiest[TB_SERIES_COUNT];
+	unsigned long long seen[TB_SERIES_COUNT];
 };
+
+/* The highest camera number (and so runs.cameras - 1) the rule tells apart. */
+#define TB_VALIDITY_MAX_CAMERA 63
 
 enum { TB_VALID_UNKNOWN = -1, TB_INVALID = 0, TB_VALID = 1 };
 

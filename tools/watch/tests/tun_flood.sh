@@ -144,7 +144,7 @@ kill -INT "$wpid"
 wait "$wpid"
 # frames tb-recv lost (incomplete or never seen), with their send windows
 lost="SELECT s.frame_no, s.send_start_ns, s.send_end_ns FROM frames_sent s LEFT JOIN frames_recv r
-	ON r.run_id = s.run_id AND r.stream = 0 AND r.frame_no = s.frame_no WHERE s.run_id = $run AND coalesce(r.complete, 0) = 0"
+	ON r.run_id = s.run_id AND r.stream = s.stream AND r.frame_no = s.frame_no WHERE s.run_id = $run AND coalesce(r.complete, 0) = 0"
 drops="SELECT t_ns, value, lag(t_ns) OVER (ORDER BY t_ns) AS t0 FROM samples WHERE run_id = $run AND name = 'ring_drops'"
 n_lost=$(q "SELECT count(*) FROM ($lost)")
 expect "frames: the I-frames (0, 30, 60) are among the lost" "$(q "SELECT count(*) FROM ($lost) WHERE frame_no IN (0, 30, 60)")" 3
