@@ -133,6 +133,18 @@ work=$TB_CACHE/sweeps/$name
 # Shards of one sweep on one machine must not share their point files.
 [ -z "$shard" ] || work=$work/shard-${shard%/*}-of-${shard#*/}
 mkdir -p "$work"
+# One sweep of a name (and shard) at a time on a machine: they share the
+# point files and boot directories. A dry run reads nothing there and
+# writes its points elsewhere, so it may look while one runs.
+points=$work/points
+if [ "$dry" -eq 0 ]; then
+	exec {sweep_lock}>"$work/.lock"
+	flock -n "$sweep_lock" || tb_die "another sweep named '$name'${shard:+ (shard $shard)} is running on this machine (lock $work/.lock); wait for it to end"
+else
+	points=$(mktemp -d)
+	# shellcheck disable=SC2064 # expand now: the path is fixed
+	trap "rm -rf '$points'" EXIT
+fi
 
 # Merge every finished run database of an out dir, once.
 merge_runs() {
@@ -156,9 +168,9 @@ if [ "$dry" -eq 0 ]; then
 fi
 
 # One point file per run; the finished ones (by point key) are skipped.
-rm -rf "$work/points"
-mkdir -p "$work/points"
-mapfile -t all < <("$bin/experiments/tb-sweep" expand "$file" "${TB_SWEEP_KNOWN[@]}" "${TB_SWEEP_BDP[@]}" --dir "$work/points" "${shard_opts[@]}")
+rm -rf "$points"
+mkdir -p "$points"
+mapfile -t all < <("$bin/experiments/tb-sweep" expand "$file" "${TB_SWEEP_KNOWN[@]}" "${TB_SWEEP_BDP[@]}" --dir "$points" "${shard_opts[@]}")
 declare -A finished=() kernel_of=() scenario_of=() rep_of=() checked_profile=()
 if [ -f "$db" ]; then
 	while IFS= read -r k; do finished[$k]=1; done < <("$bin/lib/tb-db" done-keys "$db" "$name")

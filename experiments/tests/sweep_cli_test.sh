@@ -110,6 +110,22 @@ check "it says so" grep -q "1 of 1 runs already in" "$dir/out"
 check "nothing booted (leftover)" test "$(grep -c 'booting' "$dir/out")" -eq 0
 check "the run is in the campaign database" test "$("$tbdb" query "$dir/killed.db" "SELECT count(*) FROM runs WHERE campaign='killed' AND status='done'")" -eq 1
 check "the leftover file is marked merged" test -f "$TB_CACHE/sweeps/killed/boot-stock-x/runs/0.db.merged"
+# A sweep of the same name running (its lock held): a dry run still works
+# and leaves that sweep's point files alone; a second real run is refused.
+mkdir -p "$TB_CACHE/sweeps/killed/points"
+echo running >"$TB_CACHE/sweeps/killed/points/000000.point"
+# the holder is one process (exec), so killing it frees the lock
+(exec 7>"$TB_CACHE/sweeps/killed/.lock" && flock 7 && exec sleep 30) &
+holder=$!
+sleep 0.5
+rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/killed.sweep" --db "$dir/killed.db" --dry-run)
+check "locked: a dry run works" test "$rc" -eq 0
+check "locked: the running sweep's points untouched" test "$(cat "$TB_CACHE/sweeps/killed/points/000000.point")" = running
+rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/killed.sweep" --db "$dir/killed.db")
+check "locked: a second sweep of the name exits 1" test "$rc" -eq 1
+check "locked: and says why" grep -q "another sweep named 'killed' is running on this machine" "$dir/out"
+kill "$holder" 2>/dev/null || true
+wait "$holder" 2>/dev/null || true
 
 # A full results disk: the merge stops the sweep with a clear error, and no
 # half-written run lands (the import is one transaction; the leftover stays
