@@ -11,6 +11,9 @@ set ylabel "throughput, % of the VPN's capacity"
 set yrange [0:*]
 # Below the plot: inside, the key covered the low-ring points of both kernels.
 set key outside below
+# the key below would cover the x label: keep them apart
+set xlabel offset 0,0.3
+set bmargin 10
 set datafile separator "\t"
 plot for [i = 1:words(stems)] data."/fig2b-".word(stems, i).".dat" using 1:2:3 with yerrorlines \
        lw 2 dt vpn_dt(word(vpns, i), 1) pt vpn_pt(word(vpns, i), 1) lc rgb color(word(kernels, i)) \
