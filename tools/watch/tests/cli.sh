@@ -31,12 +31,15 @@ refused "no such qdisc device" 1 "tb-watch: --qdisc-dev tbw-none0: no such netwo
 expect "nothing refused made a database" "$(find "$dir" -name '*.db' | wc -l)" 0
 refused "--run-id of no run" 1 "tb-watch: --run-id 7: no such run in $dir/w.db" --dev lo --db "$dir/w.db" --run-id 7
 
-# 0.5 s at 10 Hz on lo: 5 samples, each interval's ring_drops, and the ring
-# size once; the run row says what was watched.
+# 0.5 s at 10 Hz on lo: 5 ticks, each interval's ring_drops, and the ring
+# size once; the run row says what was watched. tb-watch skips the ticks a
+# stalled machine missed (tb_watch.c), so a loaded machine (ASan, a kernel
+# build beside the tests) may store fewer: 1 to 5, and the summary says how many.
 "$watch" --dev lo --db "$dir/lo.db" --hz 10 --duration 0.5 >"$dir/out"
 q() { sqlite3 "$dir/lo.db" "$1"; }
-expect "summary" "$(grep -c '^tb-watch: dev=lo run_id=1 samples=5 ' "$dir/out")" 1
-expect "ring_drops samples" "$(q "SELECT count(*) FROM samples WHERE name = 'ring_drops'")" 5
+stored=$(q "SELECT count(*) FROM samples WHERE name = 'ring_drops'")
+expect "ring_drops samples: 1 to 5" "$((stored >= 1 && stored <= 5))" 1
+expect "summary: the samples stored" "$(grep -c "^tb-watch: dev=lo run_id=1 samples=$stored " "$dir/out")" 1
 expect "ring size once" "$(q "SELECT count(*) || ' ' || value || ' ' || unit FROM samples WHERE name = 'ring'")" \
 	"1 $(cat /sys/class/net/lo/tx_queue_len).0 pkts"
 expect "runs row" "$(q "SELECT kind, status, ring, json_extract(knobs_json, '$.dev'), json_extract(knobs_json, '$.hz'), duration,
