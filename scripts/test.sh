@@ -48,8 +48,9 @@ mkdir -p "$TB_CACHE"
 kernel_pid=''
 if [ ${#ctest_args[@]} -eq 0 ]; then
 	tb_log "building the guest kernels in the background (log: $kernel_log)"
-	# its own process group, so an interrupted test stops make as well
-	setsid bash -c "$(declare -f kernels); kernels" >"$kernel_log" 2>&1 &
+	# its own process group, so an interrupted test stops make as well;
+	# niced, so the tests running beside it keep their timing
+	setsid nice -n 10 bash -c "$(declare -f kernels); kernels" >"$kernel_log" 2>&1 &
 	kernel_pid=$!
 	trap '[ -z "$kernel_pid" ] || kill -- "-$kernel_pid" 2>/dev/null || true' EXIT
 else
