@@ -165,10 +165,18 @@ trap 'msg "interrupted"; exit 130' INT TERM HUP
 verbosity=quiet
 [ "${TB_VM_BOOTLOG:-0}" = 1 ] && verbosity="printk.time=1"
 # Boots the image with the given accel; sets qemu_pid.
+# TB_VM_TCG_THREAD=single runs TCG on one host thread (round robin over the
+# vCPUs): code one vCPU rewrites is seen by the other at once. An experiment
+# for the module path, whose Debian kernel patches its own text at run time
+# (jump labels, static calls) and once died of a stale int3 under the default
+# multi-threaded TCG (kernel/README.md); guests run slower so.
+tcg_thread=${TB_VM_TCG_THREAD:-multi}
+case "$tcg_thread" in single | multi) ;; *) tb_usage_die "vm: TB_VM_TCG_THREAD must be single or multi" ;; esac
 start_qemu() {
-	local accel=$1 console=$2 cpu
+	local accel=$1 console=$2 cpu accel_opt=$1
 	if [ "$accel" = kvm ]; then cpu=host; else cpu=max; fi
-	qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -smp 2 -m "$mem_mb" \
+	[ "$accel" != tcg ] || accel_opt="tcg,thread=$tcg_thread"
+	qemu-system-x86_64 -accel "$accel_opt" -cpu "$cpu" -smp 2 -m "$mem_mb" \
 		-nodefaults -display none -monitor none -no-reboot -nic none \
 		-serial "file:$console" \
 		-kernel "$kernel_file" "${initrd[@]}" \
@@ -250,6 +258,7 @@ info() { sed -n "s/^$1=//p" "$info_file"; }
 	fi
 	echo "accel=$accel"
 	echo "accel_reason=$accel_why"
+	[ "$accel" != tcg ] || echo "tcg_thread=$tcg_thread"
 	echo "vcpus=2"
 	echo "mem_mb=$mem_mb"
 	echo "started=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
