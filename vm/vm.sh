@@ -170,12 +170,13 @@ verbosity=quiet
 # for the module path, whose Debian kernel patches its own text at run time
 # (jump labels, static calls) and once died of a stale int3 under the default
 # multi-threaded TCG (kernel/README.md); guests run slower so.
-tcg_thread=${TB_VM_TCG_THREAD:-multi}
-case "$tcg_thread" in single | multi) ;; *) tb_usage_die "vm: TB_VM_TCG_THREAD must be single or multi" ;; esac
+# Unset: QEMU's default (multi-threaded TCG for an x86 guest on x86).
+tcg_thread=${TB_VM_TCG_THREAD:-}
+case "$tcg_thread" in '' | single | multi) ;; *) tb_usage_die "vm: TB_VM_TCG_THREAD must be single or multi" ;; esac
 start_qemu() {
 	local accel=$1 console=$2 cpu accel_opt=$1
 	if [ "$accel" = kvm ]; then cpu=host; else cpu=max; fi
-	[ "$accel" != tcg ] || accel_opt="tcg,thread=$tcg_thread"
+	[ "$accel" != tcg ] || [ -z "$tcg_thread" ] || accel_opt="tcg,thread=$tcg_thread"
 	qemu-system-x86_64 -accel "$accel_opt" -cpu "$cpu" -smp 2 -m "$mem_mb" \
 		-nodefaults -display none -monitor none -no-reboot -nic none \
 		-serial "file:$console" \
@@ -258,7 +259,7 @@ info() { sed -n "s/^$1=//p" "$info_file"; }
 	fi
 	echo "accel=$accel"
 	echo "accel_reason=$accel_why"
-	[ "$accel" != tcg ] || echo "tcg_thread=$tcg_thread"
+	[ "$accel" != tcg ] || echo "tcg_thread=${tcg_thread:-default}"
 	echo "vcpus=2"
 	echo "mem_mb=$mem_mb"
 	echo "started=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
