@@ -89,7 +89,7 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 	val "SELECT '- sending: ' || CASE WHEN max(coalesce(pace, 0)) = 0 THEN 'a frame''s packets back to back'
 		ELSE 'pacing ' || group_concat(DISTINCT coalesce(pace, 0)) || ' of the frame interval' END
 		FROM runs WHERE status = 'done' AND clip IS NOT NULL HAVING count(*) > 0"
-	val "SELECT '- runs: ' || count(*) || ' done, ' || sum(valid = 0) || ' invalid (something that should not be the bottleneck was CPU-bound), '
+	val "SELECT '- runs: ' || count(*) || ' done, ' || sum(valid IS 0) || ' invalid (something that should not be the bottleneck was CPU-bound), '
 		|| sum(valid IS NULL) || ' unknown (no CPU samples); both excluded from every number below'
 		|| coalesce(': ' || (SELECT group_concat(reason, '; ') FROM (SELECT invalid_reason || ' (' || count(*) || ')' AS reason
 		   FROM runs WHERE status = 'done' AND (valid = 0 OR valid IS NULL) GROUP BY invalid_reason)), '')

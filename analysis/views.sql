@@ -207,8 +207,9 @@ WHERE r.status = 'done';
 CREATE TEMP VIEW IF NOT EXISTS point_summary AS
 SELECT campaign, kernel, ring, qdisc, profile, traffic, clip, cameras, sndbuf, pace, vpn, decode,
   dump_frames, cpu_limit, tcp_omit, flag, duration, seed,
-  sum(valid = 1) AS runs, sum(valid = 0) AS invalid_runs, sum(valid IS NULL) AS unknown_runs,
-  sum(valid = 1 AND tcp_converged = 0) AS unconverged_runs,
+  -- IS, not =: a sum over NULL validity would be NULL, not 0
+  sum(valid IS 1) AS runs, sum(valid IS 0) AS invalid_runs, sum(valid IS NULL) AS unknown_runs,
+  sum(valid IS 1 AND tcp_converged IS 0) AS unconverged_runs,
   avg(v_loss) AS pkt_loss_pct,
   sqrt(max(0, avg(v_loss * v_loss) - avg(v_loss) * avg(v_loss)) * count(v_loss) / nullif(count(v_loss) - 1, 0)) AS pkt_loss_sd,
   avg(v_frame) AS frame_loss_pct,

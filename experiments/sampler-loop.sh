@@ -30,18 +30,18 @@ cpu_ticks() {
 	done </proc/stat
 }
 # proc_ticks: ticks[ROLE] = utime + stime of each process in PIDS_FILE
-# (absent once it has exited).
-declare -A ticks=() ticks0=()
+# (absent once it has exited), started[ROLE] its start in ticks since boot.
+declare -A ticks=() ticks0=() started=()
 proc_ticks() {
 	local role pid f a
-	ticks=()
+	ticks=() started=()
 	[ -r "$pids_file" ] || return 0
 	while read -r role pid; do
 		[ -r "/proc/$pid/stat" ] || continue
 		read -r f <"/proc/$pid/stat" || continue
 		f=${f##*) } # the fields after the command name, from field 3 on
 		read -r -a a <<<"$f"
-		ticks[$role]=$((a[11] + a[12]))
+		ticks[$role]=$((a[11] + a[12])) started[$role]=${a[19]}
 	done <"$pids_file"
 }
 now_ns() { local t=$EPOCHREALTIME; t_ns=${t/./}000; }
@@ -66,6 +66,7 @@ while sleep "$interval"; do
 	proc_ticks
 	read -r bytes <"$stat/tx_bytes"
 	read -r drop <"$stat/tx_dropped"
+	read -r uptime _ </proc/uptime
 	now_ns
 	dt_us=$(((t_ns - t0) / 1000))
 	if [ "$dt_us" -le 0 ] || [ "${total[cpu]}" -le "${total0[cpu]}" ]; then continue; fi
@@ -85,9 +86,17 @@ while sleep "$interval"; do
 		echo "$t_ns cpu_max_busy_pct $(pct "$max_busy") %"
 		echo "$t_ns softirq_max_pct $(pct "$max_soft") %"
 		for role in "${!ticks[@]}"; do
-			# a process seen for the first time counts from this sample on
-			[ -n "${ticks0[$role]:-}" ] || continue
-			echo "$t_ns proc_cpu_pct.$role $(pct $((1000 * 1000000 * (ticks[$role] - ticks0[$role]) / hz / dt_us))) %"
+			if [ -n "${ticks0[$role]:-}" ]; then
+				echo "$t_ns proc_cpu_pct.$role $(pct $((1000 * 1000000 * (ticks[$role] - ticks0[$role]) / hz / dt_us))) %"
+				continue
+			fi
+			# Seen for the first time: its mean over its life so far. A
+			# sender of a short run may be seen only once before it exits
+			# (a sample takes well over a second under TCG); without this
+			# it would have no sample and the run's validity be unknown.
+			# /proc/uptime is in hundredths of a second, as the ticks are.
+			age=$((10#${uptime/./} - started[$role]))
+			[ "$age" -le 0 ] || echo "$t_ns proc_cpu_pct.$role $(pct $((1000 * (ticks[$role]) / age))) %"
 		done
 		# bits per microsecond = Mbit/s; in thousandths
 		echo "$t_ns tun_read_mbit_s $(((bytes - bytes0) * 8 / dt_us)).$(printf '%03d' $(((bytes - bytes0) * 8000 / dt_us % 1000))) Mbit/s"

@@ -69,7 +69,7 @@ for c in "${campaigns[@]}"; do
 	q --views "$TB_ROOT/analysis/views.sql" "SELECT printf('%-24s %6d %6d %6d %12s %11s %15s', h, n, d, v, su, tcp, loss)
 		FROM (SELECT coalesce(CASE WHEN json_valid(r.env_json) THEN json_extract(r.env_json, '$.host_name') END,
 			'(not recorded)') AS h,
-		count(*) AS n, sum(r.status = 'done') AS d, sum(r.status = 'done' AND r.valid = 1) AS v,
+		count(*) AS n, sum(r.status = 'done') AS d, sum(r.status = 'done' AND r.valid IS 1) AS v,
 		coalesce(round(avg(CASE WHEN r.status = 'done' AND r.ended_ns > r.started_ns
 			THEN (r.ended_ns - r.started_ns) / 1e9 - r.duration END), 1), '-') AS su,
 		coalesce(round(avg(CASE WHEN r.status = 'done' AND r.valid = 1 THEN s.tcp_mbit_s END), 2), '-') AS tcp,

@@ -191,3 +191,11 @@ INSERT INTO counters(run_id, place, name, before, after) VALUES
  (21, 'robot', 'veth_tx_packets', 0, 76), (21, 'wan', 'up.dropped', 0, 0), (21, 'wan', 'up.veth_tx_packets', 0, 76),
  (21, 'vpn', 'operator_tun_rx_packets', 0, 76), (21, 'vpn', 'operator_socket_drops', 0, 0),
  (21, 'recv', 'udp_rcvbuf_errors', 0, 0), (21, 'receiver', 'received', 0, 76);
+-- Run 22: a point whose only run has unknown validity (no CPU samples of
+-- tb-send: a 2 s run on a slow host). point_summary still counts it: 0
+-- valid, 0 invalid, 1 unknown (sums over NULL validity are 0, not NULL).
+INSERT INTO runs(id, campaign, point_key, kind, kernel, accel, ring, qdisc, qdisc_kind, qdisc_limit,
+  profile, traffic, clip, cameras, sndbuf, pace, vpn, decode, dump_frames, cpu_limit, duration, seed, repetition,
+  status, valid, invalid_reason, cpu_busy_pct)
+VALUES (22, 'unk', 'U1', 'video', 'stock', 'tcg', 500, 'pfifo limit 25000', 'pfifo', 25000, 'lan', 'video', '720p30', 1,
+  0, 0, 'openvpn', 'off', NULL, 90, 2, 1, 1, 'done', NULL, 'unknown: no CPU samples of tb-send', 45);

@@ -55,6 +55,7 @@ expect "2 cameras: frames of both, each its own camera's" "$(q "SELECT frames_se
 expect "2 cameras: per camera" "$(q "SELECT group_concat(stream || ':' || frames_sent || ',' || frames_lost || ',' || frames_artifacts || ',' || pkts_sent || ',' || pkts_received || ',' || frame_loss_pct, ' ') FROM (SELECT * FROM run_camera_frames WHERE run_id=21 ORDER BY stream)")" \
 	"0:10,4,10,50,30,40.0 1:10,1,5,50,46,10.0"
 expect "one camera: per camera is the run" "$(q "SELECT stream, frames_sent, frames_lost FROM run_camera_frames WHERE run_id=1")" "$(t 0 10 1)"
+expect "a point of unknown runs only: counted, not NULL" "$(q "SELECT runs, invalid_runs, unknown_runs, unconverged_runs FROM point_summary WHERE campaign='unk'")" "$(t 0 0 1 0)"
 expect "a point per camera count" "$(q "SELECT runs, pkt_loss_pct FROM point_summary WHERE campaign='cams'")" "$(t 1 24.0)"
 
 # Settings per run, as given: qdisc the setting, qdisc_kind what the kernel
@@ -111,8 +112,8 @@ out=$(bash "$report" "$db")
 expect "table shows mean ± sd" "$(grep -c '6.00 ± 2.83' <<<"$out")" 1
 expect "table lists the invalid run" "$(grep -c 'guest CPU saturated' <<<"$out")" 1
 expect "table shows the share in time, mean ± sd (point H)" "$(grep -c '30.0 ± 14.1 .* 45.0 ± 7.1 .* 70.0 ± 14.1' <<<"$out")" 1
-expect "csv has a header and 15 points (A to M, W, X)" "$(bash "$report" "$db" --format csv | wc -l)" 16
-expect "json is an array of 20 runs" "$(bash "$report" "$db" --runs --format json | jq length)" 20
+expect "csv has a header and 16 points (A to M, U, W, X)" "$(bash "$report" "$db" --format csv | wc -l)" 17
+expect "json is an array of 21 runs" "$(bash "$report" "$db" --runs --format json | jq length)" 21
 # A table shows the settings its rows differ in: the video points differ in
 # decode (F, G), not in vpn.
 video_header=$(grep -A3 '^Video' <<<"$out" | tail -n1)
@@ -129,7 +130,7 @@ expect "REPORT: stock TCP ring 10 beside the paper's stock 1.6" "$(row stock 10 
 expect "REPORT: patched TCP ring 10 beside the paper's patched 183.6" "$(row nodrop-v2 10 de-us)" 183.6
 expect "REPORT: the patch's cost against the stock kernel of its campaign (L, not J of campaign fx)" "$(row nodrop-v2 early 1)" -10.0
 expect "REPORT: the invalid run listed, and its reason counted in the runs line" "$(grep -c 'guest CPU saturated' "$dir/REPORT.md")" 2
-check "REPORT: invalid and unknown runs counted" grep -q '^- runs: .* 1 invalid .*, 1 unknown (no CPU samples)' "$dir/REPORT.md"
+check "REPORT: invalid and unknown runs counted" grep -q '^- runs: .* 1 invalid .*, 2 unknown (no CPU samples)' "$dir/REPORT.md"
 has() { grep -cxF -- "$2" "${3:-$dir/REPORT.md}" | sed 's/^/'"$1"': /'; } # has WHAT LINE [FILE]: "WHAT: count"
 # Each stock point at the paper's ring names its campaign, profile, clip and
 # qdisc, beside the patched kernels of the same settings only (point A
