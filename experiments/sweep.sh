@@ -161,9 +161,20 @@ merge_runs() {
 # Runs a guest finished before this host process was killed outright (no
 # trap ran) are still in their boot directories: take them in first (not on
 # a dry run, which changes nothing).
+# Only those of this database: a sweep of the same name into another
+# database (a test's scratch one beside a campaign) leaves them where they
+# are. Boot directories from before boot.db existed are taken as before.
 if [ "$dry" -eq 0 ]; then
+	db_path=$(realpath -m "$db")
 	for d in "$work"/boot-*/; do
-		if [ -d "$d/runs" ]; then merge_runs "$d"; fi
+		[ -d "$d/runs" ] || continue
+		if [ -f "$d/boot.db" ] && [ "$(<"$d/boot.db")" != "$db_path" ]; then
+			if compgen -G "$d/runs/*.db" >/dev/null; then
+				tb_log "sweep: finished runs of $(<"$d/boot.db") left in $d: not merged into $db (sweep with --db $(<"$d/boot.db") to take them in)"
+			fi
+			continue
+		fi
+		merge_runs "$d"
 	done
 fi
 
@@ -307,6 +318,7 @@ for group in "${boots[@]}"; do
 		out=$(mktemp -d "$work/boot-$kernel-XXXXXX")
 		current_out=$out
 		mkdir -p "$out/runs"
+		printf '%s\n' "$db_path" >"$out/boot.db" # whose runs these are (above)
 		printf '%s\n' "${left[@]}" >"$out/points.list"
 		n=${#left[@]}
 		cat >"$out/boot.env" <<ENV

@@ -102,6 +102,12 @@ export TB_CACHE=$dir/cache
 mkdir -p "$TB_CACHE/sweeps/killed/boot-stock-x/runs"
 id=$("$tbdb" run-new "$TB_CACHE/sweeps/killed/boot-stock-x/runs/0.db" campaign=killed point_key="$key" kind=video ring=25)
 "$tbdb" run-set "$TB_CACHE/sweeps/killed/boot-stock-x/runs/0.db" "$id" status=done valid=1
+# A second boot directory holds a run of the same point for another
+# database (boot.db names it): it is not merged into killed.db.
+mkdir -p "$TB_CACHE/sweeps/killed/boot-stock-y/runs"
+echo "$dir/other.db" >"$TB_CACHE/sweeps/killed/boot-stock-y/boot.db"
+id=$("$tbdb" run-new "$TB_CACHE/sweeps/killed/boot-stock-y/runs/0.db" campaign=killed point_key="$key" kind=video ring=25)
+"$tbdb" run-set "$TB_CACHE/sweeps/killed/boot-stock-y/runs/0.db" "$id" status=done valid=1
 rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/killed.sweep" --db "$dir/killed.db" --dry-run)
 check "dry run: the leftover run is not merged" grep -q "0 of 1 runs already in" "$dir/out"
 rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/killed.sweep" --db "$dir/killed.db")
@@ -110,6 +116,12 @@ check "it says so" grep -q "1 of 1 runs already in" "$dir/out"
 check "nothing booted (leftover)" test "$(grep -c 'booting' "$dir/out")" -eq 0
 check "the run is in the campaign database" test "$("$tbdb" query "$dir/killed.db" "SELECT count(*) FROM runs WHERE campaign='killed' AND status='done'")" -eq 1
 check "the leftover file is marked merged" test -f "$TB_CACHE/sweeps/killed/boot-stock-x/runs/0.db.merged"
+check "another database's leftover: not merged" test -f "$TB_CACHE/sweeps/killed/boot-stock-y/runs/0.db"
+check "and it says whose they are" grep -q "finished runs of $dir/other.db left in .*boot-stock-y/: not merged into $dir/killed.db" "$dir/out"
+check "one run in the campaign database, not two" test "$("$tbdb" query "$dir/killed.db" "SELECT count(*) FROM runs")" -eq 1
+rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/killed.sweep" --db "$dir/other.db")
+check "its own database takes it" grep -q "1 of 1 runs already in $dir/other.db" "$dir/out"
+check "nothing booted (its leftover)" test "$(grep -c 'booting' "$dir/out")" -eq 0
 # A sweep of the same name running (its lock held): a dry run still works
 # and leaves that sweep's point files alone; a second real run is refused.
 mkdir -p "$TB_CACHE/sweeps/killed/points"
