@@ -176,12 +176,16 @@ tb_scenario_counters_diff() {
 
 # tb_scenario_kv_to_json: key=value lines on stdin -> one flat JSON object.
 tb_scenario_kv_to_json() {
-	awk -F= '
-		BEGIN { printf "{" }
-		{
-			k = $1; v = substr($0, length($1) + 2)
-			if (v !~ /^-?[0-9]+$/) { gsub(/\\/, "\\\\", v); gsub(/"/, "\\\"", v); v = "\"" v "\"" }
-			printf "%s\"%s\":%s", (NR > 1 ? "," : ""), k, v
-		}
-		END { print "}" }'
+	# bash alone (no awk: a process costs about 0.3 s under TCG)
+	local line k v sep='' out='{'
+	while IFS= read -r line; do
+		k=${line%%=*} v=${line#*=}
+		[[ $line == *=* ]] || v=''
+		if ! [[ $v =~ ^-?[0-9]+$ ]]; then
+			v=${v//\\/\\\\}
+			v="\"${v//\"/\\\"}\""
+		fi
+		out+="$sep\"$k\":$v" sep=,
+	done
+	printf '%s}\n' "$out"
 }
