@@ -126,10 +126,20 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# knob[KEY]: the scenario's knobs.env, read by bash alone (a $(...) per key
+# is a fork each, tens of ms under TCG).
+declare -A knob=()
+load_knobs() {
+	local line
+	knob=()
+	[ -f "$TB_SCENARIO_STATE/knobs.env" ] || return 0
+	while IFS= read -r line; do knob[${line%%=*}]=${line#*=}; done <"$TB_SCENARIO_STATE/knobs.env"
+}
+load_knobs
 # The flag is set when the VPN creates the TUN: a new flag (or VPN) needs a
 # new scenario.
-if [ "$reuse" -eq 1 ] && [ "$(tb_scenario_knob profile)" = "$profile" ] &&
-	[ "$(tb_scenario_knob flag)" = "${point[flag]}" ] && [ "$(tb_scenario_knob vpn)" = "${point[vpn]}" ] &&
+if [ "$reuse" -eq 1 ] && [ "${knob[profile]:-}" = "$profile" ] &&
+	[ "${knob[flag]:-}" = "${point[flag]}" ] && [ "${knob[vpn]:-}" = "${point[vpn]}" ] &&
 	tb_scenario_alive; then
 	tb_scenario_set_tun "$ring" "$qdisc"
 	tb_log "scenario '$prefix' reused: profile $profile, ring $ring, qdisc '$qdisc'"
@@ -138,8 +148,9 @@ else
 	tb_scenario_up
 fi
 [ -f "$TB_SCENARIO_STATE/knobs.env" ] || tb_die "the scenario wrote no knobs.env"
-[ "$(tb_scenario_knob ring)" = "$ring" ] ||
-	tb_die "run-point: the tun's ring reads $(tb_scenario_knob ring), not $ring"
+load_knobs
+[ "${knob[ring]:-}" = "$ring" ] ||
+	tb_die "run-point: the tun's ring reads ${knob[ring]:-nothing}, not $ring"
 phase scenario
 
 # --- the runs row: the point's settings and the environment -----------------
@@ -190,13 +201,13 @@ profile_file=$scenario_dir/profile-$profile.json
 # What the scenario read back from the kernel and OpenVPN, beside the
 # settings: the profile's values and the tunnel's parameters.
 knobs_json=$(printf '{"profile_values":%s,"vpn_cipher":%s,"vpn_tls":%s,"vpn_tun_mtu":%s}' \
-	"$(<"$profile_file")" "$(json_str "$(tb_scenario_knob vpn_cipher)")" \
-	"$(json_str "$(tb_scenario_knob vpn_tls)")" "$(json_str "$(tb_scenario_knob vpn_tun_mtu)")")
+	"$(<"$profile_file")" "$(json_str "${knob[vpn_cipher]:-}")" \
+	"$(json_str "${knob[vpn_tls]:-}")" "$(json_str "${knob[vpn_tun_mtu]:-}")")
 
 run_id=$("$tbdb" run-new "$db" --point "$point_file" kind="$traffic" kernel_release="$release" \
-	patch_hash="${vm[patch_hash]}" accel="${vm[accel]}" qdisc_kind="$(tb_scenario_knob qdisc_kind)" \
-	qdisc_limit="$(tb_scenario_knob qdisc_limit)" qdisc_applied="$(tb_scenario_knob qdisc_applied)" \
-	flag_applied="$(tb_scenario_knob flag_applied)" \
+	patch_hash="${vm[patch_hash]}" accel="${vm[accel]}" qdisc_kind="${knob[qdisc_kind]:-}" \
+	qdisc_limit="${knob[qdisc_limit]:-}" qdisc_applied="${knob[qdisc_applied]:-}" \
+	flag_applied="${knob[flag_applied]:-}" \
 	git_rev="${facts[git_rev]:-unknown}" knobs_json="$knobs_json" env_json="$(<"$env_file")" \
 	started_ns="$(now_ns)" status=running)
 phase row

@@ -14,7 +14,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 usage() {
 	cat <<'TXT'
 usage: ./testbed doctor [--watch SEC] [--json]
-                        [--db PATH [--campaign NAME] [--profile NAME] [--bitrate RATE]]
+                        [--db PATH [--campaign NAME] [--profile NAME] [--bitrate RATE] [--cameras N]]
                         [--uplink RATE --bitrate RATE --keyframe-packets N
                          [--budget-ms MS] [--packet-bytes B]]
 
@@ -29,7 +29,8 @@ qdisc. Then what to change:
                        recommendation (ring, qdisc) per kernel. The campaign:
   --campaign NAME      this one; else the database's only video campaign,
   --profile NAME       or the one of this WAN profile,
-  --bitrate RATE       and of the clip closest to this bitrate
+  --bitrate RATE       and of the clip closest to this bitrate;
+  --cameras N          its points of N cameras (default 1)
   --uplink RATE        otherwise arithmetic from the uplink rate (5mbit, 4M),
   --bitrate RATE       the video bitrate,
   --keyframe-packets N the packets of one keyframe (I-frame),
@@ -68,12 +69,12 @@ rate_bps() {
 
 positive_int() { [[ $1 =~ ^[0-9]+$ ]] && [ "$((10#$1))" -gt 0 ]; }
 
-watch=10 json=0 db='' campaign='' profile='' uplink='' bitrate='' keyframe='' budget_ms='' packet_bytes=''
+watch=10 json=0 db='' campaign='' profile='' uplink='' bitrate='' keyframe='' budget_ms='' packet_bytes='' cameras=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-h | --help) usage; exit 0 ;;
 	--json) json=1 ;;
-	--watch | --db | --campaign | --profile | --uplink | --bitrate | --keyframe-packets | --budget-ms | --packet-bytes)
+	--watch | --db | --campaign | --profile | --uplink | --bitrate | --keyframe-packets | --budget-ms | --packet-bytes | --cameras)
 		[ $# -ge 2 ] || tb_usage_die "doctor: $1 needs a value"
 		case "$1" in
 		--watch) watch=$2 ;;
@@ -85,6 +86,7 @@ while [ $# -gt 0 ]; do
 		--keyframe-packets) keyframe=$2 ;;
 		--budget-ms) budget_ms=$2 ;;
 		--packet-bytes) packet_bytes=$2 ;;
+		--cameras) cameras=$2 ;;
 		esac
 		shift
 		;;
@@ -127,7 +129,9 @@ if [ -z "$db" ]; then
 	[ -z "$campaign" ] || tb_usage_die "doctor: --campaign needs --db"
 	[ -z "$profile" ] || tb_usage_die "doctor: --profile needs --db"
 	[ -z "$bitrate" ] || [ "$arithmetic" -eq 1 ] || tb_usage_die "doctor: --bitrate needs --db or --uplink"
+	[ -z "$cameras" ] || tb_usage_die "doctor: --cameras needs --db"
 else
+	case "${cameras:=1}" in [1-8]) ;; *) tb_usage_die "doctor: --cameras '$cameras': a number of cameras, 1 to 8" ;; esac
 	[ -f "$db" ] || tb_usage_die "doctor: --db '$db': no such file"
 fi
 
@@ -163,7 +167,8 @@ if [ -n "$db" ]; then
 	fi
 	rc=0
 	sq_err=$(mktemp)
-	sq_out=$(bash "$TB_ROOT/experiments/size-queue.sh" --from-db "$db" --campaign "$sq_campaign" 2>"$sq_err") || rc=$?
+	sq_out=$(bash "$TB_ROOT/experiments/size-queue.sh" --from-db "$db" --campaign "$sq_campaign" --cameras "$cameras" \
+		2>"$sq_err") || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		cat "$sq_err" >&2
 		rm -f "$sq_err"
@@ -442,6 +447,9 @@ if [ "$json" -eq 1 ]; then
 				"$(json_str "$db")" "$(json_str "$sq_campaign")"
 			rsep=''
 			for r in "${sq_recs[@]}"; do
+				# "recommended for KERNEL[ (CONTEXT)]: ring R, qdisc Q: DETAIL"; the
+				# context (profile, VPN, clip) only when the campaign has several
+				r=${r/ (*)): /: }
 				if [[ $r =~ ^recommended\ for\ ([^:]+):\ ring\ ([0-9]+),\ qdisc\ ([^:]+):\ (.*)$ ]]; then
 					printf '%s\n      {"kernel": %s, "ring": %d, "qdisc": %s, "detail": %s}' "$rsep" \
 						"$(json_str "${BASH_REMATCH[1]}")" "${BASH_REMATCH[2]}" \
@@ -566,13 +574,14 @@ if [ -z "$db" ] && [ "$arithmetic" -eq 0 ]; then
 fi
 if [ -n "$db" ]; then
 	echo
-	echo "  ./testbed size-queue --from-db $db --campaign $sq_campaign:"
+	echo "  ./testbed size-queue --from-db $db --campaign $sq_campaign --cameras $cameras:"
 	for r in "${sq_recs[@]}"; do printf '    %s\n' "$r"; done
 	# The stock row, or on a machine with the flag the closest patched one.
 	wanted=(stock)
 	[ "$applies" = stock ] || wanted=(backpressure nodrop-qdisc nodrop-v2)
 	for k in "${wanted[@]}"; do
-		r=$(printf '%s\n' "${sq_recs[@]}" | grep "^recommended for $k: ring " || true)
+		# the first context's (they are named when the campaign has several)
+		r=$(printf '%s\n' "${sq_recs[@]/ (*)): /: }" | grep -m1 "^recommended for $k: ring " || true)
 		if [[ $r =~ ^recommended\ for\ [^:]+:\ ring\ ([0-9]+),\ qdisc\ ([^:]+): ]]; then
 			printf '  for this machine (%s): ip link set dev %s txqueuelen %s; tc qdisc replace dev %s root %s\n' \
 				"$k" "$dev_hint" "${BASH_REMATCH[1]}" "$dev_hint" "${BASH_REMATCH[2]}"

@@ -178,9 +178,13 @@ expect "--db --profile lan: that campaign" "$(jq -r "$r.campaign" "$dir/db")" ca
 expect "--db --profile lan: its stock row" "$(jq -r "$r.recommendations[] | select(.kernel == \"stock\") | \"\(.ring) \(.qdisc)\"" "$dir/db")" \
 	"25 pfifo limit 50"
 rc=$(exit_status "$dir/db2" "$dir/db2.err" doctor --watch 0 --db "$db" --bitrate 4mbit)
-expect "--db --bitrate 4mbit: the 720p30 (4000 kbit/s) campaign" "$(grep -c '^  ./testbed size-queue --from-db .* --campaign camp-lte:$' "$dir/db2")" 1
+expect "--db --bitrate 4mbit: the 720p30 (4000 kbit/s) campaign" "$(grep -c '^  ./testbed size-queue --from-db .* --campaign camp-lte --cameras 1:$' "$dir/db2")" 1
 check "--db: the commands for this machine" grep -qxF \
 	"  for this machine (stock): ip link set dev $dev txqueuelen 100; tc qdisc replace dev $dev root fq_codel" "$dir/db2"
+# --cameras 2: the campaign has one camera's points only; size-queue says so
+rc=$(exit_status "$dir/db3" "$dir/db3.err" doctor --watch 0 --db "$db" --campaign camp-lan --cameras 2)
+expect "--cameras 2 without such points: could not complete" "$rc" 3
+check "--cameras 2: says which counts there are" grep -qF "campaign 'camp-lan' has no video points with 2 camera(s) (it has: 1)" "$dir/db3.err"
 
 # Usage errors: exit 2, the option named.
 usage_case() { # DESCRIPTION EXPECTED_TEXT ARGS...
@@ -192,6 +196,8 @@ usage_case() { # DESCRIPTION EXPECTED_TEXT ARGS...
 	expect "$what: nothing on stdout" "$(cat "$dir/u")" ""
 }
 usage_case "unknown option" "unknown option '--bogus'" --bogus
+usage_case "--cameras without --db" "--cameras needs --db" --cameras 2
+usage_case "--cameras 9" "--cameras '9': a number of cameras, 1 to 8" --cameras 9 --db "$db"
 usage_case "--watch not a number" "--watch 'soon'" --watch soon
 usage_case "--watch without a value" "--watch needs a value" --watch
 usage_case "--uplink not a rate" "--uplink 'fast'" --uplink fast --bitrate 4M --keyframe-packets 40
