@@ -89,12 +89,11 @@ for file in "${points[@]}"; do
 		printf 'run %d/%d failed (see the messages above); going on\n' "$i" "$n"
 	fi
 	# Published finished or failed (a failed run's row says why; it is never
-	# summarised, and the next sweep runs the point again): fold a WAL left
-	# behind into the file, then move it over atomically.
+	# summarised, and the next sweep runs the point again): a copy with any
+	# WAL folded in, renamed into place whole (one program: tb-db publish).
 	if [ -s "$db" ]; then
-		if [ -s "$db-wal" ]; then sqlite3 "$db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null; fi
-		cp "$db" "$out/runs/.$index.db.tmp"
-		mv "$out/runs/.$index.db.tmp" "$out/runs/$index.db"
+		"$TB_BUILD/lib/tb-db" publish "$db" "$out/runs/$index.db" ||
+			printf 'run %d: its database could not be published (see above)\n' "$i"
 	fi
 	rm -f "$db" "$db-wal" "$db-shm"
 	rm -f "$current"

@@ -90,8 +90,10 @@ video_port=5004 tcp_port=5201
 # Every program started in the TCG guest costs about half a second (loading
 # it over 9p): this script uses shell builtins where it can, and caches what
 # does not change within a boot.
-now_ns() { local t=$EPOCHREALTIME; printf '%s000' "${t/./}"; }
-json_str() { local v=${1//\\/\\\\}; printf '"%s"' "${v//\"/\\\"}"; }
+# ns_now: the wall clock in ns, set without a subshell (a fork each)
+now_ns() { local t=$EPOCHREALTIME; ns_now=${t/./}000; }
+# json_str VAR TEXT: VAR = TEXT as a JSON string (no subshell)
+json_str() { local v=${2//\\/\\\\}; printf -v "$1" '"%s"' "${v//\"/\\\"}"; }
 
 work=/tmp/tb-run-$$-$RANDOM
 mkdir -p "$work"
@@ -114,7 +116,8 @@ run_fail() {
 cleanup() {
 	local p
 	if [ -n "$run_id" ] && [ "$finished" -eq 0 ]; then
-		"$tbdb" run-set "$db" "$run_id" status=failed ended_ns="$(now_ns)" \
+		now_ns
+		"$tbdb" run-set "$db" "$run_id" status=failed ended_ns="$ns_now" \
 			fail_reason="${fail_reason:-interrupted (signal or error; see the log)}" >/dev/null 2>&1 || true
 	fi
 	for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -200,16 +203,20 @@ profile_file=$scenario_dir/profile-$profile.json
 [ -s "$profile_file" ] || "$bin/netem-profiles/tb-profile" show --json "$(tb_scenario_profile_path "$profile")" >"$profile_file"
 # What the scenario read back from the kernel and OpenVPN, beside the
 # settings: the profile's values and the tunnel's parameters.
-knobs_json=$(printf '{"profile_values":%s,"vpn_cipher":%s,"vpn_tls":%s,"vpn_tun_mtu":%s}' \
-	"$(<"$profile_file")" "$(json_str "${knob[vpn_cipher]:-}")" \
-	"$(json_str "${knob[vpn_tls]:-}")" "$(json_str "${knob[vpn_tun_mtu]:-}")")
+j_cipher="" j_tls="" j_mtu=""
+json_str j_cipher "${knob[vpn_cipher]:-}"
+json_str j_tls "${knob[vpn_tls]:-}"
+json_str j_mtu "${knob[vpn_tun_mtu]:-}"
+printf -v knobs_json '{"profile_values":%s,"vpn_cipher":%s,"vpn_tls":%s,"vpn_tun_mtu":%s}' \
+	"$(<"$profile_file")" "$j_cipher" "$j_tls" "$j_mtu"
 
+now_ns
 run_id=$("$tbdb" run-new "$db" --point "$point_file" kind="$traffic" kernel_release="$release" \
 	patch_hash="${vm[patch_hash]}" accel="${vm[accel]}" qdisc_kind="${knob[qdisc_kind]:-}" \
 	qdisc_limit="${knob[qdisc_limit]:-}" qdisc_applied="${knob[qdisc_applied]:-}" \
 	flag_applied="${knob[flag_applied]:-}" \
 	git_rev="${facts[git_rev]:-unknown}" knobs_json="$knobs_json" env_json="$(<"$env_file")" \
-	started_ns="$(now_ns)" status=running)
+	started_ns="$ns_now" status=running)
 phase row
 
 # --- traffic ------------------------------------------------------------------
@@ -259,10 +266,6 @@ sender_counters() { # sender_counters BEFORE|AFTER
 pids_file=$work/pids
 printf '%s-robot %s\n%s-operator %s\n' "${point[vpn]}" "$(tb_scenario_vpn_pid robot)" \
 	"${point[vpn]}" "$(tb_scenario_vpn_pid operator)" >"$pids_file"
-tb_counters_snapshot before
-sender_counters before
-sampler_start "$work/samples.txt" "$robot" "$TB_SCENARIO_ROBOT_TUN" "$pids_file"
-bg_pids+=("$SAMPLER_PID")
 
 recv_pids=() iperf_pid=''
 # Cameras (point cameras, 1 when it has none): camera K sends to
@@ -291,19 +294,26 @@ if [ "$traffic" != tcp ]; then
 		bg_pids+=("$!")
 		echo "$(camera_role tb-recv "$k") $!" >>"$pids_file"
 	done
-	for ((k = 0; k < cameras; k++)); do wait_listening "${recv_pids[k]}" udp $((video_port + k)); done
 fi
 if [ "$traffic" != video ]; then
 	ip netns exec "$operator" iperf3 -s -1 -B "$dst" -p "$tcp_port" --json >"$work/iperf-server.json" 2>&1 &
 	server_pid=$!
 	bg_pids+=("$server_pid")
 	echo "iperf3-server $server_pid" >>"$pids_file"
-	wait_listening "$server_pid" tcp "$tcp_port"
 fi
+# While the listeners load (a second or so under TCG, on the other vCPU):
+# the counters before (no traffic yet) and the sampler.
+tb_counters_snapshot before
+sender_counters before
+sampler_start "$work/samples.txt" "$robot" "$TB_SCENARIO_ROBOT_TUN" "$pids_file"
+bg_pids+=("$SAMPLER_PID")
+for ((k = 0; k < ${#recv_pids[@]}; k++)); do wait_listening "${recv_pids[k]}" udp $((video_port + k)); done
+[ "$traffic" = video ] || wait_listening "$server_pid" tcp "$tcp_port"
 # The traffic window: the validity rule judges the samples inside it only
 # (not tb-recv's idle tail, nor the set-up before).
 phase prepare
-window_start=$(now_ns)
+now_ns
+window_start=$ns_now
 if [ "$traffic" != video ]; then
 	# The first tcp_omit seconds (slow start) run before the measured
 	# duration and are left out of iperf3's summary.
@@ -325,7 +335,8 @@ if [ "$traffic" != tcp ]; then
 		# the window the validity rule judges (video only: a mixed run's
 		# iperf3 started before). A sender not asleep by then would send
 		# its first frames in a burst: the run fails (below).
-		start_at=$(($(now_ns) + 1000000000 + 600000000 * cameras))
+		now_ns
+		start_at=$((ns_now + 1000000000 + 600000000 * cameras))
 		send_args+=(--start-at "$start_at")
 		[ "$traffic" != video ] || window_start=$start_at
 	fi
@@ -346,7 +357,8 @@ fi
 if [ -n "$iperf_pid" ]; then
 	wait "$iperf_pid" || { cat "$work/iperf.err" "$work/iperf.json" >&2; run_fail "iperf3 failed"; }
 fi
-window_end=$(now_ns)
+now_ns
+window_end=$ns_now
 phase traffic
 # Both ends of the tunnel must have lived through the traffic: a VPN that
 # died mid-run turns the run's loss into an artefact of the testbed.

@@ -348,4 +348,35 @@ expect "query is read-only" "$rc" 1
 set -e
 expect "failed import left runs alone" "$(q "$dir/c.db" "SELECT count(*) FROM runs")" 7
 
+# --- publish: a run database copied whole to where the host merges it ---------
+# A writer keeps its connection open with checkpoints off, so its rows stay
+# in the WAL: the copy must have them all the same.
+mkdir -p "$dir/pub"
+"$db" init "$dir/pub/run.db"
+mkfifo "$dir/pub/sql"
+sqlite3 "$dir/pub/run.db" <"$dir/pub/sql" >"$dir/pub/mode" &
+writer=$!
+exec {w}>"$dir/pub/sql"
+echo "PRAGMA wal_autocheckpoint = 0; PRAGMA journal_mode;
+INSERT INTO runs(kind, ring) VALUES ('video', 3), ('video', 7), ('video', 9);" >&"$w"
+for _ in $(seq 50); do
+	[ -s "$dir/pub/run.db-wal" ] && break
+	sleep 0.1
+done
+wal_bytes=$(stat -c %s "$dir/pub/run.db-wal" 2>/dev/null || echo 0)
+"$db" publish "$dir/pub/run.db" "$dir/pub/out.db"
+exec {w}>&-
+wait "$writer"
+expect "the store is in WAL mode (what the test relies on)" "$(sed -n 2p "$dir/pub/mode")" wal
+expect "the rows were still in the WAL when published" "$([ "$wal_bytes" -gt 0 ] && echo yes)" yes
+expect "publish: every row in the copy" "$(q "$dir/pub/out.db" "SELECT group_concat(ring) FROM (SELECT ring FROM runs ORDER BY id)")" "3,7,9"
+expect "publish: no temporary file left" "$(find "$dir/pub" -name '.*.tmp' | wc -l)" 0
+echo old >"$dir/pub/keep.db"
+set +e
+"$db" publish "$dir/pub/missing.db" "$dir/pub/keep.db" 2>"$dir/pub/err"; rc=$?
+set -e
+expect "publish of a missing database fails" "$rc" 1
+expect "and leaves DEST as it was" "$(cat "$dir/pub/keep.db")" old
+expect "and no temporary file" "$(find "$dir/pub" -name '.*.tmp' | wc -l)" 0
+
 tb_summary
