@@ -4,7 +4,8 @@
 # the stock kernel (./testbed vm) and times, REPS times each: a fork, a
 # small program, ip and tc in a namespace (directly with -n, and through
 # 'ip netns exec'), a bash start that sources the run's libraries, tb-db
-# creating a run row, copying a run database to the shared out directory.
+# creating a run row, copying a run database to the shared out directory
+# (cp and mv, and tb-db publish).
 # Prints per operation the mean and sd in milliseconds.
 #   bench/guest-op-costs.sh [REPS]          (root; default 10)
 set -euo pipefail
@@ -48,6 +49,7 @@ fork() { local x; x=$(:); : "$x"; }
 knob_read() { local line n=0; while IFS= read -r line; do n=$((n + ${#line})); done </proc/self/status; }
 libs() { bash -c "source '$root/scripts/lib.sh'; source '$root/scenario/scenario-lib.sh'; source '$root/experiments/sweep-lib.sh'"; }
 publish() { cp /tmp/tbbench.db "$TB_VM_OUT/bench.db.tmp" && mv "$TB_VM_OUT/bench.db.tmp" "$TB_VM_OUT/bench.db"; }
+publish_tbdb() { "$build/lib/tb-db" publish /tmp/tbbench.db "$TB_VM_OUT/bench.db"; }
 run_new() { "$build/lib/tb-db" run-new /tmp/tbbench.db kind=video ring=25 status=running; }
 ip_batch() { printf 'link set dev tbb0 txqueuelen 25\nlink show dev tbb0\n' | ip -o -n "$ns" -batch -; }
 
@@ -64,4 +66,5 @@ time_op 'tc -n NS qdisc show' tc -n "$ns" qdisc show dev tbb0
 time_op 'tb-db run-new (runs row)' run_new
 time_op 'sqlite3 query' sqlite3 /tmp/tbbench.db 'SELECT count(*) FROM runs'
 time_op 'publish a 2 MB run db (cp + mv to 9p)' publish
+time_op 'publish it with tb-db publish' publish_tbdb
 time_op 'jq -n 1' jq -n 1

@@ -22,7 +22,8 @@ usage: bench/run-overhead.sh [--sweep FILE] [--logs DIR]
                 sweeps/NAME)
 Prints, per phase of a run, mean and standard deviation in seconds over the
 runs; 'scenario' includes bringing it up on the first run of a boot (shown
-apart as the maximum), 'overhead' is everything in a point but its traffic.
+apart as the maximum), 'overhead' is everything in a point but its traffic
+(also apart for runs that reused the scenario and runs that brought one up).
 TXT
 }
 
@@ -68,7 +69,12 @@ awk '
 		}
 		runs++
 	}
-	/^  point: / { add("point (in all)", $2); add("overhead", $2 - t) }
+	/scenario .* reused:/ { reused = 1 }
+	/scenario .* up in / { reused = 0 }
+	/^  point: / {
+		add("point (in all)", $2); add("overhead", $2 - t)
+		if (reused) add("overhead, reused", $2 - t); else add("overhead, new", $2 - t)
+	}
 	function add(k, v) {
 		if (!(k in sum)) order[++keys] = k
 		sum[k] += v; sq[k] += v * v; cnt[k]++
