@@ -5,12 +5,22 @@
 # A run's database is written on the guest's tmpfs (SQLite's WAL needs shared
 # memory that a 9p share does not give) and moved to OUT only when the run
 # is complete, so OUT/runs never holds half a run.
+# Each point runs in a subshell that sources run-point.sh: what it changes
+# stays there, on purpose.
+# shellcheck disable=SC2031
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 # shellcheck source=experiments/sweep-lib.sh
 source "$TB_ROOT/experiments/sweep-lib.sh"
+# What run-point.sh needs besides, loaded once: each point runs in a subshell
+# that sources run-point.sh (below) and inherits them.
+# shellcheck source=scenario/scenario-lib.sh
+source "$TB_ROOT/scenario/scenario-lib.sh"
+# shellcheck source=experiments/sampler.sh
+source "$TB_ROOT/experiments/sampler.sh"
+_TB_RUN_POINT_LIBS=1
 
 out=${1:?usage: guest-sweep.sh OUT_DIR}
 mkdir -p "$out/runs"
@@ -83,8 +93,17 @@ for file in "${points[@]}"; do
 	db=/tmp/run-$index.db
 	rm -f "$db" "$db-wal" "$db-shm"
 	t0=$EPOCHREALTIME
-	if ! bash "$TB_ROOT/experiments/run-point.sh" --point "$file" --db "$db" --host-facts "$out/boot.env" \
-		"${scenario[@]}" --reuse-scenario; then
+	# A subshell, not a condition: under "if !" bash would ignore set -e
+	# inside it, and run-point.sh relies on set -e to stop at a failure.
+	set +e
+	(
+		set -e
+		source "$TB_ROOT/experiments/run-point.sh" --point "$file" --db "$db" --host-facts "$out/boot.env" \
+			"${scenario[@]}" --reuse-scenario
+	)
+	rc=$?
+	set -e
+	if [ "$rc" -ne 0 ]; then
 		failed=$((failed + 1))
 		printf 'run %d/%d failed (see the messages above); going on\n' "$i" "$n"
 	fi

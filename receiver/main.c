@@ -58,6 +58,10 @@ static void usage(FILE *f)
 		"  --frames N            stop after N frames are finished\n"
 		"  --idle SEC            stop when nothing arrived for SEC seconds after the\n"
 		"                        first packet (default 0 = never)\n"
+		"  --sender-summary FILE stop once every frame tb-send reports in FILE (its\n"
+		"                        summary line, frames=N, written when it exits) is\n"
+		"                        finished; --idle still ends a run whose last frames\n"
+		"                        never arrive\n"
 		"analysis:\n"
 		"  --hold-ms MS          how long an incomplete frame waits for late packets (500)\n"
 		"  --max-frames N        frames in flight at most (256)\n"
@@ -109,6 +113,9 @@ struct app {
 	struct tb_recv_stats stats;
 	int packets_log, status, quiet;
 	long long frame_limit;
+	const char *sender_summary;   /* --sender-summary: read until it names the frames */
+	long long sender_frames;      /* frames=N from it, 0 until then */
+	int64_t next_summary_mono;
 	int64_t deadline_mono, idle_ns, last_rx_mono, start_mono, next_status_mono;
 	uint32_t cur_stream;
 	uint32_t stream_base;       /* --stream: added to the reassembler's stream numbers */
@@ -247,10 +254,34 @@ static void show_status(struct app *a, int final)
 	fprintf(stderr, "\r%s\033[K%s", line, final ? "\n" : "");
 }
 
+/* The sender's frame count from its summary line (" frames=N"), once the
+ * line is whole; 0 while the file is missing, empty or half written. */
+static long long sender_frames_from(const char *path)
+{
+	char buf[4096];
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	const char *k = strstr(buf, " frames=");
+	if (!k || !strchr(k, '\n'))
+		return 0;
+	char *end;
+	long long v = strtoll(k + 8, &end, 10);
+	return end > k + 8 && v > 0 ? v : 0;
+}
+
 /* Periodic work; returns nonzero when the run should end. */
 static int periodic(struct app *a, int64_t now_real)
 {
 	int64_t mono = tb_mono_ns();
+	/* Every 50 ms at most: periodic() runs once per datagram batch too. */
+	if (a->sender_summary && !a->sender_frames && mono >= a->next_summary_mono) {
+		a->next_summary_mono = mono + 50 * TB_NS_PER_MSEC;
+		a->sender_frames = sender_frames_from(a->sender_summary);
+	}
 	tb_reasm_tick(a->reasm, now_real);
 	if (mono >= a->next_status_mono) {
 		show_status(a, 0);
@@ -265,6 +296,11 @@ static int periodic(struct app *a, int64_t now_real)
 	tb_reasm_counters(a->reasm, &a->c);
 	if (a->frame_limit > 0 && (long long)a->c.frames >= a->frame_limit)
 		return 1;
+	if (a->sender_frames > 0 && (long long)a->c.frames >= a->sender_frames) {
+		if (!a->quiet)
+			fprintf(stderr, "tb-recv: all %lld frames the sender reported are finished\n", a->sender_frames);
+		return 1;
+	}
 	if (a->deadline_mono > 0 && mono >= a->deadline_mono)
 		return 1;
 	if (a->idle_ns > 0 && a->last_rx_mono > 0 && mono - a->last_rx_mono >= a->idle_ns)
@@ -388,7 +424,7 @@ int main(int argc, char **argv)
 	tb_set_progname(argv[0]);
 	enum { O_LISTEN = 256, O_PCAP, O_IFACE, O_PORT, O_DB, O_RUN, O_PACKETS, O_BATCH, O_DURATION,
 	       O_FRAMES, O_IDLE, O_HOLD, O_MAXF, O_MAXB, O_NODEC, O_PSNR, O_DUMP, O_DUMPF, O_SSRC, O_PT, O_RCVBUF, O_STATUS, O_QUIET, O_HELP,
-	       O_CLOCK, O_TEST_OFFSET, O_STREAM };
+	       O_CLOCK, O_TEST_OFFSET, O_STREAM, O_SENDER_SUMMARY };
 	static const struct option opts[] = {
 		{ "listen", 1, 0, O_LISTEN }, { "pcap", 1, 0, O_PCAP }, { "iface", 1, 0, O_IFACE },
 		{ "port", 1, 0, O_PORT }, { "db", 1, 0, O_DB }, { "run-id", 1, 0, O_RUN },
@@ -400,11 +436,11 @@ int main(int argc, char **argv)
 		{ "ssrc", 1, 0, O_SSRC }, { "pt", 1, 0, O_PT },
 		{ "rcvbuf", 1, 0, O_RCVBUF }, { "status", 0, 0, O_STATUS }, { "quiet", 0, 0, O_QUIET },
 		{ "help", 0, 0, O_HELP }, { "clock", 1, 0, O_CLOCK }, { "test-clock-offset-ns", 1, 0, O_TEST_OFFSET },
-		{ "stream", 1, 0, O_STREAM },
+		{ "stream", 1, 0, O_STREAM }, { "sender-summary", 1, 0, O_SENDER_SUMMARY },
 		{ 0, 0, 0, 0 },
 	};
 	const char *listen = NULL, *pcap_file = NULL, *iface = NULL, *db = NULL, *psnr_clip = NULL,
-		   *dump_dir = NULL, *dump_frames = NULL;
+		   *dump_dir = NULL, *dump_frames = NULL, *sender_summary = NULL;
 	long long port = 0, run_id = 0, batch = 2000, frames = 0, hold_ms = 500, maxf = 256, maxb = 64,
 		  rcvbuf = 8 << 20, ssrc = -1, pt = -1, stream_base = 0;
 	double duration = 0, idle = 0;
@@ -437,6 +473,9 @@ int main(int argc, char **argv)
 		case O_FRAMES:
 			if (tb_parse_i64(optarg, 1, INT64_MAX, &frames))
 				tb_usage_die("--frames: '%s' is not a positive integer", optarg);
+			break;
+		case O_SENDER_SUMMARY:
+			sender_summary = optarg;
 			break;
 		case O_IDLE:
 			if (tb_parse_double(optarg, 0, 1e7, &idle))
@@ -514,6 +553,7 @@ int main(int argc, char **argv)
 		tb_usage_die("--clock echo and --test-clock-offset-ns need --listen (a capture cannot answer)");
 
 	struct app a = { .packets_log = packets, .quiet = quiet, .frame_limit = frames, .dump_dir = dump_dir,
+			 .sender_summary = sender_summary,
 			 .clock_echo = clock_echo, .echo = { .test_offset_ns = test_offset },
 			 .stream_base = (uint32_t)stream_base };
 	if (dump_frames && tb_frame_set_parse(dump_frames, &a.dump_set))

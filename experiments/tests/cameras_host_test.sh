@@ -8,6 +8,8 @@
 # other, the first at the start time; the views count both cameras' frames
 # and packets. Expected numbers come from the clip's index (frame rate,
 # keyframes) and the senders' own summaries, not from the code under test.
+# Camera 0's receiver stops once its sender's summary names the frames it
+# sent and they are all in (tb-recv --sender-summary).
 # usage: cameras_host_test.sh REPO_ROOT (TB_BUILD: the build directory)
 set -euo pipefail
 root=${1:?usage: cameras_host_test.sh REPO_ROOT}
@@ -54,8 +56,12 @@ listening() {
 	awk -v w="$want" 'substr($2, length($2) - 4) == w { found = 1 } END { exit !found }' "/proc/$1/net/udp"
 }
 recv_pids=()
+# Camera 0's receiver ends on its sender's summary (as run-point.sh runs
+# it), with an idle time too long to end it first; camera 1's on --idle 2.
+ending=(--sender-summary "$dir/send-0.txt" --idle 20)
 for k in 0 1; do
-	"$tb_recv" --listen "127.0.0.1:$((port + k))" --stream "$k" --db "$db" --run-id "$run" --idle 2 --hold-ms 1000 \
+	[ "$k" -eq 0 ] || ending=(--idle 2)
+	"$tb_recv" --listen "127.0.0.1:$((port + k))" --stream "$k" --db "$db" --run-id "$run" "${ending[@]}" --hold-ms 1000 \
 		--no-decode --duration 30 >"$dir/recv-$k.txt" 2>"$dir/recv-$k.err" &
 	recv_pids+=("$!")
 	pids+=("$!")
@@ -84,6 +90,9 @@ for k in 0 1; do
 	wait "${recv_pids[k]}" || rc=$?
 	expect "tb-recv of camera $k exits 0 ($(cat "$dir/recv-$k.err"))" "$rc" 0
 done
+expect "camera 0's receiver ended on the sender's summary (its $frames frames)" \
+	"$(grep -c "all $frames frames the sender reported are finished" "$dir/recv-0.err")" 1
+expect "camera 1's receiver on its idle time" "$(grep -c "the sender reported" "$dir/recv-1.err")" 0
 "$tbdb" finish "$db" "$run" --receiver "$dir/recv-0.txt" --receiver "$dir/recv-1.txt"
 cat "$dir/send-0.txt" "$dir/send-1.txt"
 sendval() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" "$2"; }
