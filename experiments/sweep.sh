@@ -386,7 +386,18 @@ ENV
 	per_run=$(((EPOCHSECONDS - sweep_start) / (before > 0 ? before : 1)))
 done
 
-done_now=$("$bin/lib/tb-db" query "$db" "SELECT count(*) FROM runs WHERE campaign='$name' AND status='done'")
-invalid=$("$bin/lib/tb-db" query "$db" "SELECT count(*) FROM runs WHERE campaign='$name' AND status='done' AND valid=0")
+# This file's points only: other sweep files may share the campaign (reproduce
+# runs its cost and strip sweeps under its own name), and their runs must
+# neither count here nor make this sweep look complete.
+declare -A done_key=() invalid_key=()
+while IFS= read -r k; do done_key[$k]=1; done < <("$bin/lib/tb-db" done-keys "$db" "$name")
+while IFS= read -r k; do invalid_key[$k]=1; done < <("$bin/lib/tb-db" query "$db" \
+	"SELECT DISTINCT point_key FROM runs WHERE campaign='$name' AND status='done' AND valid=0")
+done_now=0 invalid=0
+for f in "${all[@]}"; do
+	tb_point_load "$f"
+	[ -z "${done_key[${point[point_key]}]:-}" ] || done_now=$((done_now + 1))
+	[ -z "${invalid_key[${point[point_key]}]:-}" ] || invalid=$((invalid + 1))
+done
 tb_log "sweep $name: $done_now of $total runs done ($invalid marked invalid) in $db"
 [ "$failed" -eq 0 ] && [ "$done_now" -ge "$total" ]

@@ -46,6 +46,7 @@ expect "a sweep with a dead guest fails" "$([ "$rc" -ne 0 ] && echo yes)" yes
 expect "and says which run failed and why" \
 	"$(grep -c 'run [0-9]* (kernel stock, .*;rep=2) failed: the guest stopped in the middle of the run' "$dir/first")" 1
 expect "it booted again for the rest" "$(grep -c 'booting again for the 1 run(s) left' "$dir/first")" 1
+expect "and counts this file's runs at the end" "$(grep -c "sweep $name: 2 of 3 runs done (0 marked invalid)" "$dir/first")" 1
 expect "runs 1 and 3 done" "$(q "SELECT group_concat(repetition) FROM (SELECT repetition FROM runs WHERE status='done' ORDER BY 1)")" "1,3"
 expect "run 2 stored as failed, with the reason" \
 	"$(q "SELECT repetition || ' ' || (fail_reason LIKE 'the guest stopped in the middle of the run%') FROM runs WHERE status='failed'")" "2 1"
