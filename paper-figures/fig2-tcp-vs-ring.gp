@@ -5,6 +5,8 @@ load dir."/style.gp"
 load dir."/tcp-series.gp"
 set title sprintf("TCP over %s vs TUN ring size, ≈120 ms RTT (%s)", vpn_title(vpn_names), subtitle)
 set logscale x 10
+# rings start at 1: below it, so that ring-1 points are drawn whole, not on the edge
+set xrange [0.7:*]
 set xlabel "TUN ring size (txqueuelen), packets"
 set ylabel "our throughput, Mbit/s (mean ± sd)"
 set y2label sprintf("paper (Germany-USA, %s), Mbit/s", paper_vpn_names)

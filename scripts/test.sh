@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # ./testbed test: set up as needed, build, and run every test.
 # The unit tests run twice: under ASan + UBSan, then with the rest of the
-# suite in the normal build (two ctest summaries: the tests that boot
-# nothing, then the host and VM tests).
+# suite in the normal build (two ctest summaries: the tests that need no
+# guest kernel, then the VM tests and the host tests labelled kernels).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/test-parts.sh
+source "$TB_ROOT/scripts/test-parts.sh"
 
 usage() {
 	cat <<'TXT'
@@ -37,8 +39,8 @@ bash "$TB_ROOT/scripts/setup.sh"
 # From source (the default) every variant; the module path (Debian's kernel,
 # each variant's tun.ko) for its own tests. On a fresh machine the first
 # source build takes 11-14 min: it runs in the background while the ASan
-# build and the unit and repo tests (which boot nothing) run, and the host
-# and VM tests wait for it. With -R or -L everything runs in order.
+# build and the unit, repo and host tests (which need no guest kernel) run,
+# and the VM tests wait for it. With -R or -L everything runs in order.
 kernels() {
 	bash "$TB_ROOT/kernel/build.sh" build all
 	TB_KERNEL_FROM_SOURCE=0 bash "$TB_ROOT/kernel/build.sh" build all
@@ -77,11 +79,12 @@ tb_log "unit tests under ASan + UBSan"
 ctest --test-dir "$TB_ROOT/build-asan" -L unit --output-on-failure "${ctest_args[@]}" || failed=1
 
 if [ ${#ctest_args[@]} -eq 0 ]; then
-	tb_log "whole suite, part 1 of 2: unit and repo tests (nothing boots)"
-	ctest --test-dir "$TB_BUILD" -L 'unit|repo' --output-on-failure || failed=1
+	# every test is in exactly one part (repo.test_parts checks the labels)
+	tb_log "whole suite, part 1 of 2: unit, repo and host tests (no guest kernel)"
+	ctest --test-dir "$TB_BUILD" "${tb_test_part1[@]}" --output-on-failure || failed=1
 	kernels_ready
-	tb_log "whole suite, part 2 of 2: host and VM tests"
-	ctest --test-dir "$TB_BUILD" -LE 'unit|repo' --output-on-failure || failed=1
+	tb_log "whole suite, part 2 of 2: VM tests and host tests that need the kernels"
+	ctest --test-dir "$TB_BUILD" "${tb_test_part2[@]}" --output-on-failure || failed=1
 else
 	tb_log "whole suite"
 	ctest --test-dir "$TB_BUILD" --output-on-failure "${ctest_args[@]}" || failed=1
