@@ -117,3 +117,19 @@ tb_same_settings() {
 	done < <(tb_sql -list "SELECT name FROM pragma_table_info('point_summary') ORDER BY cid")
 	printf '%s' "$cond"
 }
+
+# tb_paired_change CAMPAIGN KERNEL PROFILE VPN RING: KERNEL's TCP throughput
+# against stock's at one point, the runs paired by repetition with every
+# other setting the same; prints tb-bootstrap's "CHANGE% LO% HI% PAIRS"
+# (ratio of means, 95 % interval), nothing when there is no valid pair.
+tb_paired_change() {
+	local campaign=$1 kernel=$2 profile=$3 vpn=$4 ring=$5 pairs
+	pairs=$(tb_sql -list -separator ' ' "SELECT s.tcp_mbit_s, p.tcp_mbit_s FROM run_summary s JOIN run_summary p
+		ON p.repetition = s.repetition AND $(tb_same_settings s p kernel)
+		WHERE s.kernel = 'stock' AND p.kernel = $(tb_lit "$kernel") AND s.traffic = 'tcp' AND s.valid = 1
+		AND p.valid = 1 AND s.tcp_mbit_s > 0 AND p.tcp_mbit_s > 0 AND s.profile = $(tb_lit "$profile")
+		AND s.vpn = $(tb_lit "$vpn") AND s.ring = $ring AND $(tb_campaign_is "$campaign" | sed 's/campaign/s.campaign/')
+		ORDER BY s.repetition")
+	[ -n "$pairs" ] || return 0
+	printf '%s\n' "$pairs" | "$TB_BUILD/analysis/tb-bootstrap" | awk '{ print $1, $2, $3, $4 }'
+}

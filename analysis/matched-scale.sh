@@ -57,20 +57,14 @@ for vpn in $(tb_sql -list "SELECT DISTINCT vpn FROM run_summary WHERE $where AND
 			END { if (m["stock"] > 0 && m["patched"] != "") printf "%.2f", m["patched"] / m["stock"] }' "$pub")
 		for kernel in $(tb_sql -list "SELECT DISTINCT kernel FROM run_summary WHERE $where AND kernel != 'stock'
 			AND profile = $(tb_lit "$profile") AND vpn = $(tb_lit "$vpn") AND ring = $ring ORDER BY kernel"); do
-			# pairs by repetition, the same settings but the kernel
-			pairs=$(tb_sql -list -separator ' ' "SELECT s.tcp_mbit_s, p.tcp_mbit_s FROM run_summary s JOIN run_summary p
-				ON p.repetition = s.repetition AND $(tb_same_settings s p kernel)
-				WHERE s.kernel = 'stock' AND p.kernel = $(tb_lit "$kernel") AND s.traffic = 'tcp' AND s.valid = 1
-				AND p.valid = 1 AND s.tcp_mbit_s > 0 AND p.tcp_mbit_s > 0 AND s.profile = $(tb_lit "$profile")
-				AND s.vpn = $(tb_lit "$vpn") AND s.ring = $ring AND $(tb_campaign_is "$campaign" | sed 's/campaign/s.campaign/')
-				ORDER BY s.repetition")
 			line=$(printf '  - the paper'"'"'s ring %d is %s BDP; ours nearest: ring %d (%.4f BDP): ' \
 				"$paper_ring" "$frac" "$ring" "$(awk -v r="$ring" -v b="$bdp" 'BEGIN { print r / b }')")
-			if [ -z "$pairs" ]; then
+			change=$(tb_paired_change "$campaign" "$kernel" "$profile" "$vpn" "$ring")
+			if [ -z "$change" ]; then
 				echo "$line$kernel against stock: no valid pair of runs (same repetition and settings)."
 				continue
 			fi
-			read -r chg lo hi n _ < <(printf '%s\n' "$pairs" | "$TB_BUILD/analysis/tb-bootstrap")
+			read -r chg lo hi n <<<"$change"
 			awk -v c="$chg" -v lo="$lo" -v hi="$hi" -v n="$n" -v k="$kernel" -v p="$paper_ratio" -v l="$line" 'BEGIN {
 				printf "%s%s/stock **%.2f×** (95 %% bootstrap interval [%.2f, %.2f]×, %d pairs by repetition); paper %s\n",
 					l, k, 1 + c / 100, 1 + lo / 100, 1 + hi / 100, n, (p == "" ? "-" : p "×") }'

@@ -202,6 +202,12 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 			AND p.kernel = $paper_kernel), '-') AS 'paper (lab, same VPN), Mbit/s'
 		FROM $from ORDER BY vpn, kernel, CAST(substr(profile, 9) AS INTEGER)"
 	echo
+	echo "At matched scale: the paper's lab ring 500 is the same packets at every RTT; here that is 500 x our"
+	echo "calibrated capacity / the paper's lab capacity of the VPN (a sweep's ring = 500lab; figure 3b):"
+	echo
+	fig fig3b-tcp-vs-rtt-matched "TCP vs RTT at the paper's lab ring, matched scale"
+	bash "$TB_ROOT/analysis/matched-lab.sh" "$db" ${campaign:+--campaign "$campaign"}
+	echo
 
 	echo "## 4. Frame latency, and the frames shown in time: ring 25 and 500, pfifo beside fq_codel"
 	echo

@@ -73,8 +73,8 @@ for axis in "${!given[@]}"; do
 	value=${given[$axis]}
 	case "$value" in *[$'\n#,=']*) tb_usage_die "run: --${axis//_/-} may not contain newlines, '#', ',' or '='" ;; esac
 	[ "$axis" = kernel ] && [ "$host" -eq 1 ] && continue
-	[[ $axis != ring || $value != *bdp ]] ||
-		tb_usage_die "run: --ring takes packets; rings in units of the BDP (${value}) are for sweep files (./testbed sweep --capacity)"
+	[[ $axis != ring || ($value != *bdp && $value != *lab) ]] ||
+		tb_usage_die "run: --ring takes packets; rings in units of the BDP or the paper's lab packets (${value}) are for sweep files (./testbed sweep --capacity)"
 	why=$("$bin/experiments/tb-sweep" check-value "$axis" "$value" "${TB_SWEEP_KNOWN[@]}" 2>&1) ||
 		tb_usage_die "run: --${axis//_/-}: $why"
 done

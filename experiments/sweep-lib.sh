@@ -23,16 +23,18 @@ tb_sweep_known() {
 }
 
 # tb_sweep_bdp FILE DB: for a sweep FILE with rings in units of the BDP
-# (ring = 0.27bdp), tb-sweep's --bdp options in TB_SWEEP_BDP: each VPN's BDP
-# at each profile's RTT, in packets of 1500 B, from the caller's associative
-# array `capacity` (VPN -> Mbit/s, from --capacity) or else the VPN's newest
-# calibration in DB; TB_SWEEP_BDP_ENV says which capacities (for env_json).
-# Both empty for a file without such rings.
+# (ring = 0.27bdp) or in the paper's lab packets (ring = 500lab), tb-sweep's
+# --bdp and --lab-scale options in TB_SWEEP_BDP: each VPN's BDP at each
+# profile's RTT, in packets of 1500 B, and its capacity over the paper's lab
+# capacity of it (analysis/paper-lab-capacity.sh), from the caller's
+# associative array `capacity` (VPN -> Mbit/s, from --capacity) or else the
+# VPN's newest calibration in DB; TB_SWEEP_BDP_ENV says which capacities
+# (for env_json). Both empty for a file without such rings.
 tb_sweep_bdp() {
-	local file=$1 db=$2 vpn profile rtt_us
+	local file=$1 db=$2 vpn profile rtt_us paper_lab
 	TB_SWEEP_BDP=() TB_SWEEP_BDP_ENV=''
 	[[ $(declare -p capacity 2>/dev/null) == "declare -A"* ]] || declare -gA capacity=()
-	grep -Eq '^[[:space:]]*ring[[:space:]]*=[^#]*[0-9][[:space:]]*bdp' "$file" || return 0
+	grep -Eq '^[[:space:]]*ring[[:space:]]*=[^#]*[0-9][[:space:]]*(bdp|lab)' "$file" || return 0
 	for vpn in openvpn wireguard-go; do
 		if [ -z "${capacity[$vpn]:-}" ] && [ -f "$db" ]; then
 			# shellcheck disable=SC2004 # capacity is associative (declared above)
@@ -46,6 +48,8 @@ tb_sweep_bdp() {
 			TB_SWEEP_BDP+=(--bdp "$vpn:$profile=$(awk -v c="${capacity[$vpn]}" -v r="$rtt_us" \
 				'BEGIN { printf "%.3f", c * 1e6 * r / 1e6 / (8 * 1500) }')")
 		done < <(find "$TB_ROOT/netem-profiles" -maxdepth 1 -name '*.profile' -printf '%f\n' | sed 's/\.profile$//')
+		paper_lab=$(bash "$TB_ROOT/analysis/paper-lab-capacity.sh" "$vpn") || continue
+		TB_SWEEP_BDP+=(--lab-scale "$vpn=$(awk -v c="${capacity[$vpn]}" -v p="$paper_lab" 'BEGIN { printf "%.6f", c / p }')")
 	done
 }
 

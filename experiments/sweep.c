@@ -125,10 +125,12 @@ int sweep_check_value(enum sweep_axis a, const char *v, const struct sweep_known
 		}
 		return 0;
 	case AXIS_RING:
-		if (!parse_int(v, 1, 100000, &n) && !sweep_ring_bdp_fraction(v, &d)) {
+		if (!parse_int(v, 1, 100000, &n) && !sweep_ring_bdp_fraction(v, &d) &&
+		    !sweep_ring_lab_packets(v, &d)) {
 			tb_errbuf(why, whylen,
-				  "ring must be a whole number of packets in 1..100000 or a fraction of the "
-				  "bandwidth-delay product (e.g. 0.27bdp, at most 100bdp), got '%s'",
+				  "ring must be a whole number of packets in 1..100000, a fraction of the "
+				  "bandwidth-delay product (e.g. 0.27bdp, at most 100bdp) or the paper's lab "
+				  "packets (e.g. 500lab), got '%s'",
 				  v);
 			return -1;
 		}

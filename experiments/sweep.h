@@ -103,6 +103,14 @@ struct sweep_bdp {
 	double packets;
 };
 
+/* This machine's capacity of a VPN over the paper's lab capacity of it (its
+ * fastest point in datasets/published/tcp_vs_rtt_lab.csv): the scale of a
+ * ring written "500lab", the paper's lab ring at every RTT (sweep.sh). */
+struct sweep_lab_scale {
+	char vpn[SWEEP_NAME_LEN];
+	double ratio;
+};
+
 /* Names checked against what exists: NULL lists skip the check. */
 struct sweep_known {
 	const char *const *kernels;   /* NULL-terminated */
@@ -113,7 +121,10 @@ struct sweep_known {
 	 * is an error, unless bdp_unresolved_ok (only the name is wanted). */
 	const struct sweep_bdp *bdp;
 	int nbdp;
-	int bdp_unresolved_ok;
+	/* Rings in the paper's lab packets ("ring = 500lab"): per VPN. */
+	const struct sweep_lab_scale *lab;
+	int nlab;
+	int bdp_unresolved_ok; /* covers lab rings as well */
 };
 
 /* An axis by its name (the name it has in sweep files, point files, the
@@ -158,11 +169,17 @@ void sweep_point_key(const struct sweep *s, const struct sweep_point *pt, char *
 /* 1 if v is "FRACTIONbdp" or "FRACTION bdp" (0 < FRACTION <= 100), with the
  * fraction in *frac; 0 otherwise. */
 int sweep_ring_bdp_fraction(const char *v, double *frac);
+/* 1 if v is "PACKETSlab" or "PACKETS lab" (1 <= PACKETS <= 100000): the
+ * paper's lab ring, scaled by sweep_lab_scale; the packets in *packets. */
+int sweep_ring_lab_packets(const char *v, double *packets);
+/* Parse "VPN=RATIO" (tb-sweep --lab-scale). Returns 0, or -1 with why. */
+int sweep_lab_scale_parse(const char *arg, struct sweep_lab_scale *out, char *why, size_t whylen);
 /* Parse "VPN:PROFILE=PACKETS" (tb-sweep --bdp). Returns 0, or -1 with why. */
 int sweep_bdp_parse(const char *arg, struct sweep_bdp *out, char *why, size_t whylen);
-/* Replace every matrix that has rings in BDP units by one matrix per VPN and
- * profile of it, its rings in packets: round(fraction * BDP), at least 1;
- * values that meet at one ring count once. Called by sweep_parse. Returns
+/* Replace every matrix that has rings in BDP units (or lab packets) by one
+ * matrix per VPN and profile of it, its rings in packets: round(fraction *
+ * BDP), or round(lab packets * the VPN's lab scale), at least 1; values that
+ * meet at one ring count once. Called by sweep_parse. Returns
  * 0, or -1 with "FILE:LINE: reason" in err. */
 int sweep_resolve_bdp(struct sweep *s, const struct sweep_known *known, const char *filename,
 		      char *err, size_t errlen);

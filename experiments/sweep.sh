@@ -33,7 +33,9 @@ that the campaign database does not already hold as finished.
                 (with order = interleaved, also its kernels); run: split them
   --overhead S  per-run setup seconds assumed for the ETA (default 20)
   --capacity VPN=MBIT  the VPN's capacity for rings given in units of the
-                bandwidth-delay product (ring = 0.27bdp); without it, the
+                bandwidth-delay product (ring = 0.27bdp) or in the paper's
+                lab packets (ring = 500lab: 500 x this / the paper's lab
+                capacity of the VPN, the same at every RTT); without it, the
                 newest calibration of that VPN in the campaign database
                 (./testbed calibrate --vpn VPN --db PATH). Give the same
                 value to every shard of a sweep, so all resolve the same rings

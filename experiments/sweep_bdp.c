@@ -5,7 +5,10 @@
  * "ring = 0.27bdp" asks for the paper's ring 500 at this machine's scale:
  * the runner passes each VPN's BDP at each profile's RTT (from its
  * calibration), and the ring is resolved to packets here, before points
- * exist, so the point keys, shards and the runs table see whole rings. */
+ * exist, so the point keys, shards and the runs table see whole rings.
+ * "ring = 500lab" is the paper's lab ring (figure 3: ring 500 at every RTT)
+ * at this machine's scale: 500 x our capacity / the paper's lab capacity of
+ * the VPN, the same packets at every profile. */
 #include "sweep.h"
 #include "tb/err.h"
 
@@ -14,13 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-int sweep_ring_bdp_fraction(const char *v, double *frac)
+/* "NUMBERunit" or "NUMBER unit" with lo <= NUMBER <= hi: 1 and *x, else 0. */
+static int number_in_unit(const char *v, const char *unit, double lo, double hi, double *x)
 {
-	size_t n = strlen(v);
-	if (n < 4 || strcmp(v + n - 3, "bdp"))
+	size_t n = strlen(v), ul = strlen(unit);
+	if (n < ul + 1 || strcmp(v + n - ul, unit))
 		return 0;
 	char num[SWEEP_VALUE_LEN];
-	n -= 3;
+	n -= ul;
 	while (n && v[n - 1] == ' ')
 		n--;
 	if (!n || n >= sizeof num)
@@ -28,10 +32,40 @@ int sweep_ring_bdp_fraction(const char *v, double *frac)
 	memcpy(num, v, n);
 	num[n] = 0;
 	double f;
-	if (tb_parse_double(num, 0, 100, &f) || !(f > 0))
+	if (tb_parse_double(num, lo, hi, &f))
+		return 0;
+	*x = f;
+	return 1;
+}
+
+int sweep_ring_bdp_fraction(const char *v, double *frac)
+{
+	double f;
+	if (!number_in_unit(v, "bdp", 0, 100, &f) || !(f > 0))
 		return 0;
 	*frac = f;
 	return 1;
+}
+
+int sweep_ring_lab_packets(const char *v, double *packets)
+{
+	return number_in_unit(v, "lab", 1, 100000, packets);
+}
+
+int sweep_lab_scale_parse(const char *arg, struct sweep_lab_scale *out, char *why, size_t whylen)
+{
+	const char *eq = strchr(arg, '=');
+	size_t vl = eq ? (size_t)(eq - arg) : 0;
+	if (!eq || !vl || vl >= sizeof out->vpn || tb_parse_double(eq + 1, 0, 1e3, &out->ratio) ||
+	    !(out->ratio > 0)) {
+		tb_errbuf(why, whylen, "--lab-scale wants VPN=RATIO, our capacity over the paper's lab capacity "
+				       "(e.g. openvpn=0.0806), got '%s'",
+			  arg);
+		return -1;
+	}
+	memcpy(out->vpn, arg, vl);
+	out->vpn[vl] = 0;
+	return 0;
 }
 
 int sweep_bdp_parse(const char *arg, struct sweep_bdp *out, char *why, size_t whylen)
@@ -60,32 +94,46 @@ static const struct sweep_bdp *bdp_of(const struct sweep_known *known, const cha
 	return NULL;
 }
 
-static int has_bdp_ring(const struct sweep_matrix *m)
+static const struct sweep_lab_scale *lab_of(const struct sweep_known *known, const char *vpn)
+{
+	for (int i = 0; known && i < known->nlab; i++)
+		if (!strcmp(known->lab[i].vpn, vpn))
+			return &known->lab[i];
+	return NULL;
+}
+
+/* Has matrix m rings in BDP units (want_lab 0) or in lab packets (1)? */
+static int has_ring_in(const struct sweep_matrix *m, int want_lab)
 {
 	double f;
 	for (int v = 0; v < m->axis[AXIS_RING].count; v++)
-		if (sweep_ring_bdp_fraction(m->axis[AXIS_RING].values[v], &f))
+		if (want_lab ? sweep_ring_lab_packets(m->axis[AXIS_RING].values[v], &f)
+			     : sweep_ring_bdp_fraction(m->axis[AXIS_RING].values[v], &f))
 			return 1;
 	return 0;
 }
 
-static void note(struct sweep *s, const char *fmt, double frac, const char *vpn, const char *profile,
-		 long long ring, double bdp)
+static int has_scaled_ring(const struct sweep_matrix *m) { return has_ring_in(m, 0) || has_ring_in(m, 1); }
+
+static void note(struct sweep *s, const char *fmt, double given, const char *vpn, const char *profile,
+		 long long ring, double scale)
 {
 	size_t off = strlen(s->bdp_notes);
 	if (off + 1 < sizeof s->bdp_notes)
-		snprintf(s->bdp_notes + off, sizeof s->bdp_notes - off, fmt, frac, vpn, profile, ring, bdp);
+		snprintf(s->bdp_notes + off, sizeof s->bdp_notes - off, fmt, given, vpn, profile, ring, scale);
 }
 
 /* Matrix m, its VPN and profile fixed to one value each, rings resolved with
- * that pair's BDP. Returns 0, or -1 when the table has no such pair. */
+ * that pair's BDP and the VPN's lab scale. Returns 0, or -1 when a table
+ * lacks what a ring needs. */
 static int resolve_one(struct sweep *s, struct sweep_matrix *m, const struct sweep_known *known,
 		       const char *filename, char *err, size_t errlen)
 {
 	const char *vpn = m->axis[AXIS_VPN].values[0], *profile = m->axis[AXIS_PROFILE].values[0];
 	const struct sweep_bdp *b = bdp_of(known, vpn, profile);
+	const struct sweep_lab_scale *lab = lab_of(known, vpn);
 	struct sweep_axis_values *ring = &m->axis[AXIS_RING];
-	if (!b) {
+	if (has_ring_in(m, 0) && !b) {
 		tb_errbuf(err, errlen,
 			  "%s:%d: rings in units of the bandwidth-delay product need %s's capacity (for "
 			  "profile %s): calibrate it first (./testbed calibrate --vpn %s --db DB, then sweep "
@@ -93,7 +141,15 @@ static int resolve_one(struct sweep *s, struct sweep_matrix *m, const struct swe
 			  filename, ring->line, vpn, profile, vpn, vpn);
 		return -1;
 	}
-	if (b->packets < 0.5) {
+	if (has_ring_in(m, 1) && !lab) {
+		tb_errbuf(err, errlen,
+			  "%s:%d: rings in the paper's lab packets need %s's capacity and the paper's lab "
+			  "capacity of it: calibrate it first (./testbed calibrate --vpn %s --db DB, then "
+			  "sweep --db DB) or give sweep --capacity %s=MBIT",
+			  filename, ring->line, vpn, vpn, vpn);
+		return -1;
+	}
+	if (b && has_ring_in(m, 0) && b->packets < 0.5) {
 		tb_errbuf(err, errlen,
 			  "%s:%d: profile %s has a bandwidth-delay product of %.2f packets for %s (no delay): "
 			  "give its rings in packets",
@@ -104,8 +160,9 @@ static int resolve_one(struct sweep *s, struct sweep_matrix *m, const struct swe
 	for (int v = 0; v < ring->count; v++) {
 		double f;
 		char val[SWEEP_VALUE_LEN];
-		if (sweep_ring_bdp_fraction(ring->values[v], &f)) {
-			long long r = llround(f * b->packets);
+		int is_bdp = sweep_ring_bdp_fraction(ring->values[v], &f);
+		if (is_bdp || sweep_ring_lab_packets(ring->values[v], &f)) {
+			long long r = llround(is_bdp ? f * b->packets : f * lab->ratio);
 			if (r < 1)
 				r = 1;
 			if (r > 100000) {
@@ -114,8 +171,12 @@ static int resolve_one(struct sweep *s, struct sweep_matrix *m, const struct swe
 				return -1;
 			}
 			snprintf(val, sizeof val, "%lld", r);
-			note(s, "ring %gbdp: %s at %s -> %lld packets (BDP %.1f)\n", f, vpn, profile, r,
-			     b->packets);
+			if (is_bdp)
+				note(s, "ring %gbdp: %s at %s -> %lld packets (BDP %.1f)\n", f, vpn, profile, r,
+				     b->packets);
+			else
+				note(s, "ring %glab: %s at %s -> %lld packets (scale %.4g of the paper's lab)\n", f,
+				     vpn, profile, r, lab->ratio);
 		} else {
 			snprintf(val, sizeof val, "%s", ring->values[v]);
 		}
@@ -137,13 +198,13 @@ int sweep_resolve_bdp(struct sweep *s, const struct sweep_known *known, const ch
 		return 0;
 	for (int i = 0; i < s->nmatrix; i++) {
 		struct sweep_matrix m = s->matrix[i];
-		if (!has_bdp_ring(&m))
+		if (!has_scaled_ring(&m))
 			continue;
 		const struct sweep_axis_values vpns = m.axis[AXIS_VPN], profiles = m.axis[AXIS_PROFILE];
 		int parts = vpns.count * profiles.count;
 		if (s->nmatrix - 1 + parts > SWEEP_MAX_MATRICES) {
 			tb_errbuf(err, errlen,
-				  "%s:%d: rings in units of the BDP make one matrix per VPN and profile: more than %d in all",
+				  "%s:%d: rings in units of the BDP or lab packets make one matrix per VPN and profile: more than %d in all",
 				  filename, m.line, SWEEP_MAX_MATRICES);
 			return -1;
 		}

@@ -114,7 +114,9 @@ static void usage(FILE *f)
 		"               order = interleaved its kernels, stay in one shard)\n"
 		"  KNOWN: --kernels A,B --profiles A,B --clips A,B, the names that exist\n"
 		"               (unchecked when absent); --bdp VPN:PROFILE=PACKETS (repeated), the\n"
-		"               bandwidth-delay products that resolve rings such as 0.27bdp\n"
+		"               bandwidth-delay products that resolve rings such as 0.27bdp;\n"
+		"               --lab-scale VPN=RATIO (repeated), our capacity over the paper's lab\n"
+		"               capacity of the VPN, which resolves rings such as 500lab\n"
 		"  --unresolved-bdp  check only: count such rings as given (before a calibration)\n"
 		"  --overhead   seconds each run costs beyond its duration (for the estimate; default 15)\n");
 }
@@ -155,11 +157,12 @@ int main(int argc, char **argv)
 		{"dir", required_argument, NULL, 'd'},     {"help", no_argument, NULL, 'h'},
 		{"shard", required_argument, NULL, 's'},   {"shards", required_argument, NULL, 'n'},
 		{"shard-by", required_argument, NULL, 'b'}, {"bdp", required_argument, NULL, 'B'},
-		{"unresolved-bdp", no_argument, NULL, 'U'},
+		{"unresolved-bdp", no_argument, NULL, 'U'}, {"lab-scale", required_argument, NULL, 'L'},
 		{NULL, 0, NULL, 0}};
 	static const char *kernels[MAX_NAMES + 1], *profiles[MAX_NAMES + 1], *clips[MAX_NAMES + 1];
 	static struct sweep_bdp bdp[MAX_NAMES];
-	struct sweep_known known = {.bdp = bdp};
+	static struct sweep_lab_scale lab[MAX_NAMES];
+	struct sweep_known known = {.bdp = bdp, .lab = lab};
 	long long overhead = 15;
 	const char *dir = NULL;
 	int c, shard_k = 0, shard_n = 0;
@@ -200,6 +203,13 @@ int main(int argc, char **argv)
 			if (sweep_bdp_parse(optarg, &bdp[known.nbdp], why, sizeof why))
 				tb_usage_die("%s", why);
 			known.nbdp++;
+			break;
+		case 'L':
+			if (known.nlab == MAX_NAMES)
+				tb_usage_die("--lab-scale: more than %d", MAX_NAMES);
+			if (sweep_lab_scale_parse(optarg, &lab[known.nlab], why, sizeof why))
+				tb_usage_die("%s", why);
+			known.nlab++;
 			break;
 		case 'U': known.bdp_unresolved_ok = 1; break;
 		case 'h': usage(stdout); return 0;

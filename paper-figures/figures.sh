@@ -26,6 +26,10 @@ Renders from DB into DIR (default paper-figures/out/):
   fig3-tcp-vs-rtt     TCP throughput vs RTT (lab-rtt-* profiles) at ring 500
                       (figures 2 and 3: per kernel and VPN, the paper's points
                       of the VPNs we have runs of)
+  fig3b-tcp-vs-rtt-matched  figure 3 at matched scale: the runs at ring 500 x
+                      our capacity / the paper's lab capacity (ring = 500lab
+                      in a sweep), ours and the paper's as shares of the
+                      VPN's capacity (of each VPN with a calibration)
   fig4-latency-cdf    frames an operator could show within x ms of capture
                       (complete and decodable; lost and damaged frames never),
                       ring 25 and 500, pfifo beside fq_codel, the kernel of
@@ -167,6 +171,27 @@ paper_max() {
 	awk -F'\t' '$2 + 0 > m { m = $2 + 0 } END { print m + 0 }' "${files[@]}"
 }
 
+# scale_subtitle HEAD VPN LINE [VPN LINE]...: the subtitle of a figure at
+# matched scale (2b, 3b), each VPN's LINE of its scales under HEAD, named
+# unless OpenVPN is all there is (as before there was a second VPN); a
+# single VPN on HEAD's line. Lines apart by \n (a backslash and an n), which
+# gnuplot reads as a line break in a double-quoted string.
+scale_subtitle() {
+	local subtitle=$1 i
+	shift
+	local lines=("$@")
+	for ((i = 0; i < ${#lines[@]}; i += 2)); do
+		if [ "${#lines[@]}" -eq 2 ] && [ "${lines[i]}" = openvpn ]; then
+			subtitle+="; ${lines[i + 1]}"
+		elif [ "${#lines[@]}" -eq 2 ]; then
+			subtitle+="; ${lines[i]}, ${lines[i + 1]}"
+		else
+			subtitle+="\\n${lines[i]}, ${lines[i + 1]}"
+		fi
+	done
+	printf '%s' "$subtitle"
+}
+
 # --- 1: video loss vs ring ------------------------------------------------------
 profile1=$(sql "SELECT profile FROM run_summary WHERE $where AND traffic = 'video' AND qdisc = $(tb_lit "$qdisc")
 	GROUP BY profile ORDER BY count(DISTINCT ring) DESC, count(*) DESC LIMIT 1")
@@ -247,8 +272,9 @@ else
 fi
 
 # --- 2: TCP vs ring at ~120 ms ------------------------------------------------------
+# The profile with most rings; on a tie de-us, the paper's own path.
 profile2=$(sql "SELECT profile FROM run_summary WHERE $where AND traffic = 'tcp' AND profile IN ('de-us', 'lab-rtt-120')
-	GROUP BY profile ORDER BY count(DISTINCT ring) DESC LIMIT 1")
+	GROUP BY profile ORDER BY count(DISTINCT ring) DESC, profile = 'de-us' DESC LIMIT 1")
 ours2=''
 if [ -n "$profile2" ]; then
 	ours2=$(sql "SELECT kernel, coalesce(vpn, 'openvpn'), ring, avg(tcp_mbit_s), coalesce(max(tcp_mbit_sd), 0) FROM point_summary
@@ -304,21 +330,9 @@ if [ -n "$profile2" ]; then
 	done
 fi
 if [ "${#lines[@]}" -gt 0 ]; then
-	# One line per VPN under the profile's, named unless OpenVPN is all there is
-	# (as before there was a second VPN); a single VPN on the profile's line.
-	subtitle="profile $profile2"
-	for ((i = 0; i < ${#lines[@]}; i += 2)); do
-		if [ "${#lines[@]}" -eq 2 ] && [ "${lines[i]}" = openvpn ]; then
-			subtitle+="; ${lines[i + 1]}"
-		elif [ "${#lines[@]}" -eq 2 ]; then
-			subtitle+="; ${lines[i]}, ${lines[i + 1]}"
-		else
-			subtitle+="\\n${lines[i]}, ${lines[i + 1]}"
-		fi
-	done
 	mapfile -t vars < <(series_vars "${ours2b%$'\n'}" "${paper2b%$'\n'}")
 	# subtitle in double quotes, so that gnuplot reads \n as a line break
-	render fig2b-tcp-vs-bdp "${vars[@]}" "subtitle=\"$subtitle\""
+	render fig2b-tcp-vs-bdp "${vars[@]}" "subtitle=\"$(scale_subtitle "profile $profile2" "${lines[@]}")\""
 else
 	skip fig2b-tcp-vs-bdp "needs figure 2's runs and a calibration of their VPN (./testbed calibrate --db $db)"
 fi
@@ -334,6 +348,59 @@ if [ -n "$ours3" ]; then
 	render fig3-tcp-vs-rtt "${vars[@]}" "paper_max=$(paper_max fig3 "$paper3")" "subtitle='lab-rtt profiles'"
 else
 	skip fig3-tcp-vs-rtt "no valid TCP runs at ring 500 with lab-rtt-* profiles"
+fi
+
+# --- 3b: figure 3 at matched scale, throughput / capacity --------------------------
+# The paper's lab table was measured at ring 500 with its lab capacity (its
+# fastest point of the VPN: analysis/paper-lab-capacity.sh). The same share
+# of every RTT's bandwidth-delay product here is the ring 500 x our capacity
+# / the paper's, rounded (half away from zero), at least 1 packet: what a
+# sweep's "ring = 500lab" resolves to and the runs table holds. Per VPN,
+# ours at that ring against its own calibration (as in 2b), the paper's
+# against its lab capacity, on one axis. A VPN without a calibration, or
+# without runs at its ring, is left out and said so.
+ours3b='' paper3b='' lines=()
+vpns3b=$(sql "SELECT DISTINCT coalesce(vpn, 'openvpn') FROM point_summary WHERE runs > 0 AND traffic = 'tcp'
+	AND profile LIKE 'lab-rtt-%' AND $in_campaign ORDER BY 1")
+left_out3b() { printf 'figure fig3b-tcp-vs-rtt-matched: %s left out: %s\n' "$1" "$2" >&2; }
+for vpn in $vpns3b; do
+	if ! capacity=$(bash "$TB_ROOT/analysis/capacity.sh" "$db" "$vpn"); then
+		left_out3b "$vpn" "no valid calibration of it in this database (a calibrate-* campaign with runs of vpn $vpn)"
+		continue
+	fi
+	if ! lab=$(bash "$TB_ROOT/analysis/paper-lab-capacity.sh" "$vpn"); then
+		left_out3b "$vpn" "the paper's lab table (tcp_vs_rtt_lab.csv) has no throughput of it"
+		continue
+	fi
+	ring3b=$(awk -v c="$capacity" -v p="$lab" 'BEGIN { r = int(500 * c / p + 0.5); print (r < 1 ? 1 : r) }')
+	ours=$(sql "SELECT kernel, coalesce(vpn, 'openvpn'), CAST(substr(profile, 9) AS INTEGER), avg(tcp_mbit_s),
+		coalesce(max(tcp_mbit_sd), 0) FROM point_summary WHERE runs > 0 AND traffic = 'tcp' AND ring = $ring3b
+		AND profile LIKE 'lab-rtt-%' AND coalesce(vpn, 'openvpn') = $(tb_lit "$vpn") AND $in_campaign
+		GROUP BY 1, 2, 3 ORDER BY 1, 3" |
+		awk -F'\t' -v c="$capacity" '{ printf "%s\t%s\t%s\t%.6g\t%.6g\n", $1, $2, $3, 100 * $4 / c, 100 * $5 / c }' |
+		split_by_series fig3b)
+	if [ -z "$ours" ]; then
+		left_out3b "$vpn" "no valid TCP runs of it at its matched ring $ring3b with lab-rtt-* profiles (ring = 500lab in a sweep)"
+		continue
+	fi
+	ours3b+=$ours$'\n'
+	paper=$(paper_tcp fig3b tcp_vs_rtt_lab.csv "$vpn")
+	for stem in $(words_of 1 "$paper"); do
+		f=$data/fig3b-paper-$stem.dat
+		awk -F'\t' -v c="$lab" '{ printf "%s\t%.6g\n", $1, 100 * $2 / c }' "$f" >"$f.pct"
+		mv "$f.pct" "$f"
+	done
+	[ -z "$paper" ] || paper3b+=$paper$'\n'
+	lines+=("$vpn" "$(printf 'ours: capacity %.1f Mbit/s, ring %d packets; paper: lab capacity %s Mbit/s, ring 500' \
+		"$capacity" "$ring3b" "$lab")")
+done
+if [ "${#lines[@]}" -gt 0 ]; then
+	mapfile -t vars < <(series_vars "${ours3b%$'\n'}" "${paper3b%$'\n'}")
+	render fig3b-tcp-vs-rtt-matched "${vars[@]}" "subtitle=\"$(scale_subtitle 'lab-rtt profiles' "${lines[@]}")\""
+elif [ -z "$vpns3b" ]; then
+	skip fig3b-tcp-vs-rtt-matched "no valid TCP runs with lab-rtt-* profiles"
+else
+	skip fig3b-tcp-vs-rtt-matched "needs TCP runs with lab-rtt-* profiles at each VPN's matched ring (ring = 500lab in a sweep) and a calibration of the VPN (./testbed calibrate --db $db)"
 fi
 
 # --- 4: frames shown in time -------------------------------------------------------------

@@ -89,7 +89,20 @@ rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/bdp.sweep" --capacity openvpn
 check "bdp: a bad --capacity exits 2" test "$rc" -eq 2
 rc=$(run_rc "$dir/out" "$root/testbed" run --ring 0.27bdp --db "$dir/x.db")
 check "run: a ring in BDP units exits 2" test "$rc" -eq 2
-check "run: and says it is for sweeps" grep -q "rings in units of the BDP (0.27bdp) are for sweep files" "$dir/out"
+check "run: and says it is for sweeps" grep -q "rings in units of the BDP or the paper's lab packets (0.27bdp) are for sweep files" "$dir/out"
+
+# Rings in the paper's lab packets: 500 x 33.6 / 416.9 (the paper's fastest
+# OpenVPN point in tcp_vs_rtt_lab.csv) = 40.3 -> 40 at both RTTs.
+printf '[sweep]\nname = lab\n[matrix]\nring = 500lab\nprofile = lab-rtt-10, lab-rtt-120\ntraffic = tcp\n' >"$dir/lab.sweep"
+rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/lab.sweep" --db "$dir/lab.db" --dry-run --capacity openvpn=33.6)
+check "lab: dry run succeeds" test "$rc" -eq 0
+check "lab: the resolution shown" grep -q "ring 500lab: openvpn at lab-rtt-10 -> 40 packets (scale 0.08059 of the paper's lab)" "$dir/out"
+expect "lab: both runs at ring 40" "$(grep -c 'ring=40;.*profile=lab-rtt-1[02]*;' "$dir/out")" 2
+rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/lab.sweep" --db "$dir/lab.db" --dry-run)
+check "lab without a capacity: exit 1" test "$rc" -eq 1
+check "lab without a capacity: says what to do" grep -q "lab.sweep:4: rings in the paper's lab packets need openvpn's capacity" "$dir/out"
+rc=$(run_rc "$dir/out" "$root/testbed" run --ring 500lab --db "$dir/x.db")
+check "run: a ring in lab packets exits 2" test "$rc" -eq 2
 
 # A host sweep killed outright leaves finished runs in its boot directory:
 # the next start merges them (and a dry run leaves them alone). One point,

@@ -127,10 +127,78 @@ static void test_refused(void)
 	CHECK(strstr(err, "t.sweep:2: profile lan has a bandwidth-delay product of 0.00 packets") != NULL);
 }
 
+/* Rings in the paper's lab packets: one scale per VPN, the same packets at
+ * every profile (lan included: no BDP is needed). */
+static void test_lab(void)
+{
+	double n = 0;
+	CHECK(sweep_ring_lab_packets("500lab", &n) == 1);
+	CHECK(n == 500.0);
+	CHECK(sweep_ring_lab_packets("10 lab", &n) == 1);
+	CHECK(n == 10.0);
+	CHECK(sweep_ring_lab_packets("lab", &n) == 0);
+	CHECK(sweep_ring_lab_packets("0lab", &n) == 0);
+	CHECK(sweep_ring_lab_packets("100001lab", &n) == 0);
+	CHECK(sweep_ring_lab_packets("500bdp", &n) == 0);
+	struct sweep_lab_scale l;
+	char why[256];
+	CHECK(sweep_lab_scale_parse("openvpn=0.0806", &l, why, sizeof why) == 0);
+	CHECK(strcmp(l.vpn, "openvpn") == 0 && l.ratio == 0.0806);
+	CHECK(sweep_lab_scale_parse("openvpn=0", &l, why, sizeof why) == -1);
+	CHECK(sweep_lab_scale_parse("=0.1", &l, why, sizeof why) == -1);
+	CHECK(sweep_lab_scale_parse("openvpn", &l, why, sizeof why) == -1);
+	CHECK(strstr(why, "--lab-scale wants VPN=RATIO") != NULL);
+
+	/* openvpn 33.6 of the paper's 416.9 Mbit/s: 500 * 0.080595 = 40.3 -> 40 (noted
+	 * with 4 digits: 0.08059)
+	 * at both RTTs; wireguard-go 14.7 of 787.3: 500 * 0.018672 = 9.3 -> 9;
+	 * 10lab for wireguard-go: 0.19 -> 1 (at least one packet) */
+	static const struct sweep_lab_scale scale[] = {{"openvpn", 33.6 / 416.9}, {"wireguard-go", 14.7 / 787.3}};
+	const struct sweep_known known = {.kernels = kernels, .profiles = profiles, .lab = scale, .nlab = 2};
+	const char *text = "[sweep]\nname = lab\n"
+			   "[matrix]\n"
+			   "ring = 500lab, 500\n"
+			   "profile = lab-rtt-120, lan\n"
+			   "vpn = openvpn, wireguard-go\n"
+			   "traffic = tcp\n"
+			   "[matrix]\n"
+			   "ring = 10lab\n"
+			   "vpn = wireguard-go\n";
+	char err[512] = "";
+	CHECK(sweep_parse(text, "t.sweep", &known, &s, err, sizeof err) == 0);
+	if (err[0])
+		fprintf(stderr, "unexpected: %s\n", err);
+	/* 2 VPNs x 2 profiles, VPN-major, then the last matrix */
+	CHECK_EQ_I64(s.nmatrix, 5);
+	CHECK(strcmp(ring_of(0, 0), "40") == 0 && strcmp(ring_of(0, 1), "500") == 0);
+	CHECK(strcmp(s.matrix[1].axis[AXIS_PROFILE].values[0], "lan") == 0);
+	CHECK(strcmp(ring_of(1, 0), "40") == 0);
+	CHECK(strcmp(s.matrix[2].axis[AXIS_VPN].values[0], "wireguard-go") == 0);
+	CHECK(strcmp(ring_of(2, 0), "9") == 0 && strcmp(ring_of(3, 0), "9") == 0);
+	CHECK(strcmp(ring_of(4, 0), "1") == 0);
+	CHECK(strstr(s.bdp_notes, "ring 500lab: openvpn at lab-rtt-120 -> 40 packets (scale 0.08059 of the paper's lab)") != NULL);
+
+	/* no scale for wireguard-go: refused, names the line and the way out */
+	const struct sweep_known only_ovpn = {.kernels = kernels, .profiles = profiles, .lab = scale, .nlab = 1};
+	CHECK(sweep_parse("[matrix]\nvpn = wireguard-go\nring = 500lab\n", "t.sweep", &only_ovpn, &s, err,
+			  sizeof err) == -1);
+	CHECK(strstr(err, "t.sweep:3: rings in the paper's lab packets need wireguard-go's capacity") != NULL);
+	CHECK(strstr(err, "--capacity wireguard-go=MBIT") != NULL);
+	/* a BDP ring beside it still needs its BDP */
+	CHECK(sweep_parse("[matrix]\nring = 500lab, 0.27bdp\nprofile = lab-rtt-120\n", "t.sweep", &known, &s, err,
+			  sizeof err) == -1);
+	CHECK(strstr(err, "bandwidth-delay product need openvpn's capacity") != NULL);
+	/* ... and the name alone is available before a calibration */
+	const struct sweep_known name_only = {.bdp_unresolved_ok = 1};
+	CHECK(sweep_parse("[sweep]\nname = n2\n[matrix]\nring = 500lab\n", "t.sweep", &name_only, &s, err,
+			  sizeof err) == 0);
+}
+
 int main(void)
 {
 	test_fraction_syntax();
 	test_resolve();
 	test_refused();
+	test_lab();
 	return TB_CHECK_SUMMARY();
 }

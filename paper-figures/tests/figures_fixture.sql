@@ -92,3 +92,25 @@ SELECT id, c, i, 4, 4 - l, l = 0, l = 0, 30000000 FROM (SELECT id, c, i,
   CASE WHEN kernel = 'stock' AND c = 0 AND i % 10 = 0 THEN 1
        WHEN kernel = 'stock' AND c = 1 AND i IN (0, 10) THEN 2 ELSE 0 END AS l
   FROM runs, n, cam WHERE cameras = 2);
+-- Figure 3b: TCP over OpenVPN at its matched ring, 500 x 21 / 416.9 = 25.19
+-- -> 25 packets (the calibration's 21 Mbit/s, the paper's lab capacity of
+-- OpenVPN), at lab-rtt-10, 40 and 120, twice each: stock 16.8 and 17.2, 6.3
+-- twice, 2.1 and 2.3 Mbit/s; nodrop-v2 21.0, 18.9, 8.4 twice each. And one
+-- stock run at ring 26, lab-rtt-40, 1 Mbit/s, which figure 3b must not draw.
+CREATE TEMP TABLE matched(kernel, ring, profile, repetition, mbit);
+INSERT INTO matched VALUES
+  ('stock', 25, 'lab-rtt-10', 1, 16.8), ('stock', 25, 'lab-rtt-10', 2, 17.2),
+  ('stock', 25, 'lab-rtt-40', 1, 6.3), ('stock', 25, 'lab-rtt-40', 2, 6.3),
+  ('stock', 25, 'lab-rtt-120', 1, 2.1), ('stock', 25, 'lab-rtt-120', 2, 2.3),
+  ('nodrop-v2', 25, 'lab-rtt-10', 1, 21.0), ('nodrop-v2', 25, 'lab-rtt-10', 2, 21.0),
+  ('nodrop-v2', 25, 'lab-rtt-40', 1, 18.9), ('nodrop-v2', 25, 'lab-rtt-40', 2, 18.9),
+  ('nodrop-v2', 25, 'lab-rtt-120', 1, 8.4), ('nodrop-v2', 25, 'lab-rtt-120', 2, 8.4),
+  ('stock', 26, 'lab-rtt-40', 1, 1.0);
+INSERT INTO runs(campaign, kind, kernel, ring, qdisc, qdisc_kind, profile, traffic, sndbuf, pace,
+  vpn, decode, cpu_limit, duration, seed, repetition, status, valid)
+SELECT 'fig', 'tcp', kernel, ring, 'pfifo_fast', 'pfifo_fast', profile, 'tcp', 0, 0,
+  'openvpn', 'off', 90, 10, 1, repetition, 'done', 1 FROM matched;
+INSERT INTO tcp_results(run_id, receiver_bps)
+SELECT r.id, m.mbit * 1e6 FROM runs r JOIN matched m ON r.campaign = 'fig' AND r.kind = 'tcp'
+  AND r.kernel = m.kernel AND r.ring = m.ring AND r.profile = m.profile AND r.repetition = m.repetition;
+DROP TABLE matched;

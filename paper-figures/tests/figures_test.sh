@@ -42,12 +42,12 @@ source "$root/tests/check.sh"
 
 # One campaign, as ./testbed reproduce asks (figure 6 takes its runs from any).
 bash "$root/paper-figures/figures.sh" "$dir/fig.db" --out "$dir/out" --campaign fig >"$dir/log" 2>&1 || { cat "$dir/log"; exit 1; }
-for f in fig1-video-loss fig1b-video-loss-cameras fig2-tcp-vs-ring fig2b-tcp-vs-bdp fig3-tcp-vs-rtt fig4-latency-cdf fig5-patch-cost fig6-frame-strip; do
+for f in fig1-video-loss fig1b-video-loss-cameras fig2-tcp-vs-ring fig2b-tcp-vs-bdp fig3-tcp-vs-rtt fig3b-tcp-vs-rtt-matched fig4-latency-cdf fig5-patch-cost fig6-frame-strip; do
 	expect "$f.png is a PNG" "$(head -c 8 "$dir/out/$f.png" | od -An -c | tr -d ' ')" '211PNG\r\n032\n'
 	expect "$f.svg is an SVG" "$(grep -c '<svg' "$dir/out/$f.svg")" 1
 done
 expect "no gnuplot warnings" "$(grep -ci 'warning' "$dir/log" || true)" 0
-expect "eight drawn" "$(grep -c '^figure .*\.png' "$dir/log")" 8
+expect "nine drawn" "$(grep -c '^figure .*\.png' "$dir/log")" 9
 expect "fig6: stock's row first (run A), frames in order" "$(cmp "$dir/out/data/fig6-1.png" "$dir/a-45.png" && cmp "$dir/out/data/fig6-2.png" "$dir/a-50.png" && echo same)" same
 expect "fig6: the patched row, run C (A's campaign and settings)" "$(cmp "$dir/out/data/fig6-3.png" "$dir/c-45.png" && cmp "$dir/out/data/fig6-4.png" "$dir/c-50.png" && echo same)" same
 expect "fig6: a frame without a patched picture is left out" "$(find "$dir/out/data" -name 'fig6-*.png' | wc -l)" 4
@@ -92,6 +92,31 @@ expect "fig2b ours: ring 10 in BDPs, % of capacity" "$(awk -F'\t' 'NR == 1 { pri
 expect "fig2b paper: ring 10" "$(awk -F'\t' '$1 < 0.006 { printf "%.5f %.4f", $1, $2 }' "$dir/out/data/fig2b-paper-stock.dat")" "0.00541 0.8658"
 expect "fig2b names both scales" "$(grep -c 'ours: capacity 21.0 Mbit/s, BDP 210 packets; paper: 184.8 Mbit/s, BDP 1848 packets' "$dir/out/fig2b-tcp-vs-bdp.svg")" 1
 expect "fig3 RTTs from profile names" "$(cut -f1 "$dir/out/data/fig3-stock.dat" | tr '\n' ' ')" "10 40 120 "
+# fig3b by hand (figures_fixture.sql): OpenVPN's matched ring is
+# round(500 * 21 / 416.9) = round(25.19) = 25. Stock there: 16.8 and 17.2
+# Mbit/s at 10 ms, mean 17.0 = 80.952 % of 21, sd 0.28284 = 1.3469 %; 6.3
+# twice at 40 ms = 30 %, sd 0; 2.1 and 2.3 at 120 ms, 2.2 = 10.476 %, sd
+# 0.14142 = 0.6734 %. nodrop-v2: 21.0, 18.9, 8.4 = 100, 90, 40 %. The
+# ring-500 runs (figure 3's) and the ring-26 one (1 Mbit/s, 4.76 %) are not
+# drawn. The paper's OpenVPN as % of 416.9: stock 402.4 = 96.522 %, 401.6 =
+# 96.330, 96.9 = 23.243, 57.9 = 13.888, 52.8 = 12.665; patched 416.9 = 100,
+# 393.2 = 94.315, 411.8 = 98.777, 262.7 = 63.013, 178.0 = 42.696.
+pct_sd() { awk -F'\t' '{ printf "%s %.3f %.4f;", $1, $2, $3 }' "$1"; }
+pct() { awk -F'\t' '{ printf "%s %.3f;", $1, $2 }' "$1"; }
+expect "fig3b stock: ring 25 only, % of capacity" "$(pct_sd "$dir/out/data/fig3b-stock.dat")" \
+	"10 80.952 1.3469;40 30.000 0.0000;120 10.476 0.6734;"
+expect "fig3b nodrop-v2" "$(pct_sd "$dir/out/data/fig3b-nodrop-v2.dat")" "10 100.000 0.0000;40 90.000 0.0000;120 40.000 0.0000;"
+expect "fig3b paper stock, % of its lab capacity" "$(pct "$dir/out/data/fig3b-paper-stock.dat")" \
+	"10 96.522;20 96.330;40 23.243;80 13.888;120 12.665;"
+expect "fig3b paper patched" "$(pct "$dir/out/data/fig3b-paper-patched.dat")" \
+	"10 100.000;20 94.315;40 98.777;80 63.013;120 42.696;"
+expect "fig3b files: OpenVPN's, ours and the paper's" "$(find "$dir/out/data" -name 'fig3b-*.dat' -printf '%f\n' | sort | tr '\n' ' ')" \
+	"fig3b-nodrop-v2.dat fig3b-paper-patched.dat fig3b-paper-stock.dat fig3b-stock.dat "
+expect "fig3b names both scales" \
+	"$(grep -c '<text>lab-rtt profiles; ours: capacity 21.0 Mbit/s, ring 25 packets; paper: lab capacity 416.9 Mbit/s, ring 500</text>' "$dir/out/fig3b-tcp-vs-rtt-matched.svg")" 1
+expect "fig3b title" "$(grep -c '<text>TCP over OpenVPN vs RTT, figure 3 at matched scale</text>' "$dir/out/fig3b-tcp-vs-rtt-matched.svg")" 1
+expect "fig3b key: ours and the paper's" "$(grep -oE '<text>(ours|paper): [^<]*</text>' "$dir/out/fig3b-tcp-vs-rtt-matched.svg" | tr '\n' ' ')" \
+	"<text>ours: nodrop-v2</text> <text>ours: stock</text> <text>paper: stock</text> <text>paper: patched</text> "
 # OpenVPN only: one series per kernel, named as before there was a second
 # VPN, the paper's OpenVPN points only, titles that say OpenVPN.
 expect "fig2 files: OpenVPN's only" "$(find "$dir/out/data" -name 'fig2-*.dat' -printf '%f\n' | sort | tr '\n' ' ')" \
@@ -136,6 +161,20 @@ sqlite3 "$dir/vpn.db" "WITH k(kernel) AS (VALUES ('stock'), ('nodrop-v2')),
 	INSERT INTO tcp_results(run_id, receiver_bps)
 	SELECT id, (CASE WHEN kernel = 'stock' AND ring < 500 THEN 3 + ring / 25.0 ELSE 30 END + 2 * (repetition - 1)) * 1e6
 	FROM runs WHERE vpn = 'wireguard-go'"
+# Figure 3b's wireguard-go runs, drawn once it has a calibration (below: 42
+# Mbit/s, ring round(500 * 42 / 787.3) = round(26.67) = 27): stock at ring
+# 27, 21 and 23 Mbit/s at lab-rtt-10, 4.2 twice at lab-rtt-40; and at ring
+# 26 (what truncating would pick), 42 Mbit/s at lab-rtt-10. (Not at
+# lab-rtt-120: a third ring there would tie it with de-us for figure 2.)
+sqlite3 "$dir/vpn.db" "CREATE TEMP TABLE pts(ring, profile, repetition, mbit);
+	INSERT INTO pts VALUES (27, 'lab-rtt-10', 1, 21), (27, 'lab-rtt-10', 2, 23),
+	(27, 'lab-rtt-40', 1, 4.2), (27, 'lab-rtt-40', 2, 4.2), (26, 'lab-rtt-10', 1, 42);
+	INSERT INTO runs(campaign, kind, kernel, ring, qdisc, qdisc_kind, profile, traffic, sndbuf, pace,
+	vpn, decode, cpu_limit, duration, seed, repetition, status, valid)
+	SELECT 'fig', 'tcp', 'stock', ring, 'pfifo_fast', 'pfifo_fast', profile, 'tcp', 0, 0,
+	'wireguard-go', 'off', 90, 10, 1, repetition, 'done', 1 FROM pts;
+	INSERT INTO tcp_results(run_id, receiver_bps) SELECT r.id, p.mbit * 1e6 FROM runs r JOIN pts p
+	ON r.vpn = 'wireguard-go' AND r.ring = p.ring AND r.profile = p.profile AND r.repetition = p.repetition"
 bash "$root/paper-figures/figures.sh" "$dir/vpn.db" --out "$dir/out-vpn" --campaign fig >"$dir/log-vpn" 2>&1 || { cat "$dir/log-vpn"; exit 1; }
 expect "two VPNs: no gnuplot warnings" "$(grep -ci 'warning' "$dir/log-vpn" || true)" 0
 expect "fig2 files: one per kernel and VPN, ours and the paper's" \
@@ -170,6 +209,9 @@ expect "fig3 paper's axis reaches wireguard-go's 787.3 Mbit/s" "$(grep -c '<text
 # scaled by OpenVPN's capacity) and said so; OpenVPN's is as before.
 expect "fig2b: wireguard-go left out, said why" "$(grep -c 'fig2b-tcp-vs-bdp: wireguard-go left out: no valid calibration' "$dir/log-vpn")" 1
 expect "fig2b: no wireguard-go files" "$(find "$dir/out-vpn/data" -name 'fig2b-*wireguard*' | wc -l)" 0
+expect "fig3b: wireguard-go left out, said why" "$(grep -c 'fig3b-tcp-vs-rtt-matched: wireguard-go left out: no valid calibration' "$dir/log-vpn")" 1
+expect "fig3b: no wireguard-go files" "$(find "$dir/out-vpn/data" -name 'fig3b-*wireguard*' | wc -l)" 0
+expect "fig3b: OpenVPN's as before" "$(cmp "$dir/out/data/fig3b-stock.dat" "$dir/out-vpn/data/fig3b-stock.dat" && echo same)" same
 expect "fig2b: OpenVPN's scale as before" "$(grep -c 'ours: capacity 21.0 Mbit/s, BDP 210 packets; paper: 184.8 Mbit/s, BDP 1848 packets' "$dir/out-vpn/fig2b-tcp-vs-bdp.svg")" 1
 # A newer calibration, of wireguard-go: 40 and 44 Mbit/s, mean 42: BDP
 # 42e6 * 0.120 / 12000 = 420 packets; its stock at ring 10, 4.4 Mbit/s =
@@ -189,11 +231,34 @@ expect "fig2b paper wireguard-go: ring 10" "$(awk -F'\t' 'NR == 1 { printf "%.5f
 expect "fig2b names each VPN's scale" "$(grep -cE '<text>(openvpn, ours: capacity 21.0 Mbit/s, BDP 210 packets; paper: 184.8 Mbit/s, BDP 1848|wireguard-go, ours: capacity 42.0 Mbit/s, BDP 420 packets; paper: 185.8 Mbit/s, BDP 1858) packets</text>' "$dir/out-vpn/fig2b-tcp-vs-bdp.svg")" 2
 expect "fig2b key: both VPNs" "$(grep -cE '<text>(ours|paper): stock, (openvpn|wireguard-go)</text>' "$dir/out-vpn/fig2b-tcp-vs-bdp.svg")" 4
 expect "fig2b: nothing left out" "$(grep -c 'left out' "$dir/log-vpn" || true)" 0
+# fig3b wireguard-go at ring 27 of 42 Mbit/s: 22 Mbit/s at 10 ms = 52.381 %,
+# sd sqrt(2) = 3.3672 %; 4.2 at 40 ms = 10 %. The paper's wireguard-go as %
+# of 787.3: stock 787.3 = 100 % at 10 ms, 441.5 = 56.078 % at 40.
+expect "fig3b wireguard-go: its ring, its scale" "$(pct_sd "$dir/out-vpn/data/fig3b-stock-wireguard-go.dat")" \
+	"10 52.381 3.3672;40 10.000 0.0000;"
+expect "fig3b paper wireguard-go stock" "$(awk -F'\t' '$1 == 10 || $1 == 40 { printf "%s %.3f;", $1, $2 }' "$dir/out-vpn/data/fig3b-paper-stock-wireguard-go.dat")" \
+	"10 100.000;40 56.078;"
+expect "fig3b OpenVPN: still its own" "$(cmp "$dir/out/data/fig3b-stock.dat" "$dir/out-vpn/data/fig3b-stock.dat" && echo same)" same
+expect "fig3b names each VPN's scale" "$(grep -cE '<text>(openvpn, ours: capacity 21.0 Mbit/s, ring 25|wireguard-go, ours: capacity 42.0 Mbit/s, ring 27) packets; paper: lab capacity (416.9|787.3) Mbit/s, ring 500</text>' "$dir/out-vpn/fig3b-tcp-vs-rtt-matched.svg")" 2
+expect "fig3b title names both VPNs" "$(grep -c '<text>TCP over VPN (openvpn, wireguard-go) vs RTT, figure 3 at matched scale</text>' "$dir/out-vpn/fig3b-tcp-vs-rtt-matched.svg")" 1
+expect "fig3b key: both VPNs" "$(grep -cE '<text>(ours|paper): stock, (openvpn|wireguard-go)</text>' "$dir/out-vpn/fig3b-tcp-vs-rtt-matched.svg")" 4
+
+# Without a calibration figure 3b has no scale: skipped, and it says why.
+cp "$dir/fig.db" "$dir/nocal.db"
+sqlite3 "$dir/nocal.db" "DELETE FROM runs WHERE campaign LIKE 'calibrate-%'"
+bash "$root/paper-figures/figures.sh" "$dir/nocal.db" --out "$dir/out-nocal" --campaign fig >"$dir/log-nocal" 2>&1 ||
+	{ cat "$dir/log-nocal"; exit 1; }
+expect "fig3b without a calibration: OpenVPN left out, said why" \
+	"$(grep -c '^figure fig3b-tcp-vs-rtt-matched: openvpn left out: no valid calibration of it in this database' "$dir/log-nocal")" 1
+expect "fig3b without a calibration: skipped, said why" \
+	"$(grep -c "^figure fig3b-tcp-vs-rtt-matched skipped: needs TCP runs with lab-rtt-\* profiles at each VPN's matched ring (ring = 500lab in a sweep) and a calibration" "$dir/log-nocal")" 1
+expect "fig3b without a calibration: no files" "$(find "$dir/out-nocal" -name 'fig3b-*' | wc -l)" 0
 
 # A database without TCP runs: the TCP figures are skipped with the reason.
 sqlite3 "$dir/fig.db" "DELETE FROM runs WHERE kind = 'tcp'"
 bash "$root/paper-figures/figures.sh" "$dir/fig.db" --out "$dir/out2" >"$dir/log2" 2>&1
-expect "skips say why" "$(grep -c 'skipped: no valid TCP runs' "$dir/log2")" 3
+expect "skips say why" "$(grep -c 'skipped: no valid TCP runs' "$dir/log2")" 4
+expect "fig3b skip says why" "$(grep -c '^figure fig3b-tcp-vs-rtt-matched skipped: no valid TCP runs with lab-rtt-\* profiles$' "$dir/log2")" 1
 # What is not a results database is refused with what it should be, exit 2.
 printf 'kernel,ring\nstock,25\n' >"$dir/notes.csv"
 sqlite3 "$dir/other.db" "CREATE TABLE t(x)"
