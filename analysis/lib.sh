@@ -133,3 +133,31 @@ tb_paired_change() {
 	[ -n "$pairs" ] || return 0
 	printf '%s\n' "$pairs" | "$TB_BUILD/analysis/tb-bootstrap" | awk '{ print $1, $2, $3, $4 }'
 }
+
+# tb_paper_ratio CSV VPN KEY: the paper's patched / stock throughput in one
+# of datasets/published's TCP tables, at the row whose first column (queue
+# or RTT) is KEY; nothing when the table lacks either.
+tb_paper_ratio() {
+	awk -F, -v v="$2" -v q="$3" 'FNR > 2 && $2 == v && $1 == q { m[$3] = $4 }
+		END { if (m["stock"] > 0 && m["patched"] != "") printf "%.2f", m["patched"] / m["stock"] }' "$1"
+}
+
+# tb_patched_vs_stock_lines WHERE CAMPAIGN PROFILE VPN RING PREFIX PAPER: one
+# Markdown line per patched kernel with valid runs (WHERE, on run_summary) at
+# that point: PREFIX, its throughput over stock's with the bootstrap interval
+# (tb_paired_change), then "; paper PAPER".
+tb_patched_vs_stock_lines() {
+	local where=$1 campaign=$2 profile=$3 vpn=$4 ring=$5 prefix=$6 paper=$7 kernel change chg lo hi n
+	for kernel in $(tb_sql -list "SELECT DISTINCT kernel FROM run_summary WHERE $where AND kernel != 'stock'
+		AND profile = $(tb_lit "$profile") AND vpn = $(tb_lit "$vpn") AND ring = $ring ORDER BY kernel"); do
+		change=$(tb_paired_change "$campaign" "$kernel" "$profile" "$vpn" "$ring")
+		if [ -z "$change" ]; then
+			echo "$prefix$kernel against stock: no valid pair of runs (same repetition and settings)."
+			continue
+		fi
+		read -r chg lo hi n <<<"$change"
+		awk -v c="$chg" -v lo="$lo" -v hi="$hi" -v n="$n" -v k="$kernel" -v p="$paper" -v l="$prefix" 'BEGIN {
+			printf "%s%s/stock **%.2f×** (95 %% bootstrap interval [%.2f, %.2f]×, %d pairs by repetition); paper %s\n",
+				l, k, 1 + c / 100, 1 + lo / 100, 1 + hi / 100, n, p }'
+	done
+}

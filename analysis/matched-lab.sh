@@ -52,20 +52,9 @@ for vpn in $vpns; do
 	fi
 	for profile in $profiles; do
 		rtt=${profile#lab-rtt-}
-		paper_ratio=$(awk -F, -v v="$vpn" -v r="$rtt" 'FNR > 2 && $2 == v && $1 == r { m[$3] = $4 }
-			END { if (m["stock"] > 0 && m["patched"] != "") printf "%.2f", m["patched"] / m["stock"] }' "$pub")
-		for kernel in $(tb_sql -list "SELECT DISTINCT kernel FROM run_summary WHERE $where AND kernel != 'stock'
-			AND profile = $(tb_lit "$profile") AND vpn = $(tb_lit "$vpn") AND ring = $ring ORDER BY kernel"); do
-			line="  - $rtt ms RTT, ring $ring: "
-			change=$(tb_paired_change "$campaign" "$kernel" "$profile" "$vpn" "$ring")
-			if [ -z "$change" ]; then
-				echo "$line$kernel against stock: no valid pair of runs (same repetition and settings)."
-				continue
-			fi
-			read -r chg lo hi n <<<"$change"
-			awk -v c="$chg" -v lo="$lo" -v hi="$hi" -v n="$n" -v k="$kernel" -v p="$paper_ratio" -v l="$line" 'BEGIN {
-				printf "%s%s/stock **%.2f×** (95 %% bootstrap interval [%.2f, %.2f]×, %d pairs by repetition); paper at ring 500 %s\n",
-					l, k, 1 + c / 100, 1 + lo / 100, 1 + hi / 100, n, (p == "" ? "-" : p "×") }'
-		done
+		paper_ratio=$(tb_paper_ratio "$pub" "$vpn" "$rtt")
+		paper=${paper_ratio:+$paper_ratio×}
+		tb_patched_vs_stock_lines "$where" "$campaign" "$profile" "$vpn" "$ring" "  - $rtt ms RTT, ring $ring: " \
+			"at ring 500 ${paper:--}"
 	done
 done

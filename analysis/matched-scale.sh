@@ -53,21 +53,11 @@ for vpn in $(tb_sql -list "SELECT DISTINCT vpn FROM run_summary WHERE $where AND
 		# ours: the ring nearest that fraction of our BDP, on a log scale
 		ring=$(awk -v f="$frac" -v b="$bdp" 'BEGIN { t = log(f * b) } { d = log($1) - t; if (d < 0) d = -d
 			if (best == "" || d < best) { best = d; r = $1 } } END { print r }' <<<"$rings")
-		paper_ratio=$(awk -F, -v v="$vpn" -v q="$paper_ring" 'NR > 2 && $2 == v && $1 == q { m[$3] = $4 }
-			END { if (m["stock"] > 0 && m["patched"] != "") printf "%.2f", m["patched"] / m["stock"] }' "$pub")
-		for kernel in $(tb_sql -list "SELECT DISTINCT kernel FROM run_summary WHERE $where AND kernel != 'stock'
-			AND profile = $(tb_lit "$profile") AND vpn = $(tb_lit "$vpn") AND ring = $ring ORDER BY kernel"); do
-			line=$(printf '  - the paper'"'"'s ring %d is %s BDP; ours nearest: ring %d (%.4f BDP): ' \
-				"$paper_ring" "$frac" "$ring" "$(awk -v r="$ring" -v b="$bdp" 'BEGIN { print r / b }')")
-			change=$(tb_paired_change "$campaign" "$kernel" "$profile" "$vpn" "$ring")
-			if [ -z "$change" ]; then
-				echo "$line$kernel against stock: no valid pair of runs (same repetition and settings)."
-				continue
-			fi
-			read -r chg lo hi n <<<"$change"
-			awk -v c="$chg" -v lo="$lo" -v hi="$hi" -v n="$n" -v k="$kernel" -v p="$paper_ratio" -v l="$line" 'BEGIN {
-				printf "%s%s/stock **%.2f×** (95 %% bootstrap interval [%.2f, %.2f]×, %d pairs by repetition); paper %s\n",
-					l, k, 1 + c / 100, 1 + lo / 100, 1 + hi / 100, n, (p == "" ? "-" : p "×") }'
-		done
+		paper_ratio=$(tb_paper_ratio "$pub" "$vpn" "$paper_ring")
+		paper=${paper_ratio:+$paper_ratio×}
+		tb_patched_vs_stock_lines "$where" "$campaign" "$profile" "$vpn" "$ring" \
+			"$(printf '  - the paper'"'"'s ring %d is %s BDP; ours nearest: ring %d (%.4f BDP): ' \
+				"$paper_ring" "$frac" "$ring" "$(awk -v r="$ring" -v b="$bdp" 'BEGIN { print r / b }')")" \
+			"${paper:--}"
 	done
 done
