@@ -102,6 +102,8 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 			bash "$TB_ROOT/analysis/calibration.sh" "$db" "$cal" | sed 's/^/- /'
 		done < <(val "SELECT max(campaign) FROM main.runs WHERE campaign LIKE 'calibrate-%'
 			GROUP BY coalesce(vpn, 'openvpn') ORDER BY coalesce(vpn, 'openvpn')")
+		# the calibration against this campaign's own runs of its setting
+		[ -z "$campaign" ] || bash "$TB_ROOT/analysis/calibration-check.sh" "$db" --campaign "$campaign"
 	else
 		echo "- VPN capacity: not calibrated in this database (\`./testbed calibrate --db $(basename "$db")\`)"
 	fi
