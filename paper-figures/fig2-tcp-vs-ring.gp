@@ -14,7 +14,10 @@ set y2tics
 set ytics nomirror
 set yrange [0:*]
 set y2range [0:y2_top(paper_max, 200)]
-set key bottom right
+# below the plot: inside, the key covered stock's ring-500 point
+set key outside below maxrows 4
+set xlabel offset 0,0.3
+set bmargin 8
 set datafile separator "\t"
 plot for [i = 1:words(stems)] data."/fig2-".word(stems, i).".dat" using 1:2:3 with yerrorlines \
        lw 2 dt vpn_dt(word(vpns, i), 1) pt vpn_pt(word(vpns, i), 1) lc rgb color(word(kernels, i)) \
