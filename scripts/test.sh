@@ -2,7 +2,7 @@
 # ./testbed test: set up as needed, build, and run every test.
 # The unit tests run twice: under ASan + UBSan, then with the rest of the
 # suite in the normal build (two ctest summaries: the tests that need no
-# guest kernel, then the VM tests and the host tests labelled kernels).
+# guest kernel, then the VM tests and the host tests labelled kernels or quiet).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -40,7 +40,7 @@ bash "$TB_ROOT/scripts/setup.sh"
 # each variant's tun.ko) for its own tests. On a fresh machine the first
 # source build takes 11-14 min: it runs in the background while the ASan
 # build and the unit, repo and host tests (which need no guest kernel) run,
-# and the VM tests wait for it. With -R or -L everything runs in order.
+# and the VM tests wait for it, as do the host tests that judge CPU use. With -R or -L everything runs in order.
 kernels() {
 	bash "$TB_ROOT/kernel/build.sh" build all
 	TB_KERNEL_FROM_SOURCE=0 bash "$TB_ROOT/kernel/build.sh" build all
@@ -83,7 +83,7 @@ if [ ${#ctest_args[@]} -eq 0 ]; then
 	tb_log "whole suite, part 1 of 2: unit, repo and host tests (no guest kernel)"
 	ctest --test-dir "$TB_BUILD" "${tb_test_part1[@]}" --output-on-failure || failed=1
 	kernels_ready
-	tb_log "whole suite, part 2 of 2: VM tests and host tests that need the kernels"
+	tb_log "whole suite, part 2 of 2: VM tests, and host tests that need the kernels or a quiet host"
 	ctest --test-dir "$TB_BUILD" "${tb_test_part2[@]}" --output-on-failure || failed=1
 else
 	tb_log "whole suite"
