@@ -13,6 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../analysis/lib.sh"
 usage() {
 	cat <<'TXT'
 usage: ./testbed calibrate [--db PATH] [--kernel VARIANT] [--vpn VPN] [--runs N] [--duration S]
+                           [--from-source|--modules]
 
 Measures the guest VPN's TCP capacity on the lan profile (iperf3 through
 the VPN, ring 500, "pfifo limit 25000", after iperf3's 2 s --omit) and prints
@@ -24,6 +25,8 @@ fastest point of that VPN). Each call is a new campaign calibrate-<UTC time>.
   --vpn VPN        openvpn (default) or wireguard-go
   --runs N         repetitions (default 3)
   --duration S     seconds measured per run (default 10)
+  --from-source    the variant's kernel built from source, not Debian's
+                   kernel with its tun.ko (the module path, the default)
 TXT
 }
 
@@ -41,6 +44,8 @@ while [ $# -gt 0 ]; do
 		esac
 		shift
 		;;
+	--from-source) export TB_KERNEL_FROM_SOURCE=1 ;;
+	--modules) export TB_KERNEL_FROM_SOURCE=0 ;;
 	-h | --help) usage; exit 0 ;;
 	*) tb_usage_die "calibrate: unknown option '$1'" ;;
 	esac

@@ -15,7 +15,7 @@ usage: ./testbed run [--kernel VARIANT] [--ring N] [--qdisc SPEC] [--profile NAM
                      [--pace F] [--vpn openvpn|wireguard-go] [--decode on|off] [--dump-frames "N N.."]
                      [--cpu-limit PCT] [--tcp-omit SECONDS] [--flag on|off] [--cameras N]
                      [--duration SECONDS] [--repetitions N]
-                     [--db PATH] [--host]
+                     [--db PATH] [--host] [--from-source|--modules]
 
 Measures one point: the robot -> WAN -> operator path over the VPN inside
 the kernel VARIANT. Each option is the sweep axis of the same name
@@ -27,6 +27,8 @@ adhoc-<time>.
   --duration     seconds of traffic (default 10)
   --repetitions  runs of the point (default 1)
   --host         run on this machine's kernel instead of a VM
+  --from-source  boot the variant's kernel built from source instead of
+                 Debian's kernel with its tun.ko (the module path, default)
 TXT
 }
 
@@ -42,6 +44,8 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	-h | --help) usage; exit 0 ;;
 	--host) host=1; shift; continue ;;
+	--from-source) export TB_KERNEL_FROM_SOURCE=1; shift; continue ;;
+	--modules) export TB_KERNEL_FROM_SOURCE=0; shift; continue ;;
 	esac
 	[ $# -ge 2 ] || tb_usage_die "run: $1 needs a value"
 	case "$1" in

@@ -19,6 +19,7 @@ usage() {
 	cat <<'TXT'
 usage: ./testbed sweep FILE [--db PATH] [--dry-run] [--overhead SECONDS] [--stall SECONDS]
                             [--shard K/N [--shard-by point|run]] [--capacity VPN=MBIT ...]
+                            [--from-source|--modules]
        ./testbed sweep FILE --slurm --shards N [...]   (scale-out/slurm.sh --help)
 
 Runs every point of the sweep FILE (format: experiments/sweeps/README.md)
@@ -43,6 +44,9 @@ that the campaign database does not already hold as finished.
                 killed, the run it was in is stored as failed with the reason
                 and the remaining runs get a new boot (default: 3 x (the
                 longest run + overhead) + 120)
+  --from-source boot each kernel variant built from source (one boot per
+                variant) instead of Debian's kernel with the variant's tun.ko
+                (the module path, the default; ./testbed kernel --help)
 TXT
 }
 
@@ -76,6 +80,8 @@ while [ $# -gt 0 ]; do
 		shard_by=$2; shift ;;
 	--db) [ $# -ge 2 ] || tb_usage_die "sweep: --db needs a path"; db=$2; shift ;;
 	--dry-run) dry=1 ;;
+	--from-source) export TB_KERNEL_FROM_SOURCE=1 ;;
+	--modules) export TB_KERNEL_FROM_SOURCE=0 ;;
 	--overhead)
 		if [ $# -lt 2 ] || ! [[ $2 =~ ^[0-9]+$ ]]; then tb_usage_die "sweep: --overhead needs whole seconds"; fi
 		overhead=$2; shift ;;
@@ -225,12 +231,11 @@ if [ "$todo" -gt 0 ]; then
 		exit 2
 	fi
 fi
-# The boots: from source (the default) one per kernel, or with order =
-# interleaved one per kernel and repetition, alternating (KERNEL@REP). On the
-# module path (TB_KERNEL_FROM_SOURCE=0) one boot for all, the guest switching
-# tun.ko between points (kernel/tun-switch.sh; interleaved: repetition by
-# repetition). See kernel/kernel-lib.sh, tb_kernel_path, for why source is
-# the default.
+# The boots: on the module path (the default) one boot for all, the guest
+# switching tun.ko between points (kernel/tun-switch.sh; interleaved:
+# repetition by repetition). From source (TB_KERNEL_FROM_SOURCE=1) one per
+# kernel, or with order = interleaved one per kernel and repetition,
+# alternating (KERNEL@REP).
 boots=()
 if [ "$(tb_kernel_path)" = modules ]; then
 	boots=("${kernels_in_order[*]}")
@@ -253,7 +258,12 @@ if [ "$dry" -eq 1 ]; then
 		tb_point_load "$f"
 		printf '%-14s %s\n' "${point[kernel]}" "${point[point_key]}"
 	done
-	echo "boots ($order): ${boots[*]}"
+	# from source a boot per word; on the module path one boot for all
+	if [ "$(tb_kernel_path)" = modules ]; then
+		echo "boots ($order, module path): 1 for ${boots[*]}"
+	else
+		echo "boots ($order, from source): ${boots[*]}"
+	fi
 	exit 0
 fi
 [ "$todo" -gt 0 ] || { tb_log "nothing to do"; exit 0; }

@@ -15,8 +15,8 @@ usage: ./testbed kernel build [--from-source|--modules] [VARIANT|all]   (default
        ./testbed kernel module --for RELEASE [--variant V] ...  (tun.ko for an installed
                                         kernel, and a DKMS tree; see kernel module --help)
 
-Two paths. The default is from source (below); --modules (or
-TB_KERNEL_FROM_SOURCE=0) takes the module path: Debian's own prebuilt kernel of the same
+Two paths. The default (--modules, or TB_KERNEL_FROM_SOURCE=0) is the
+module path: Debian's own prebuilt kernel of the same
 version as linux-source-6.12 (linux-image-RELEASE-unsigned, fetched with
 apt-get download and unpacked into the cache with dpkg-deb -x: nothing is
 installed on the host), and per variant a tun.ko built out of tree against
@@ -25,11 +25,7 @@ module names its variant and patch hash (/sys/module/tun/parameters/
 tb_variant, tb_patch_hash). Modules are cached under $TB_CACHE/kernel/modules/,
 keyed by the Debian kernel, the source version and the patch contents.
 
-The module path is not the default yet: a guest on it panicked once (slab
-corruption in tun_get_user) in a nodrop-v2 run after switching from stock
-within the boot, which never happened from source (kernel/README.md).
-
---from-source (the default, or TB_KERNEL_FROM_SOURCE=1) builds whole kernels:
+--from-source (or TB_KERNEL_FROM_SOURCE=1) builds whole kernels:
 linux-source-6.12 with `make tinyconfig` plus kernel/config/testbed.config,
 once per variant in kernel/patches/<variant>/ (its *.patch files, git
 format-patch form, applied in name order), for variants that touch built-in

@@ -13,9 +13,9 @@ usage() {
 usage: ./testbed selftest [--variants LIST] [--db PATH] [--quick] [--repeats N]
                           [--timeout SEC] [--from-source|--modules]
 
-Boots each variant's own from-source kernel once under ./testbed vm (the
-default) or, with --modules (TB_KERNEL_FROM_SOURCE=0), Debian's kernel once
-loading each variant's tun.ko in turn (kernel/tun-switch.sh), and floods a TUN device in
+Boots Debian's kernel once under ./testbed vm, loading each variant's tun.ko
+in turn (the module path, the default; kernel/tun-switch.sh), or with
+--from-source (TB_KERNEL_FROM_SOURCE=1) each variant's own kernel, and floods a TUN device in
 it for ring size (txqueuelen) 1, 25, 500 x root qdisc noqueue, pfifo_fast,
 "pfifo limit 25000", fq_codel: a bursty blocking UDP sender, a reader 10x
 slower, each point in its own network namespace (tb-tunflood). Prints the

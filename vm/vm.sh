@@ -13,10 +13,10 @@ usage: ./testbed vm [--kernel VARIANT] [--from-source|--modules] [--out DIR] [--
 
 Boots the VARIANT kernel (default: stock; built first if needed) with 2 vCPUs
 and runs COMMAND as root in the guest, in the host's current directory. By
-default that is the variant's own from-source kernel; --modules (or
-TB_KERNEL_FROM_SOURCE=0) boots Debian's prebuilt kernel with VARIANT's tun.ko
-loaded at boot (the module path, see ./testbed kernel --help), where
-kernel/tun-switch.sh V loads another variant's module without a reboot. The
+default (--modules, the module path; see ./testbed kernel --help) that is
+Debian's prebuilt kernel with VARIANT's tun.ko loaded at boot, where
+kernel/tun-switch.sh V loads another variant's module without a reboot;
+--from-source (or TB_KERNEL_FROM_SOURCE=1) boots the variant's own kernel. The
 host's / is the guest's root, read-only; /tmp and /var/tmp are writable
 guest-private layers over the host's; /run, /dev/shm, /var/log are tmpfs.
 DIR (default: a new directory under $TB_CACHE/vm-out/) is shared writable and

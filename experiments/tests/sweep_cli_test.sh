@@ -60,14 +60,18 @@ rc=$(run_rc "$dir/out" "$root/testbed" sweep "$root/experiments/sweeps/ci-quick.
 check "dry run succeeds" test "$rc" -eq 0
 check "dry run lists 15 runs" test "$(grep -c '^stock\|^nodrop-v2\|^nodrop-qdisc\|^backpressure' "$dir/out")" -eq 15
 check "dry run reports what is to do" grep -q "0 of 15 runs already in" "$dir/out"
-check "dry run: one boot per kernel, in the file's order" \
-	grep -qx "boots (by-kernel): stock nodrop-v2 nodrop-qdisc backpressure" "$dir/out"
+check "dry run, module path (the default): one boot for all kernels, in the file's order" \
+	grep -qx "boots (by-kernel, module path): 1 for stock nodrop-v2 nodrop-qdisc backpressure" "$dir/out"
+rc=$(run_rc "$dir/out" "$root/testbed" sweep "$root/experiments/sweeps/ci-quick.sweep" --db "$dir/ci.db" --dry-run --from-source)
+check "dry run --from-source succeeds" test "$rc" -eq 0
+check "dry run --from-source: one boot per kernel, in the file's order" \
+	grep -qx "boots (by-kernel, from source): stock nodrop-v2 nodrop-qdisc backpressure" "$dir/out"
 # order = interleaved: the kernels alternate, a boot per kernel and repetition
 printf '[sweep]\nname = inter\nrepetitions = 3\norder = interleaved\n[matrix]\nkernel = stock, nodrop-v2\nprofile = lan\ntraffic = tcp\n' >"$dir/inter.sweep"
-rc=$(TB_KERNEL_FROM_SOURCE=1 run_rc "$dir/out" "$root/testbed" sweep "$dir/inter.sweep" --db "$dir/inter.db" --dry-run)
+rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/inter.sweep" --db "$dir/inter.db" --dry-run --from-source)
 check "interleaved: dry run succeeds" test "$rc" -eq 0
 check "interleaved: boots alternate the kernels repetition by repetition" \
-	grep -qx "boots (interleaved): stock@1 nodrop-v2@1 stock@2 nodrop-v2@2 stock@3 nodrop-v2@3" "$dir/out"
+	grep -qx "boots (interleaved, from source): stock@1 nodrop-v2@1 stock@2 nodrop-v2@2 stock@3 nodrop-v2@3" "$dir/out"
 check "interleaved: the time estimate says so" grep -q "one per kernel and repetition" "$dir/out"
 printf '[sweep]\norder = sideways\n[matrix]\nring = 25\n' >"$dir/bad-order.sweep"
 rc=$(run_rc "$dir/out" "$root/testbed" sweep "$dir/bad-order.sweep" --dry-run)

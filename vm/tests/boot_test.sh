@@ -49,7 +49,7 @@ check_line "tmp=ok"
 want_hash=$(find "$root/kernel/patches/$variant" -name '*.patch' | LC_ALL=C sort | xargs -r cat | sha256sum | cut -c1-16)
 check_line "patch_hash=$want_hash"
 check_line "netns=ok"
-if [ "${TB_KERNEL_FROM_SOURCE:-1}" = 1 ]; then
+if [ "${TB_KERNEL_FROM_SOURCE:-0}" = 1 ]; then
 	check "kernel release names $variant" grep -qx "release=.*-tb-$variant" "$tmp/stdout1"
 	check_line "tun=none/source"
 	expect "vm.env kernel_path" "$(sed -n 's/^kernel_path=//p' "$out/vm.env")" source
