@@ -51,10 +51,17 @@ fmt_eta() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
 # panics or hangs, the host stores that point as failed and boots again for
 # the rest. Rewritten per point, so its change is also the host's heartbeat.
 current=$out/current
-# TB_TEST_GUEST_FAULT=die:K|hang:K (tests only): at the K-th point of this
-# boot the guest powers off abruptly (as after a panic: QEMU ends, no exit
-# status) or stops making progress.
+# TB_TEST_GUEST_FAULT=die:K|hang:K|warn:K (tests only): at the K-th point of
+# this boot the guest powers off abruptly (as after a panic: QEMU ends, no
+# exit status), stops making progress, or taints its kernel with W as a
+# kernel warning would (root may add taint bits through the sysctl).
 fault=${TB_TEST_GUEST_FAULT:-}
+# The kernel taint bits that mean it faulted: M B D W L (as TB_TAINT_FAULTS
+# in lib/include/tb/validity.h, which judges each run by them).
+taint_faults=$(((1 << 4) | (1 << 5) | (1 << 7) | (1 << 9) | (1 << 14)))
+# The exit status that tells the host the kernel faulted: it keeps the runs
+# published so far and boots a fresh guest for the rest (experiments/sweep.sh).
+exit_kernel_fault=75
 for file in "${points[@]}"; do
 	tb_point_load "$file"
 	i=$((i + 1))
@@ -65,6 +72,7 @@ for file in "${points[@]}"; do
 	case "$fault" in
 	"die:$i") reboot -f ;;
 	"hang:$i") sleep infinity ;;
+	"warn:$i") echo 512 >/proc/sys/kernel/tainted ;;
 	esac
 	elapsed=$((EPOCHSECONDS - start))
 	per_run=$per_run_prior
@@ -121,6 +129,17 @@ for file in "${points[@]}"; do
 	t1=$EPOCHREALTIME
 	d=$(((10#${t1/./} - 10#${t0/./} + 5000) / 10000))
 	printf '  point: %d.%02d s in all\n' $((d / 100)) $((d % 100))
+	# A kernel that oopsed or warned is not used for another run: the run
+	# that saw it is stored invalid (its taint), the host boots again.
+	read -r taint </proc/sys/kernel/tainted
+	if ((taint & taint_faults)) && [ "$i" -lt "$n" ]; then
+		dmesg >"$out/kernel-fault.log" 2>&1 || true
+		printf 'guest: the kernel faulted (taint mask %d) by run %d; ending this boot for a fresh one (kernel log: %s)\n' \
+			"$taint" "$i" "$out/kernel-fault.log"
+		bash "$TB_ROOT/scenario/scenario.sh" down --prefix tbr- --dir "$out/scenario" >/dev/null 2>&1 || true
+		sync
+		exit "$exit_kernel_fault"
+	fi
 done
 bash "$TB_ROOT/scenario/scenario.sh" down --prefix tbr- --dir "$out/scenario" >/dev/null 2>&1 || true
 sync

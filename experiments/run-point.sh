@@ -314,6 +314,9 @@ fi
 # the counters before (no traffic yet) and the sampler.
 tb_counters_snapshot before
 sender_counters before
+# The kernel's taint: a fault (oops, warning) before or during the traffic
+# makes the run invalid (lib/validity.c).
+read -r taint_before </proc/sys/kernel/tainted
 sampler_start "$work/samples.txt" "$robot" "$TB_SCENARIO_ROBOT_TUN" "$pids_file"
 bg_pids+=("$SAMPLER_PID")
 for ((k = 0; k < ${#recv_pids[@]}; k++)); do wait_listening "${recv_pids[k]}" udp $((video_port + k)); done
@@ -382,11 +385,12 @@ phase drain
 sampler_stop
 tb_counters_snapshot after
 sender_counters after
+read -r taint_after </proc/sys/kernel/tainted
 
 # --- store counters, samples, receiver totals, TCP results, validity --------
 phase counters
 finish_args=(--before "$work/before.kv" --after "$work/after.kv" --samples "$work/samples.txt"
-	--window "$window_start" "$window_end")
+	--window "$window_start" "$window_end" --taint "$taint_before" "$taint_after")
 for k in "${!recv_pids[@]}"; do finish_args+=(--receiver "$(camera_out recv "$k").txt"); done
 [ "$traffic" = tcp ] || finish_args+=(--images "$work/png")
 [ "$traffic" = video ] || finish_args+=(--iperf "$work/iperf.json")

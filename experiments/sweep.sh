@@ -356,6 +356,28 @@ ENV
 		set -e
 		merge_runs "$out"
 		current_out=''
+		# The guest's kernel faulted (experiments/guest-sweep.sh): the runs it
+		# published are kept (the one that saw the fault is invalid); the
+		# rest get a fresh guest, as after a death.
+		if [ "$rc" -eq 75 ]; then
+			keep=()
+			for f in "${left[@]}"; do
+				i=${f##*/}
+				i=${i%.point}
+				[ -e "$out/runs/$i.db.merged" ] || keep+=("$f")
+			done
+			before=$((before + ${#left[@]} - ${#keep[@]}))
+			left=("${keep[@]}")
+			deaths=$((deaths + 1))
+			tb_log "kernel $kernel: the guest's kernel faulted (its log: $out/kernel-fault.log)"
+			if [ "$deaths" -ge "$max_deaths" ] && [ "${#left[@]}" -gt 0 ]; then
+				tb_log "kernel $kernel: the guest failed $deaths times; its ${#left[@]} remaining run(s) are left for the next sweep"
+				before=$((before + ${#left[@]}))
+				break
+			fi
+			[ "${#left[@]}" -eq 0 ] || tb_log "kernel $kernel: booting again for the ${#left[@]} run(s) left"
+			continue
+		fi
 		if [ "$rc" -ne 0 ]; then
 			tb_log "kernel $kernel: guest exited with status $rc (finished runs were kept)"
 			failed=1

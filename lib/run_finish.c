@@ -49,6 +49,24 @@ static int store_window(sqlite3 *db, long long run_id, const struct tb_finish_in
 	return rc;
 }
 
+static int store_taint(sqlite3 *db, long long run_id, const struct tb_finish_inputs *in, char *err,
+		       size_t errlen)
+{
+	sqlite3_stmt *s;
+	int rc = -1;
+	if (sqlite3_prepare_v2(db, "UPDATE runs SET kernel_taint_before = ?2, kernel_taint_after = ?3 WHERE id = ?1",
+			       -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, run_id);
+		sqlite3_bind_int64(s, 2, in->taint_before);
+		sqlite3_bind_int64(s, 3, in->taint_after);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	}
+	if (rc)
+		tb_errbuf(err, errlen, "cannot store the kernel taint of run %lld: %s", run_id, sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	return rc;
+}
+
 static int store_inputs(tb_store *st, long long id, const struct tb_finish_inputs *in, char *err,
 			size_t errlen)
 {
@@ -65,6 +83,8 @@ static int store_inputs(tb_store *st, long long id, const struct tb_finish_input
 		return -1;
 	if (in->has_window && store_window(db, id, in, err, errlen))
 		return -1;
+	if (in->has_taint && store_taint(db, id, in, err, errlen))
+		return -1;
 	if (tb_validity_judge(st, id, err, errlen))
 		return -1;
 	return mark_done(db, id, err, errlen);
@@ -80,6 +100,10 @@ int tb_run_finish(tb_store *st, long long run_id, const struct tb_finish_inputs 
 	if (in->has_window && in->window_end_ns < in->window_start_ns) {
 		tb_errbuf(err, errlen, "the traffic window ends (%lld) before it starts (%lld)", in->window_end_ns,
 			  in->window_start_ns);
+		return -1;
+	}
+	if (in->has_taint && (in->taint_before < 0 || in->taint_after < 0)) {
+		tb_errbuf(err, errlen, "a kernel taint mask is not negative");
 		return -1;
 	}
 	if (tb_store_begin(st)) {

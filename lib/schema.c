@@ -42,6 +42,10 @@
  *    --stream); the key becomes (run_id, stream, frame_no), so two cameras'
  *    frame 5 are two rows. SQLite cannot change a primary key in place: the
  *    table is made anew and the old rows copied with stream 0.
+ * v10 runs.kernel_taint_before, kernel_taint_after: the kernel's taint mask
+ *    (/proc/sys/kernel/tainted) read before and after the run's traffic, so
+ *    that a run in a kernel that oopsed or warned is judged invalid
+ *    (tb/validity.h). NULL: not read (runs from before it, and selftests).
  */
 #include "schema.h"
 
@@ -234,6 +238,10 @@ static const char *const migrations[] = {
 	" FROM frames_sent;"
 	"DROP TABLE frames_sent;"
 	"ALTER TABLE frames_sent_v9 RENAME TO frames_sent;",
+
+	/* v10: the kernel's taint around the traffic (see the header). */
+	"ALTER TABLE runs ADD COLUMN kernel_taint_before INTEGER;"
+	"ALTER TABLE runs ADD COLUMN kernel_taint_after INTEGER;",
 };
 
 int tb_schema_count(void)

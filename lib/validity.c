@@ -165,10 +165,52 @@ static int missing_role(const struct tb_validity_input *in, int *camera)
 	return -1;
 }
 
+/* The fault taint letters of MASK, "D W" (kernel/panic.c's letters). */
+static void taint_letters(unsigned long long mask, char *buf, size_t len)
+{
+	static const struct {
+		int bit;
+		char letter;
+	} faults[] = {{4, 'M'}, {5, 'B'}, {7, 'D'}, {9, 'W'}, {14, 'L'}};
+	size_t used = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < sizeof faults / sizeof faults[0] && used + 3 <= len; i++)
+		if (mask >> faults[i].bit & 1) {
+			if (used)
+				buf[used++] = ' ';
+			buf[used++] = faults[i].letter;
+			buf[used] = 0;
+		}
+}
+
+/* A kernel that faulted (during the run, or before it in the same boot). */
+static int kernel_faulted(const struct tb_validity_input *in, struct tb_verdict *out)
+{
+	if (!in->has_taint || !(in->taint_after & TB_TAINT_FAULTS))
+		return 0;
+	char during[16], before[16];
+	taint_letters(in->taint_after & ~in->taint_before & TB_TAINT_FAULTS, during, sizeof during);
+	taint_letters(in->taint_before & TB_TAINT_FAULTS, before, sizeof before);
+	if (during[0] && before[0])
+		say(out->reason, "the kernel faulted during the run (taint %s) and before it in this boot (taint %s):"
+				 " an oops or a warning, see the kernel log", during, before);
+	else if (during[0])
+		say(out->reason, "the kernel faulted during the run (taint %s): an oops or a warning, see the kernel log",
+		    during);
+	else
+		say(out->reason, "the kernel had faulted before the run in this boot (taint %s): an oops or a warning,"
+				 " see the kernel log", before);
+	return 1;
+}
+
 void tb_validity_rule(const struct tb_validity_input *in, struct tb_verdict *out)
 {
 	out->reason[0] = 0;
 	list_saturated(in, out->saturated, sizeof out->saturated);
+	if (kernel_faulted(in, out)) {
+		out->valid = TB_INVALID;
+		return;
+	}
 	if (!in->has[TB_CPU_BUSY] || !in->has[TB_CPU_MAX]) {
 		out->valid = TB_VALID_UNKNOWN;
 		say(out->reason, "unknown: no CPU samples in the traffic window");
@@ -191,13 +233,14 @@ void tb_validity_rule(const struct tb_validity_input *in, struct tb_verdict *out
 	out->valid = TB_VALID;
 }
 
-/* The run's settings and window: limit, bottleneck, traffic, start, end. */
+/* The run's settings and window: limit, bottleneck, traffic, start, end,
+ * VPN, cameras, the kernel's taint before and after. */
 static const char sql_run[] =
 	"SELECT coalesce(cpu_limit, ?2),"
 	" coalesce(CASE WHEN json_valid(knobs_json)"
 	"   THEN json_extract(knobs_json, '$.profile_values.bottleneck') END, 'link'),"
 	" coalesce(traffic, kind), traffic_start_ns, traffic_end_ns, coalesce(vpn, 'openvpn'),"
-	" coalesce(cameras, 1)"
+	" coalesce(cameras, 1), kernel_taint_before, kernel_taint_after"
 	" FROM runs WHERE id = ?1";
 
 /* Per series, the mean of the samples in the window. */
@@ -289,6 +332,9 @@ int tb_validity_judge(tb_store *st, long long run_id, char *err, size_t errlen)
 		.traffic = (const char *)sqlite3_column_text(run, 2),
 		.vpn = (const char *)sqlite3_column_text(run, 5),
 		.cameras = sqlite3_column_int(run, 6),
+		.has_taint = sqlite3_column_type(run, 7) != SQLITE_NULL && sqlite3_column_type(run, 8) != SQLITE_NULL,
+		.taint_before = (unsigned long long)sqlite3_column_int64(run, 7),
+		.taint_after = (unsigned long long)sqlite3_column_int64(run, 8),
 	};
 	int windowed = sqlite3_column_type(run, 3) != SQLITE_NULL && sqlite3_column_type(run, 4) != SQLITE_NULL;
 	if (windowed) {

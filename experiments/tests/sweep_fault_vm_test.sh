@@ -7,7 +7,8 @@
 #  2. hang:1 - the next call has only point 2 left; its guest stops making
 #     progress: the stall check kills QEMU after --stall seconds and the
 #     point is failed again, with "hung" as the reason;
-#  3. without a fault the third call runs point 2 and succeeds.
+#  3. without a fault the third call runs point 2 and succeeds;
+#  4. warn:2 (another campaign) - a kernel warning's taint: see below.
 # Failed rows are never summarised (point_summary counts done runs only).
 set -euo pipefail
 root=${1:?usage: sweep_fault_vm_test.sh REPO_ROOT}
@@ -67,5 +68,23 @@ expect "run 2 failed again: hung" \
 "$root/testbed" sweep "$dir/fault.sweep" --db "$db" >"$dir/third" 2>&1 || { cat "$dir/third"; false; }
 expect "without a fault the last point runs" "$(q "SELECT count(*) FROM runs WHERE status='done'")" 3
 expect "the failed rows stay, with their reasons" "$(q "SELECT count(*) FROM runs WHERE status='failed' AND fail_reason <> ''")" 2
+
+# 4. warn:2 - the guest's kernel is tainted W (as by a kernel warning) at
+#    the start of its 2nd point: that run is kept but invalid, naming the
+#    taint; the guest ends its boot and point 3 runs in a fresh one, valid
+#    by its kernel (no fault bit: M B D W L = 17072).
+sed "s/^name *=.*/name = $name-warn/" "$dir/fault.sweep" >"$dir/warn.sweep"
+db=$dir/warn.db
+TB_TEST_GUEST_FAULT=warn:2 "$root/testbed" sweep "$dir/warn.sweep" --db "$db" >"$dir/fourth" 2>&1 || { cat "$dir/fourth"; false; }
+cat "$dir/fourth"
+expect "a faulted kernel ends its boot" "$(grep -c 'guest: the kernel faulted (taint mask [0-9]*) by run 2; ending this boot' "$dir/fourth")" 1
+expect "the host says so and boots again" "$(grep -c "the guest's kernel faulted" "$dir/fourth") $(grep -c 'booting again for the 1 run(s) left' "$dir/fourth")" "1 1"
+expect "all 3 runs done, 1 invalid" "$(grep -c "sweep $name-warn: 3 of 3 runs done (1 marked invalid)" "$dir/fourth")" 1
+expect "run 2 invalid by its kernel's taint" \
+	"$(q "SELECT repetition, valid, invalid_reason FROM runs WHERE status = 'done' AND (kernel_taint_after & 17072) != 0" | tr '\t' ' ')" \
+	"2 0 the kernel had faulted before the run in this boot (taint W): an oops or a warning, see the kernel log"
+expect "runs 1 and 3: taint read, no fault bit" \
+	"$(q "SELECT group_concat(repetition) FROM (SELECT repetition FROM runs WHERE status = 'done'
+	   AND kernel_taint_before IS NOT NULL AND (kernel_taint_after & 17072) = 0 ORDER BY 1)")" "1,3"
 
 tb_summary

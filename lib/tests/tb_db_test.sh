@@ -211,7 +211,24 @@ bad_window "--window without END" "--window needs START_NS and END_NS" --window 
 bad_window "--window START not a number" "whole nanoseconds, got 'soon'" --window soon "$S"
 bad_window "--window END before START" "--window ends ($S) before it starts ($(at 1))" --window "$(at 1)" "$S"
 bad_window "--window twice" "--window given twice" --window "$S" "$(at 1)" --window "$S" "$(at 1)"
+bad_window "--taint without AFTER" "--taint needs BEFORE and AFTER" --taint 0
+bad_window "--taint not a number" "whole decimal numbers as /proc/sys/kernel/tainted shows them, got '0x200'" --taint 0 0x200
+bad_window "--taint negative" "got '-1'" --taint -1 0
 set -e
+
+# The kernel's taint through finish --taint: stored, and a warning (W, 512)
+# that appeared during the run makes it invalid; O and E (4096 + 8192, our
+# unsigned tun.ko) do not.
+tid=$("$db" run-new "$f" kind=mixed cpu_limit=90 knobs_json="$link")
+"$db" finish "$f" "$tid" --samples "$dir/samples.txt" --iperf "$iperf_json" --receiver "$dir/recv.txt" \
+	--window "$S" "$(at 2)" --taint 12288 12288
+expect "taint O E: stored, valid" "$(q "$f" "SELECT kernel_taint_before, kernel_taint_after, valid FROM runs WHERE id = $tid" | tab)" \
+	"12288 12288 1|"
+tid=$("$db" run-new "$f" kind=mixed cpu_limit=90 knobs_json="$link")
+"$db" finish "$f" "$tid" --samples "$dir/samples.txt" --iperf "$iperf_json" --receiver "$dir/recv.txt" \
+	--window "$S" "$(at 2)" --taint 12288 12800
+expect "taint W during the run: invalid, named" "$(q "$f" "SELECT valid, invalid_reason FROM runs WHERE id = $tid" | tab)" \
+	"0 the kernel faulted during the run (taint W): an oops or a warning, see the kernel log|"
 
 # Validity through finish --window: the samples of the window only, the limit,
 # traffic and profile from the row. Expected means worked out by hand.
@@ -325,7 +342,9 @@ expect "v5 settings under their v6 names" \
 	"nodrop-v2 pfifo pfifo limit 25000 pfifo limit 25000 openvpn 10 0.5|"
 expect "v5 counters follow their run" \
 	"$(q "$dir/c.db" "SELECT c.after FROM counters c JOIN runs r ON r.id = c.run_id WHERE r.point_key = 'k5'")" 4
-expect "the source was migrated in place" "$(q "$dir/old.db" "PRAGMA user_version")" 9
+# to the version a new database gets (c.db was made by this build)
+expect "the source was migrated in place" "$(q "$dir/old.db" "PRAGMA user_version")" "$(q "$dir/c.db" "PRAGMA user_version")"
+expect "that version is this build's (v10: kernel taint)" "$(q "$dir/c.db" "SELECT count(*) FROM pragma_table_info('runs') WHERE name LIKE 'kernel_taint_%'")" 2
 
 printf 'CREATE TEMP VIEW n_runs AS SELECT count(*) AS n FROM runs;\n' >"$dir/views.sql"
 expect "query --views FILE SQL" "$("$db" query "$dir/c.db" --views "$dir/views.sql" "SELECT n FROM n_runs")" 7

@@ -81,6 +81,44 @@ static void test_no_cpu_samples(void)
 	CHECK_EQ_STR(verdict(&none), "NULL|unknown: no CPU samples in the traffic window|");
 }
 
+/* The kernel's taint: O (4096) and E (8192), our own unsigned tun.ko, are
+ * not faults; W (512), D (128), B (32), L (16384), M (16) are, set during
+ * the run or already before it, and come before every CPU verdict. */
+static void test_kernel_taint(void)
+{
+	struct tb_validity_input in = healthy("video", "link");
+	in.has_taint = 1;
+	in.taint_before = in.taint_after = 4096 + 8192;
+	CHECK_EQ_STR(verdict(&in), "1||");
+	in.taint_after = 4096 + 8192 + 512;
+	CHECK_EQ_STR(verdict(&in), "0|the kernel faulted during the run (taint W): an oops or a warning,"
+				   " see the kernel log|");
+	in.taint_after = 12288 + 512 + 128;
+	CHECK_EQ_STR(verdict(&in), "0|the kernel faulted during the run (taint D W): an oops or a warning,"
+				   " see the kernel log|");
+	in.taint_before = 12288 + 128;
+	CHECK_EQ_STR(verdict(&in), "0|the kernel faulted during the run (taint W) and before it in this boot"
+				   " (taint D): an oops or a warning, see the kernel log|");
+	in.taint_before = in.taint_after = 16 + 32 + 16384;
+	CHECK_EQ_STR(verdict(&in), "0|the kernel had faulted before the run in this boot (taint M B L):"
+				   " an oops or a warning, see the kernel log|");
+	/* without the reading the CPU alone judges; with it, a fault comes first */
+	in.has_taint = 0;
+	CHECK_EQ_STR(verdict(&in), "1||");
+	in = healthy("video", "link");
+	in.has[TB_CPU_MAX] = 0;
+	in.mean[TB_TB_RECV] = 99;
+	in.has_taint = 1;
+	in.taint_after = 512;
+	CHECK_EQ_STR(verdict(&in), "0|the kernel faulted during the run (taint W): an oops or a warning,"
+				   " see the kernel log|tb-recv 99.0%");
+	/* every other bit (P F S R U A C I O E K X T, 64 bits wide) is not a fault */
+	in = healthy("tcp", "link");
+	in.has_taint = 1;
+	in.taint_after = ~(16ULL | 32 | 128 | 512 | 16384);
+	CHECK_EQ_STR(verdict(&in), "1||");
+}
+
 static void test_measuring_tools(void)
 {
 	struct tb_validity_input in = healthy("video", "link");
@@ -409,6 +447,21 @@ static void test_judge_verdicts(tb_store *st)
 	sample(st, g, S + 3 * SEC, "proc_cpu_pct.tb-recv.1", 96);
 	CHECK_JUDGED(st, g, "0|40.0|60.0|measuring tool tb-recv.1 CPU-bound: 93.0% of a core >= 90%|tb-recv.1 93.0%");
 
+	/* the kernel's taint from the row: W set during the run (12288 -> 12800) */
+	long long h = new_run(st, "video", "90", link_knobs, start, end);
+	healthy_video(st, h);
+	char *taint = sqlite3_mprintf("UPDATE runs SET kernel_taint_before = 12288, kernel_taint_after = 12800"
+				      " WHERE id = %lld", h);
+	CHECK(tb_store_exec(st, taint) == 0);
+	sqlite3_free(taint);
+	CHECK_JUDGED(st, h, "0|40.0|60.0|the kernel faulted during the run (taint W): an oops or a warning,"
+			    " see the kernel log|NULL");
+	/* only one of the two read: not judged on it */
+	taint = sqlite3_mprintf("UPDATE runs SET kernel_taint_before = NULL WHERE id = %lld", h);
+	CHECK(tb_store_exec(st, taint) == 0);
+	sqlite3_free(taint);
+	CHECK_JUDGED(st, h, "1|40.0|60.0|NULL|NULL");
+
 	char err[256] = "";
 	CHECK(tb_validity_judge(st, 424242, err, sizeof err) == -1);
 	CHECK(strstr(err, "no run with id 424242") != NULL);
@@ -420,6 +473,7 @@ int main(void)
 	test_names();
 	test_valid();
 	test_no_cpu_samples();
+	test_kernel_taint();
 	test_measuring_tools();
 	test_vpns();
 	test_vpn_bound_profile();

@@ -26,16 +26,17 @@ static void usage(FILE *f)
 		"       tb-db run-set DB ID COLUMN=VALUE...   update a runs row\n"
 		"       tb-db finish DB ID [--before FILE --after FILE] [--samples FILE]\n"
 		"                          [--receiver FILE]... [--iperf FILE] [--images DIR]\n"
-		"                          [--window START_NS END_NS]\n"
+		"                          [--window START_NS END_NS] [--taint BEFORE AFTER]\n"
 		"                               store a finished run in one transaction:\n"
 		"                               counters (place.name=value snapshots), samples\n"
 		"                               (T_NS NAME VALUE [UNIT]), tb-recv's summary\n"
 		"                               (one --receiver per tb-recv of the run, one per\n"
 		"                               camera: their packet counts are summed),\n"
 		"                               iperf3 --json, frame-sSTREAM-FRAME.png pictures,\n"
-		"                               the traffic window (CLOCK_REALTIME ns); then\n"
-		"                               judge validity over the window's samples and\n"
-		"                               mark the run done\n"
+		"                               the traffic window (CLOCK_REALTIME ns), the\n"
+		"                               kernel's taint mask before and after it; then\n"
+		"                               judge validity (the taint, the window's\n"
+		"                               samples) and mark the run done\n"
 		"       tb-db import DEST [--env KEY=VALUE...] SRC...\n"
 		"                               merge run databases into DEST (a finished run\n"
 		"                               DEST already holds is skipped); --env sets a key\n"
@@ -200,8 +201,20 @@ static long long parse_ns(const char *v)
 	return ns;
 }
 
+/* A taint mask of --taint: a whole decimal number (/proc/sys/kernel/tainted). */
+static long long parse_taint(const char *v)
+{
+	char *end;
+	errno = 0;
+	long long t = v[0] >= '0' && v[0] <= '9' ? strtoll(v, &end, 10) : -1;
+	if (t < 0 || errno || *end)
+		tb_usage_die("finish: --taint takes BEFORE AFTER, whole decimal numbers as /proc/sys/kernel/tainted"
+			     " shows them, got '%s'", v);
+	return t;
+}
+
 /* finish DB ID [--before F --after F] [--samples F] [--receiver F] [--iperf F] [--images DIR]
- *              [--window START_NS END_NS] */
+ *              [--window START_NS END_NS] [--taint BEFORE AFTER] */
 static int cmd_finish(tb_store *st, long long id, int n, char **args)
 {
 	struct tb_finish_inputs in = {0};
@@ -217,6 +230,17 @@ static int cmd_finish(tb_store *st, long long id, int n, char **args)
 			in.window_end_ns = parse_ns(args[i + 2]);
 			if (in.window_end_ns < in.window_start_ns)
 				tb_usage_die("finish: --window ends (%s) before it starts (%s)", args[i + 2], args[i + 1]);
+			i++;
+			continue;
+		}
+		if (!strcmp(opt, "--taint")) {
+			if (i + 2 >= n)
+				tb_usage_die("finish: --taint needs BEFORE and AFTER");
+			if (in.has_taint)
+				tb_usage_die("finish: --taint given twice");
+			in.has_taint = 1;
+			in.taint_before = parse_taint(args[i + 1]);
+			in.taint_after = parse_taint(args[i + 2]);
 			i++;
 			continue;
 		}

@@ -25,6 +25,9 @@ struct tb_finish_inputs {
 	int has_window;             /* the traffic window (CLOCK_REALTIME ns), stored in */
 	long long window_start_ns;  /* runs.traffic_start_ns / traffic_end_ns before */
 	long long window_end_ns;    /* the rule reads it */
+	int has_taint;              /* the kernel's taint mask (/proc/sys/kernel/tainted) */
+	long long taint_before;     /* before and after the traffic: runs.kernel_taint_*, */
+	long long taint_after;      /* read by the rule too */
 };
 
 /* Returns 0, or -1 with err set (naming FILE:LINE where a line is at fault;

@@ -19,6 +19,14 @@
  * instance is, named as in the samples; the run is unknown when any of the
  * N has no samples.
  *
+ * Before all of that, the kernel: a run is invalid when the kernel it ran in
+ * carries a fault taint after the traffic (runs.kernel_taint_after; the
+ * bits of TB_TAINT_FAULTS: it oopsed, warned, hit a bad page, a soft lockup
+ * or a machine check), whether the fault came during the run or before it
+ * in the same boot: a kernel in that state measures nothing we would
+ * trust. Taint from loading our own tun.ko (O, E) is not a fault. Runs
+ * without the reading (NULL) are judged on their CPU alone.
+ *
  * Samples (experiments/sampler-loop.sh), one per series per second, t_ns the
  * end of the 1 s interval: see tb_series_name(). Only samples with
  * traffic_start_ns + 500 ms < t_ns <= traffic_end_ns + 500 ms count (the
@@ -56,6 +64,11 @@ const char *tb_series_name(enum tb_series s);
  * wireguard-go run (these two functions give OpenVPN's names). */
 const char *tb_series_label(enum tb_series s);
 
+/* Taint bits that mean the kernel faulted (include/linux/panic.h numbering):
+ * M machine check (4), B bad page (5), D died: oops (7), W warning (9),
+ * L soft lockup (14). */
+#define TB_TAINT_FAULTS ((1ULL << 4) | (1ULL << 5) | (1ULL << 7) | (1ULL << 9) | (1ULL << 14))
+
 struct tb_validity_input {
 	double cpu_limit;           /* percent */
 	const char *bottleneck;     /* the profile's; NULL means 'link' */
@@ -69,6 +82,9 @@ struct tb_validity_input {
 	int cameras;
 	int busiest[TB_SERIES_COUNT];
 	unsigned long long seen[TB_SERIES_COUNT];
+	/* the kernel's taint mask before and after the traffic, when read */
+	int has_taint;
+	unsigned long long taint_before, taint_after;
 };
 
 /* The highest camera number (and so runs.cameras - 1) the rule tells apart. */
