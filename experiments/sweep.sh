@@ -359,43 +359,29 @@ ENV
 		# The guest's kernel faulted (experiments/guest-sweep.sh): the runs it
 		# published are kept (the one that saw the fault is invalid); the
 		# rest get a fresh guest, as after a death.
+		dead_point=''
 		if [ "$rc" -eq 75 ]; then
-			keep=()
-			for f in "${left[@]}"; do
-				i=${f##*/}
-				i=${i%.point}
-				[ -e "$out/runs/$i.db.merged" ] || keep+=("$f")
-			done
-			before=$((before + ${#left[@]} - ${#keep[@]}))
-			left=("${keep[@]}")
-			deaths=$((deaths + 1))
 			tb_log "kernel $kernel: the guest's kernel faulted (its log: $out/kernel-fault.log)"
-			if [ "$deaths" -ge "$max_deaths" ] && [ "${#left[@]}" -gt 0 ]; then
-				tb_log "kernel $kernel: the guest failed $deaths times; its ${#left[@]} remaining run(s) are left for the next sweep"
-				before=$((before + ${#left[@]}))
+		else
+			if [ "$rc" -ne 0 ]; then
+				tb_log "kernel $kernel: guest exited with status $rc (finished runs were kept)"
+				failed=1
+			fi
+			# The guest finished its list (even with failed runs): next kernel.
+			if [ "$rc" -ne 124 ] && [ "$rc" -ne 125 ] || [ ! -s "$out/current" ]; then
+				before=$((before + n))
 				break
 			fi
-			[ "${#left[@]}" -eq 0 ] || tb_log "kernel $kernel: booting again for the ${#left[@]} run(s) left"
-			continue
+			read -r index dead_point <"$out/current"
+			reason=$(guest_death_reason "$out")
+			tb_point_load "$dead_point"
+			# when the point began: its heartbeat file was written then
+			"$bin/lib/tb-db" run-new "$db" --point "$dead_point" "${run_env[@]}" kind="${point[traffic]}" status=failed \
+				started_ns="$(($(stat -c %Y "$out/current") * 1000000000))" \
+				accel="$(sed -n 's/^accel=//p' "$out/vm.env")" patch_hash="$(sed -n 's/^patch_hash=//p' "$out/vm.env")" \
+				git_rev="$git_rev" fail_reason="$reason" >/dev/null
+			tb_log "run $index (kernel ${point[kernel]}, ${point[point_key]}) failed: $reason"
 		fi
-		if [ "$rc" -ne 0 ]; then
-			tb_log "kernel $kernel: guest exited with status $rc (finished runs were kept)"
-			failed=1
-		fi
-		# The guest finished its list (even with failed runs): next kernel.
-		if [ "$rc" -ne 124 ] && [ "$rc" -ne 125 ] || [ ! -s "$out/current" ]; then
-			before=$((before + n))
-			break
-		fi
-		read -r index dead_point <"$out/current"
-		reason=$(guest_death_reason "$out")
-		tb_point_load "$dead_point"
-		# when the point began: its heartbeat file was written then
-		"$bin/lib/tb-db" run-new "$db" --point "$dead_point" "${run_env[@]}" kind="${point[traffic]}" status=failed \
-			started_ns="$(($(stat -c %Y "$out/current") * 1000000000))" \
-			accel="$(sed -n 's/^accel=//p' "$out/vm.env")" patch_hash="$(sed -n 's/^patch_hash=//p' "$out/vm.env")" \
-			git_rev="$git_rev" fail_reason="$reason" >/dev/null
-		tb_log "run $index (kernel ${point[kernel]}, ${point[point_key]}) failed: $reason"
 		# What the guest had not reached yet gets a new boot.
 		done_here=0 keep=()
 		for f in "${left[@]}"; do
@@ -411,7 +397,7 @@ ENV
 		before=$((before + done_here))
 		deaths=$((deaths + 1))
 		if [ "$deaths" -ge "$max_deaths" ] && [ "${#left[@]}" -gt 0 ]; then
-			tb_log "kernel $kernel: the guest died $deaths times; its ${#left[@]} remaining run(s) are left for the next sweep"
+			tb_log "kernel $kernel: the guest died or faulted $deaths times; its ${#left[@]} remaining run(s) are left for the next sweep"
 			before=$((before + ${#left[@]}))
 			break
 		fi

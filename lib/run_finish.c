@@ -31,38 +31,21 @@ static int mark_done(sqlite3 *db, long long run_id, char *err, size_t errlen)
 	return rc;
 }
 
-static int store_window(sqlite3 *db, long long run_id, const struct tb_finish_inputs *in, char *err,
-			size_t errlen)
+/* UPDATE runs SET (two columns, as SQL with ?2 and ?3) for the run; WHAT
+ * names them in the error. */
+static int store_pair(sqlite3 *db, long long run_id, const char *sql, long long a, long long b, const char *what,
+		      char *err, size_t errlen)
 {
 	sqlite3_stmt *s;
 	int rc = -1;
-	if (sqlite3_prepare_v2(db, "UPDATE runs SET traffic_start_ns = ?2, traffic_end_ns = ?3 WHERE id = ?1",
-			       -1, &s, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(s, 1, run_id);
-		sqlite3_bind_int64(s, 2, in->window_start_ns);
-		sqlite3_bind_int64(s, 3, in->window_end_ns);
+		sqlite3_bind_int64(s, 2, a);
+		sqlite3_bind_int64(s, 3, b);
 		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 	}
 	if (rc)
-		tb_errbuf(err, errlen, "cannot store the traffic window of run %lld: %s", run_id, sqlite3_errmsg(db));
-	sqlite3_finalize(s);
-	return rc;
-}
-
-static int store_taint(sqlite3 *db, long long run_id, const struct tb_finish_inputs *in, char *err,
-		       size_t errlen)
-{
-	sqlite3_stmt *s;
-	int rc = -1;
-	if (sqlite3_prepare_v2(db, "UPDATE runs SET kernel_taint_before = ?2, kernel_taint_after = ?3 WHERE id = ?1",
-			       -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(s, 1, run_id);
-		sqlite3_bind_int64(s, 2, in->taint_before);
-		sqlite3_bind_int64(s, 3, in->taint_after);
-		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
-	}
-	if (rc)
-		tb_errbuf(err, errlen, "cannot store the kernel taint of run %lld: %s", run_id, sqlite3_errmsg(db));
+		tb_errbuf(err, errlen, "cannot store the %s of run %lld: %s", what, run_id, sqlite3_errmsg(db));
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -81,9 +64,13 @@ static int store_inputs(tb_store *st, long long id, const struct tb_finish_input
 		return -1;
 	if (in->images && tb_finish_images(db, id, in->images, err, errlen))
 		return -1;
-	if (in->has_window && store_window(db, id, in, err, errlen))
+	if (in->has_window &&
+	    store_pair(db, id, "UPDATE runs SET traffic_start_ns = ?2, traffic_end_ns = ?3 WHERE id = ?1",
+		       in->window_start_ns, in->window_end_ns, "traffic window", err, errlen))
 		return -1;
-	if (in->has_taint && store_taint(db, id, in, err, errlen))
+	if (in->has_taint &&
+	    store_pair(db, id, "UPDATE runs SET kernel_taint_before = ?2, kernel_taint_after = ?3 WHERE id = ?1",
+		       in->taint_before, in->taint_after, "kernel taint", err, errlen))
 		return -1;
 	if (tb_validity_judge(st, id, err, errlen))
 		return -1;
