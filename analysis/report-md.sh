@@ -300,7 +300,7 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 		md "SELECT id AS run, kernel, ring, qdisc, profile, traffic, $(tb_num cpu_busy_pct 0) AS 'cpu %', invalid_reason AS reason
 			FROM runs WHERE status = 'done' AND valid = 0 ORDER BY id"
 	else
-		echo "None: no run had a CPU-bound guest."
+		echo "None: no run had a CPU-bound guest or a kernel that faulted (oops, warning: its taint)."
 	fi
 	echo
 

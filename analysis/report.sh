@@ -14,7 +14,7 @@ valid repetitions: video packet loss, frame loss, frames with artifacts,
 drops per place, frame latency percentiles (of the frames that arrived), the
 share of frames sent an operator could show in time (complete, decodable and
 in within 100, 150, 200 ms of capture; lost and damaged frames are late),
-time the sender was blocked, TCP throughput. Invalid runs (CPU-bound guest) are counted and listed, not used.
+time the sender was blocked, TCP throughput. Invalid runs (CPU-bound guest, faulted kernel) are counted and listed, not used.
 A table shows kernel, ring, qdisc, profile and every other setting its rows
 differ in.
   --campaign NAME   only this campaign (default: all)
