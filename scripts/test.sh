@@ -36,14 +36,14 @@ done
 bash "$TB_ROOT/scripts/setup.sh"
 
 # The VM tests boot the guest kernels: build the stale ones (cached: quick).
-# From source (the default) every variant; the module path (Debian's kernel,
-# each variant's tun.ko) for its own tests. On a fresh machine the first
+# The module path (the default: Debian's kernel, each variant's tun.ko) and,
+# for the from-source tests, every variant from source. On a fresh machine the first
 # source build takes 11-14 min: it runs in the background while the ASan
 # build and the unit, repo and host tests (which need no guest kernel) run,
 # and the VM tests wait for it, as do the host tests that judge CPU use. With -R or -L everything runs in order.
 kernels() {
-	bash "$TB_ROOT/kernel/build.sh" build all
 	TB_KERNEL_FROM_SOURCE=0 bash "$TB_ROOT/kernel/build.sh" build all
+	TB_KERNEL_FROM_SOURCE=1 bash "$TB_ROOT/kernel/build.sh" build all
 }
 kernel_log=$TB_CACHE/test-kernels.log
 mkdir -p "$TB_CACHE"
