@@ -266,61 +266,84 @@ info() { sed -n "s/^$1=//p" "$info_file"; }
 } >"$out/vm.env"
 
 marker='tb-guest: running '
-: >"$log"
-start=$(tb_now)
-start_qemu "$accel" "$log"
+# boot_once: boot, stream COMMAND's output, wait for QEMU to end (or kill it
+# at the timeout or stall); sets boot_s (empty: COMMAND never started) and
+# timed_out.
+boot_once() {
+	: >"$log"
+	rm -f "$out/vm.exit"
+	start=$(tb_now)
+	start_qemu "$accel" "$log"
 
-# Stream the console from the marker on: COMMAND's output to stdout, the
-# guest init's own messages to stderr, the boot messages before it nowhere.
-tail -n +1 -F --pid="$qemu_pid" "$log" 2>/dev/null | awk -v marker="$marker" -v bootlog="${TB_VM_BOOTLOG:-0}" '
-	{ sub(/\r$/, "") }
-	!seen && index($0, marker) == 1 { seen = 1; next }
-	!seen && (bootlog || /^tb-guest: /) { print > "/dev/stderr"; fflush("/dev/stderr"); next }
-	!seen { next }
-	done { next }
-	/^tb-guest: exit status [0-9]+$/ { done = 1; next }
-	{ print; fflush() }
-' &
-tail_pid=$!
+	# Stream the console from the marker on: COMMAND's output to stdout, the
+	# guest init's own messages to stderr, the boot messages before it nowhere.
+	tail -n +1 -F --pid="$qemu_pid" "$log" 2>/dev/null | awk -v marker="$marker" -v bootlog="${TB_VM_BOOTLOG:-0}" '
+		{ sub(/\r$/, "") }
+		!seen && index($0, marker) == 1 { seen = 1; next }
+		!seen && (bootlog || /^tb-guest: /) { print > "/dev/stderr"; fflush("/dev/stderr"); next }
+		!seen { next }
+		done { next }
+		/^tb-guest: exit status [0-9]+$/ { done = 1; next }
+		{ print; fflush() }
+	' &
+	tail_pid=$!
 
-boot_s=
-timed_out=0
-# The heartbeat's last state (inode, mtime, size) and when the host saw it
-# change; looked at once a second (a stat process each time, beside the guest).
-beat_seen='' beat_changed=$SECONDS beat_checked=-1
-while kill -0 "$qemu_pid" 2>/dev/null; do
-	elapsed=$(tb_elapsed "$start")
-	if [ -z "$boot_s" ] && grep -q "^$marker" "$log" 2>/dev/null; then
-		boot_s=$elapsed
-	fi
-	if awk -v e="$elapsed" -v t="$timeout_s" 'BEGIN { exit !(e >= t) }'; then
-		timed_out=1
-		break
-	fi
-	if [ -n "$stall_file" ] && [ "$beat_checked" -ne "$SECONDS" ]; then
-		beat_checked=$SECONDS
-		beat=$(stat -c '%i %y %s' "$stall_file" 2>/dev/null || echo none)
-		if [ "$beat" != "$beat_seen" ]; then
-			beat_seen=$beat beat_changed=$SECONDS
-		elif [ "$beat" != none ] && [ $((SECONDS - beat_changed)) -ge "$stall_s" ]; then
-			timed_out=stall
+	boot_s=
+	timed_out=0
+	# The heartbeat's last state (inode, mtime, size) and when the host saw it
+	# change; looked at once a second (a stat process each time, beside the guest).
+	beat_seen='' beat_changed=$SECONDS beat_checked=-1
+	while kill -0 "$qemu_pid" 2>/dev/null; do
+		elapsed=$(tb_elapsed "$start")
+		if [ -z "$boot_s" ] && grep -q "^$marker" "$log" 2>/dev/null; then
+			boot_s=$elapsed
+		fi
+		if awk -v e="$elapsed" -v t="$timeout_s" 'BEGIN { exit !(e >= t) }'; then
+			timed_out=1
 			break
 		fi
-	fi
-	sleep 0.1
+		if [ -n "$stall_file" ] && [ "$beat_checked" -ne "$SECONDS" ]; then
+			beat_checked=$SECONDS
+			beat=$(stat -c '%i %y %s' "$stall_file" 2>/dev/null || echo none)
+			if [ "$beat" != "$beat_seen" ]; then
+				beat_seen=$beat beat_changed=$SECONDS
+			elif [ "$beat" != none ] && [ $((SECONDS - beat_changed)) -ge "$stall_s" ]; then
+				timed_out=stall
+				break
+			fi
+		fi
+		sleep 0.1
+	done
+	# After a timeout the console stream still drains: tail --pid ends by itself
+	# once QEMU is gone.
+	if [ "$timed_out" != 0 ]; then stop_qemu; fi
+	wait "$tail_pid" 2>/dev/null || true
+	tail_pid=
+	wait "$qemu_pid" 2>/dev/null || true
+	qemu_pid=
+}
+
+# A kernel that died before COMMAND started (Debian's kernel under QEMU's
+# multi-threaded TCG oopses at boot now and then: kernel/README.md) is booted
+# again, at most twice; its console is kept as vm-console.log.boot-N. Once
+# COMMAND has started nothing is retried: it may have had effects.
+boot_failures=0
+vm_start=$(tb_now)
+while :; do
+	boot_once
+	[ "$timed_out" = 0 ] && [ -z "$boot_s" ] && [ ! -s "$out/vm.exit" ] || break
+	oops=$(tr -d '\r' <"$log" | grep -m1 -E 'Oops|Kernel panic|BUG:|general protection fault' || true)
+	[ -n "$oops" ] && [ "$boot_failures" -lt 2 ] || break
+	boot_failures=$((boot_failures + 1))
+	mv "$log" "$log.boot-$boot_failures"
+	msg "the guest kernel died during boot, before COMMAND started (${oops#*] }); booting again ($((boot_failures + 1)) of 3; console kept in $log.boot-$boot_failures)"
 done
-# After a timeout the console stream still drains: tail --pid ends by itself
-# once QEMU is gone.
-if [ "$timed_out" != 0 ]; then stop_qemu; fi
-wait "$tail_pid" 2>/dev/null || true
-tail_pid=
-wait "$qemu_pid" 2>/dev/null || true
-qemu_pid=
-total_s=$(tb_elapsed "$start")
+total_s=$(tb_elapsed "$vm_start")
 {
 	echo "boot_to_command_s=${boot_s:-none}"
 	echo "total_s=$total_s"
 	echo "timed_out=$timed_out"
+	echo "boot_failures=$boot_failures"
 } >>"$out/vm.env"
 
 if [ "$timed_out" != 0 ]; then

@@ -76,6 +76,25 @@ rc=0
 expect "no exit status reported" "$rc" 125
 check "error said" grep -qF "the guest stopped without reporting" "$tmp/stderr2"
 expect "vm.env exit_status none" "$(envval exit_status "$tmp/out2")" none
+expect "a kernel that does not boot, without an oops: not booted again" "$(envval boot_failures "$tmp/out2")" 0
+
+# 2b. A kernel that oopses during boot, before COMMAND: booted again, at most
+# twice; each failed boot's console kept.
+mkdir -p "$tmp/out2b" "$tmp/out2c"
+echo 1 >"$tmp/oopses"
+rc=0
+TB_TEST_QEMU_OOPS=$tmp/oopses TB_TEST_QEMU_GUEST=1 "${vm[@]}" --out "$tmp/out2b" -- true >"$tmp/stdout2b" 2>"$tmp/stderr2b" || rc=$?
+expect "one oops at boot: the second boot runs COMMAND" "$rc" 3
+check "the retry is said, with the oops" grep -qF "the guest kernel died during boot, before COMMAND started (Oops: int3: 0000 [#1] PREEMPT SMP NOPTI); booting again (2 of 3" "$tmp/stderr2b"
+expect "vm.env boot_failures" "$(envval boot_failures "$tmp/out2b")" 1
+check "the failed boot's console kept" grep -qF "Oops: int3" "$tmp/out2b/vm-console.log.boot-1"
+check "the last console is the good boot's" grep -qF "tb-guest: exit status 3" "$tmp/out2b/vm-console.log"
+echo 5 >"$tmp/oopses"
+rc=0
+TB_TEST_QEMU_OOPS=$tmp/oopses TB_TEST_QEMU_GUEST=1 "${vm[@]}" --out "$tmp/out2c" -- true >"$tmp/stdout2c" 2>"$tmp/stderr2c" || rc=$?
+expect "oopses at every boot: three boots, then 125" "$rc $(cat "$tmp/oopses")" "125 2"
+expect "two retries said" "$(grep -c "booting again" "$tmp/stderr2c")" 2
+expect "vm.env boot_failures (three boots)" "$(envval boot_failures "$tmp/out2c")" 2
 
 # 3. The module path (the default): a fake unpacked Debian kernel and a fake
 # stock tun.ko where kernel/debian.sh expects them; QEMU gets Debian's

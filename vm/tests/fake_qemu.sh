@@ -14,6 +14,15 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+# TB_TEST_QEMU_OOPS=FILE: while FILE holds a number above 0, a boot writes
+# a kernel oops to the console (as Debian's kernel under TCG now and then
+# does, kernel/README.md), counts FILE down and exits as after the panic.
+if [ -n "${TB_TEST_QEMU_OOPS:-}" ] && [ "$(cat "$TB_TEST_QEMU_OOPS")" -gt 0 ]; then
+	echo $(($(cat "$TB_TEST_QEMU_OOPS") - 1)) >"$TB_TEST_QEMU_OOPS"
+	printf '%s\r\n' "Linux version 6.12.0-fake" "[    1.707464] Oops: int3: 0000 [#1] PREEMPT SMP NOPTI" \
+		"[    1.707830] Kernel panic - not syncing: Fatal exception in interrupt" >>"$console"
+	exit 0
+fi
 [ "${TB_TEST_QEMU_GUEST:-0}" = 1 ] || exit 1
 out=$(sed -n 's/.* tb_out=\([^ ]*\).*/\1/p' <<<"$append")
 printf '%s\r\n' "Linux version 6.12.0-fake" "tb-guest: running sh -c x" "hello from the guest" >>"$console"
