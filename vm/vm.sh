@@ -331,9 +331,9 @@ boot_failures=0
 vm_start=$(tb_now)
 while :; do
 	boot_once
-	[ "$timed_out" = 0 ] && [ -z "$boot_s" ] && [ ! -s "$out/vm.exit" ] || break
+	if [ "$timed_out" != 0 ] || [ -n "$boot_s" ] || [ -s "$out/vm.exit" ]; then break; fi
 	oops=$(tr -d '\r' <"$log" | grep -m1 -E 'Oops|Kernel panic|BUG:|general protection fault' || true)
-	[ -n "$oops" ] && [ "$boot_failures" -lt 2 ] || break
+	if [ -z "$oops" ] || [ "$boot_failures" -ge 2 ]; then break; fi
 	boot_failures=$((boot_failures + 1))
 	mv "$log" "$log.boot-$boot_failures"
 	msg "the guest kernel died during boot, before COMMAND started (${oops#*] }); booting again ($((boot_failures + 1)) of 3; console kept in $log.boot-$boot_failures)"
