@@ -37,6 +37,12 @@ trap finish EXIT
 # Few execs: each one loads its libraries over 9p, slow under TCG.
 here=${BASH_SOURCE[0]%/*}
 mount -a -T "$here/guest-fstab.early" || console "some early mounts failed"
+# Debian's kernel boots on one vCPU (maxcpus=1, vm/vm.sh says why); the
+# others join now, before anything runs.
+for cpu in /sys/devices/system/cpu/cpu[0-9]*/online; do
+	[ -e "$cpu" ] && [ "$(<"$cpu")" != 1 ] || continue
+	echo 1 >"$cpu" || console "cannot bring ${cpu%/online} online"
+done
 # devtmpfs has no /dev/fd; bash's process substitution <(...) needs it.
 ln -sfn /proc/self/fd /dev/fd
 mkdir -p /run/netns /run/lock /run/tb-overlay/tmp/upper /run/tb-overlay/tmp/work \

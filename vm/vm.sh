@@ -105,7 +105,12 @@ else
 	fi
 	initrd=(-initrd "$(tb_deb_initramfs)")
 	# The initramfs loads tb_tun; guest-init.sh hands tb_modroot to modprobe.
-	extra_append=" tb_modroot=$(tb_deb_dir)/root tb_tun=$moddir/tun.ko"
+	# maxcpus=1: the second vCPU is brought up by guest-init.sh, after the
+	# kernel has patched its own text at boot (jump labels: "sched_clock:
+	# Marking stable" at 1.7 s flips the one in sched_clock_cpu). Patched
+	# while the other vCPU ran, QEMU 7.2's multi-threaded TCG now and then
+	# executed the stale int3 there and the kernel died (kernel/README.md).
+	extra_append=" tb_modroot=$(tb_deb_dir)/root tb_tun=$moddir/tun.ko maxcpus=1"
 fi
 
 if [ -z "$out" ]; then
