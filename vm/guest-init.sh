@@ -40,7 +40,8 @@ mount -a -T "$here/guest-fstab.early" || console "some early mounts failed"
 # Debian's kernel boots on one vCPU (maxcpus=1, vm/vm.sh says why); the
 # others join now, before anything runs.
 for cpu in /sys/devices/system/cpu/cpu[0-9]*/online; do
-	[ -e "$cpu" ] && [ "$(<"$cpu")" != 1 ] || continue
+	[ -e "$cpu" ] || continue
+	[ "$(<"$cpu")" = 1 ] && continue
 	echo 1 >"$cpu" || console "cannot bring ${cpu%/online} online"
 done
 # devtmpfs has no /dev/fd; bash's process substitution <(...) needs it.
