@@ -46,6 +46,8 @@
  *    (/proc/sys/kernel/tainted) read before and after the run's traffic, so
  *    that a run in a kernel that oopsed or warned is judged invalid
  *    (tb/validity.h). NULL: not read (runs from before it, and selftests).
+ * v11 tun_flood.stuck_in_ring: a flood's packets still in the TUN's ring
+ *    once its reader had stopped (kernel/tunflood/flood_leftover.h).
  */
 #include "schema.h"
 
@@ -242,6 +244,11 @@ static const char *const migrations[] = {
 	/* v10: the kernel's taint around the traffic (see the header). */
 	"ALTER TABLE runs ADD COLUMN kernel_taint_before INTEGER;"
 	"ALTER TABLE runs ADD COLUMN kernel_taint_after INTEGER;",
+
+	/* v11: a flood's packets still in the TUN's ring once its reader had
+	 * stopped (read back afterwards); lost = ... + stuck_in_qdisc +
+	 * stuck_in_ring + unexplained. NULL for floods stored before. */
+	"ALTER TABLE tun_flood ADD COLUMN stuck_in_ring INTEGER;",
 };
 
 int tb_schema_count(void)

@@ -9,9 +9,11 @@
  *   qdisc_drops = root qdisc "drops" delta (enqueue overflow, CoDel drops)
  *   socket_drops= sends that failed and never reached the device
  *                 (EAGAIN: send buffer full; ENOBUFS; other errors)
- *   stuck       = packets still queued in the qdisc when draining gave up
+ *   stuck_in_qdisc = packets still queued in the qdisc when draining gave up
+ *   stuck_in_ring  = packets of the flood still in the TUN's ring when the
+ *                 reader had stopped (read back afterwards, not received)
  *   unexplained = lost - (ring_drops + dev_drops + qdisc_drops + socket_drops
- *                        + stuck)
+ *                        + stuck_in_qdisc + stuck_in_ring)
  *
  * UdpSndbufErrors is NOT added: when a device or qdisc drop is reported back
  * to UDP (NET_XMIT_DROP -> -ENOBUFS) udp_send_skb counts it in SndbufErrors
@@ -30,11 +32,13 @@ struct flood_observed {
 	long long d_qdisc_drops;
 	long long d_out_datagrams;
 	long long qdisc_backlog_end;
+	long long ring_left_end;     /* this flood's packets read from the ring after the reader stopped */
 };
 
 struct flood_account {
 	long long lost;
-	long long ring_drops, dev_drops, qdisc_drops, socket_drops, stuck;
+	long long ring_drops, dev_drops, qdisc_drops, socket_drops;
+	long long stuck_in_qdisc, stuck_in_ring;
 	long long send_errors;
 	long long xmit_drops_reported;
 	long long unexplained;

@@ -74,9 +74,9 @@ int flood_expect_check(const struct flood_row *r, char *msg, size_t len)
 					  : "backpressure without IFF_BACKPRESSURE";
 	if (!r->hung && r->unexplained != 0)
 		add(msg, len, &n,
-		    "accounting: every lost packet is counted somewhere (lost %lld = ring %lld + dev %lld + qdisc %lld + socket %lld + stuck %lld, unexplained %lld)",
-		    r->lost, r->ring_drops, r->dev_drops, r->qdisc_drops, r->socket_drops, r->stuck,
-		    r->unexplained);
+		    "accounting: every lost packet is counted somewhere (lost %lld = ring %lld + dev %lld + qdisc %lld + socket %lld + stuck in qdisc %lld + stuck in ring %lld, unexplained %lld)",
+		    r->lost, r->ring_drops, r->dev_drops, r->qdisc_drops, r->socket_drops,
+		    r->stuck_in_qdisc, r->stuck_in_ring, r->unexplained);
 	if (!strcmp(b, "stock") && flood_reader_slower(r) && r->ring_drops <= 0)
 		add(msg, len, &n,
 		    "%s loses packets in the ring when the reader is slower than the sender (ring drops %lld)",

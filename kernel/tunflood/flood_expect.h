@@ -15,7 +15,8 @@ struct flood_row {
 	int iff_backpressure; /* TUN created with IFF_BACKPRESSURE */
 	long long rate_pps, burst, reader_rate_pps;
 	long long sent, received, lost;
-	long long ring_drops, dev_drops, qdisc_drops, socket_drops, stuck, unexplained;
+	long long ring_drops, dev_drops, qdisc_drops, socket_drops;
+	long long stuck_in_qdisc, stuck_in_ring, unexplained;
 	int hung;
 };
 

@@ -31,6 +31,9 @@ const char flood_usage_text[] =
 	"  --sndbuf BYTES      SO_SNDBUFFORCE (default: the kernel's)\n"
 	"  --reader-rate PPS   reader pace while the sender runs; 0 = unpaced (default)\n"
 	"  --reader MODE       blocking (default) or poll (O_NONBLOCK + poll())\n"
+	"  --reader-stall-after N  the reader stops reading after N packets (fault\n"
+	"                      injection: a VPN process that stalls; what it leaves in\n"
+	"                      the ring is counted as stuck_in_ring); 0 = never (default)\n"
 	"  --dev NAME          TUN name, may contain %d (default tbflood%d)\n"
 	"  --port N            UDP destination port (default 5001)\n"
 	"  --send-timeout SEC  a send blocked this long means hung (default 2)\n"
@@ -168,7 +171,7 @@ int flood_parse_args(int argc, char **argv, struct flood_opts *o, char *err, siz
 
 		static const char *const with_value[] = {
 			"--ring", "--qdisc", "--rate", "--burst", "--count", "--duration",
-			"--size", "--sndbuf", "--reader-rate", "--reader", "--dev", "--port",
+			"--size", "--sndbuf", "--reader-rate", "--reader", "--reader-stall-after", "--dev", "--port",
 			"--send-timeout", "--drain-idle", "--drain-timeout",
 		};
 		int known = 0;
@@ -224,6 +227,9 @@ int flood_parse_args(int argc, char **argv, struct flood_opts *o, char *err, siz
 		} else if (!strcmp(name, "--reader-rate")) {
 			want = "packets/s, an integer 0..10000000";
 			bad = tb_parse_i64(val, 0, 10000000, &o->reader_rate_pps);
+		} else if (!strcmp(name, "--reader-stall-after")) {
+			want = "an integer 0..1000000000 (packets)";
+			bad = tb_parse_i64(val, 0, 1000000000, &o->reader_stall_after);
 		} else if (!strcmp(name, "--reader")) {
 			want = "blocking or poll";
 			if (!strcmp(val, "blocking"))

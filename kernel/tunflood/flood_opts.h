@@ -27,6 +27,7 @@ struct flood_opts {
 	int blocking;              /* blocking socket (1) or O_NONBLOCK (0) */
 	long long sndbuf_bytes;    /* SO_SNDBUFFORCE value, 0 = default */
 	long long reader_rate_pps; /* reader drain rate while sending, 0 = unpaced */
+	long long reader_stall_after; /* reader stops reading after this many packets; 0 = never */
 	enum flood_reader_mode reader;
 	long long port;            /* UDP destination port */
 	int64_t send_timeout_ns;   /* SO_SNDTIMEO: a send blocked longer = hung */

@@ -58,6 +58,7 @@ void flood_report_json(FILE *f, const struct flood_report *r)
 	json_int(&j, "sndbuf_requested_bytes", o->sndbuf_bytes);
 	json_int(&j, "reader_rate_pps", o->reader_rate_pps);
 	json_str(&j, "reader", flood_reader_name(o->reader));
+	json_int(&j, "reader_stall_after_packets", o->reader_stall_after);
 	json_int(&j, "port", o->port);
 	json_int(&j, "send_timeout_ns", o->send_timeout_ns);
 	json_int(&j, "drain_idle_ns", o->drain_idle_ns);
@@ -88,7 +89,8 @@ void flood_report_json(FILE *f, const struct flood_report *r)
 	json_int(&j, "dev_drops", ac->dev_drops);
 	json_int(&j, "qdisc_drops", ac->qdisc_drops);
 	json_int(&j, "socket_drops", ac->socket_drops);
-	json_int(&j, "stuck_in_qdisc", ac->stuck);
+	json_int(&j, "stuck_in_qdisc", ac->stuck_in_qdisc);
+	json_int(&j, "stuck_in_ring", ac->stuck_in_ring);
 	json_int(&j, "unexplained", ac->unexplained);
 	json_int(&j, "send_errors", ac->send_errors);
 	json_int(&j, "send_errors_eagain", ob->err_eagain);

@@ -96,7 +96,7 @@ static const char sql_run_values[] =
 
 static const char sql_flood[] =
 	"INSERT INTO tun_flood(run_id, sent, accepted, received, lost, ring_drops, dev_drops,"
-	" qdisc_drops, socket_drops, stuck_in_qdisc, unexplained, send_errors, sndbuf_errors,"
+	" qdisc_drops, socket_drops, stuck_in_qdisc, stuck_in_ring, unexplained, send_errors, sndbuf_errors,"
 	" xmit_drops_reported, duplicates, reordered, gaps, foreign_packets, rate_pps, burst_packets,"
 	" reader_rate_pps, size_bytes, blocking, blocked_ns, send_duration_ns, duration_ns,"
 	" latency_mean_ns, latency_max_ns, hung, hung_reason, result_json)"
@@ -104,7 +104,8 @@ static const char sql_flood[] =
 	" json_extract(j, '$.end.received'), json_extract(j, '$.end.lost'),"
 	" json_extract(j, '$.end.ring_drops'), json_extract(j, '$.end.dev_drops'),"
 	" json_extract(j, '$.end.qdisc_drops'), json_extract(j, '$.end.socket_drops'),"
-	" json_extract(j, '$.end.stuck_in_qdisc'), json_extract(j, '$.end.unexplained'),"
+	" json_extract(j, '$.end.stuck_in_qdisc'), json_extract(j, '$.end.stuck_in_ring'),"
+	" json_extract(j, '$.end.unexplained'),"
 	" json_extract(j, '$.end.send_errors'), json_extract(j, '$.end.sndbuf_errors'),"
 	" json_extract(j, '$.end.xmit_drops_reported'), json_extract(j, '$.end.duplicates'),"
 	" json_extract(j, '$.end.reordered'), json_extract(j, '$.end.gaps'),"
@@ -217,7 +218,8 @@ static const char sql_rows[] =
 	" f.sent, f.received, f.lost, f.ring_drops, f.dev_drops, f.qdisc_drops, f.socket_drops,"
 	" f.stuck_in_qdisc, f.unexplained, f.hung, f.blocked_ns, f.duration_ns, f.latency_max_ns,"
 	" coalesce(r.kernel_release, ''), coalesce(r.accel, ''),"
-	" coalesce(json_extract(r.knobs_json, '$.iff_backpressure'), 0)"
+	" coalesce(json_extract(r.knobs_json, '$.iff_backpressure'), 0),"
+	" coalesce(f.stuck_in_ring, 0)"
 	" FROM runs r JOIN tun_flood f ON f.run_id = r.id"
 	" WHERE r.campaign = ?1 AND r.kind = 'selftest' AND (?2 OR"
 	"  coalesce(json_extract(r.env_json, '$.series'), '') <> 'repeat') ORDER BY r.id";
@@ -241,10 +243,11 @@ static void row_from(sqlite3_stmt *s, struct flood_row *r)
 	r->dev_drops = sqlite3_column_int64(s, 13);
 	r->qdisc_drops = sqlite3_column_int64(s, 14);
 	r->socket_drops = sqlite3_column_int64(s, 15);
-	r->stuck = sqlite3_column_int64(s, 16);
+	r->stuck_in_qdisc = sqlite3_column_int64(s, 16);
 	r->unexplained = sqlite3_column_int64(s, 17);
 	r->hung = sqlite3_column_int(s, 18);
 	r->iff_backpressure = sqlite3_column_int(s, 24);
+	r->stuck_in_ring = sqlite3_column_int64(s, 25);
 }
 
 static const char *qdisc_label(const struct flood_row *r)
@@ -257,21 +260,22 @@ static int cmd_table(tb_store *st, const char *campaign)
 	sqlite3_stmt *s = prepare(st, sql_rows);
 	sqlite3_bind_text(s, 1, campaign, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, 0); /* the grid only */
-	printf("%-16s %5s %-18s %6s %8s %6s %6s %6s %6s %6s %6s %4s %8s %8s %8s\n", "variant", "ring",
-	       "qdisc", "sent", "received", "ring", "dev", "qdisc", "socket", "stuck", "unexpl",
-	       "hung", "blocked", "latmax", "duration");
-	printf("%-16s %5s %-18s %6s %8s %6s %6s %6s %6s %6s %6s %4s %8s %8s %8s\n", "", "[pkt]",
-	       "", "[pkt]", "[pkt]", "drops", "drops", "drops", "drops", "[pkt]", "[pkt]", "", "[ms]",
-	       "[ms]", "[ms]");
+	printf("%-16s %5s %-18s %6s %8s %6s %6s %6s %6s %6s %6s %6s %4s %8s %8s %8s\n", "variant",
+	       "ring", "qdisc", "sent", "received", "ring", "dev", "qdisc", "socket", "stuck", "stuck",
+	       "unexpl", "hung", "blocked", "latmax", "duration");
+	printf("%-16s %5s %-18s %6s %8s %6s %6s %6s %6s %6s %6s %6s %4s %8s %8s %8s\n", "", "[pkt]",
+	       "", "[pkt]", "[pkt]", "drops", "drops", "drops", "drops", "qdisc", "ring", "[pkt]", "",
+	       "[ms]", "[ms]", "[ms]");
 	int rows = 0;
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		struct flood_row r;
 		row_from(s, &r);
 		char label[48];
 		snprintf(label, sizeof label, "%s%s", r.variant, r.iff_backpressure ? "+IFF" : "");
-		printf("%-16s %5lld %-18s %6lld %8lld %6lld %6lld %6lld %6lld %6lld %6lld %4d %8.1f %8.1f %8.1f\n",
+		printf("%-16s %5lld %-18s %6lld %8lld %6lld %6lld %6lld %6lld %6lld %6lld %6lld %4d %8.1f %8.1f %8.1f\n",
 		       label, r.ring, qdisc_label(&r), r.sent, r.received, r.ring_drops,
-		       r.dev_drops, r.qdisc_drops, r.socket_drops, r.stuck, r.unexplained, r.hung,
+		       r.dev_drops, r.qdisc_drops, r.socket_drops, r.stuck_in_qdisc, r.stuck_in_ring,
+		       r.unexplained, r.hung,
 		       (double)sqlite3_column_int64(s, 19) / 1e6,
 		       (double)sqlite3_column_int64(s, 21) / 1e6,
 		       (double)sqlite3_column_int64(s, 20) / 1e6);

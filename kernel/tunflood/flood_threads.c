@@ -82,6 +82,10 @@ void *flood_reader_main(void *arg)
 	int64_t interval = o->reader_rate_pps ? (int64_t)(1e9 / (double)o->reader_rate_pps) : 0;
 	int64_t next = tb_mono_ns();
 	while (!atomic_load(&r->stop)) {
+		if (o->reader_stall_after && atomic_load(&r->packets) >= o->reader_stall_after) {
+			tb_sleep_until_mono_ns(tb_mono_ns() + 5 * TB_NS_PER_MSEC);
+			continue;
+		}
 		if (interval && !atomic_load(&r->unpaced)) {
 			int64_t now = tb_mono_ns();
 			if (next < now - READER_CREDIT_NS)

@@ -10,6 +10,11 @@ static int has(const struct seqtrack *t, uint64_t seq)
 	return seq < t->cap_bits && (t->seen[seq >> 3] >> (seq & 7)) & 1;
 }
 
+int seqtrack_has(const struct seqtrack *t, uint64_t seq)
+{
+	return has(t, seq);
+}
+
 int seqtrack_init(struct seqtrack *t, uint64_t initial_cap)
 {
 	memset(t, 0, sizeof *t);

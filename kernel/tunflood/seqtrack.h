@@ -23,6 +23,9 @@ void seqtrack_free(struct seqtrack *t);
  * seq (out of memory, or seq beyond 2^40). */
 int seqtrack_add(struct seqtrack *t, uint64_t seq);
 
+/* 1 when seq has arrived at least once. */
+int seqtrack_has(const struct seqtrack *t, uint64_t seq);
+
 /* Of the numbers 0..sent-1: how many never arrived, and in how many separate
  * runs of consecutive numbers they are missing ("gaps"). Arrivals >= sent are
  * not counted (the caller reports them as foreign). */

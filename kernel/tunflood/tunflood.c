@@ -9,6 +9,7 @@
  * threads (flood_threads.c), drains, and reports (flood_report.c). */
 #include "flood_account.h"
 #include "flood_counters.h"
+#include "flood_leftover.h"
 #include "flood_opts.h"
 #include "flood_packet.h"
 #include "flood_report.h"
@@ -242,8 +243,28 @@ int main(int argc, char **argv)
 	if (rd.track_failed)
 		tb_die("out of memory tracking sequence numbers");
 
-	if (flood_read_counters(ifindex, &after, err, sizeof err))
-		tb_die("%s", err);
+	/* The end counters, and what is still in the ring (no reader takes it
+	 * now). Repeat until a read-back right after the counters finds nothing:
+	 * then the ring was empty at that snapshot, and whatever the queue moves
+	 * into the ring later was in the qdisc's backlog then; no packet is in
+	 * both counts or in neither. */
+	struct flood_leftover left;
+	if (flood_leftover_init(&left, (uint64_t)sd.sent))
+		tb_die("out of memory tracking sequence numbers");
+	for (int pass = 0;; pass++) {
+		if (flood_read_counters(ifindex, &after, err, sizeof err))
+			tb_die("%s", err);
+		/* A reader that did not stop may still be in read(): leave the ring to it. */
+		long long found = reader_joined ? flood_leftover_read(&left, tun, (unsigned)o.port,
+								      run_id, &rd.seq, (uint64_t)sd.sent)
+						: 0;
+		if (left.failed_errno)
+			tb_die("reading back what was left in %s failed: %s", dev,
+			       strerror(left.failed_errno));
+		if (!found || pass == 20)
+			break; /* 20: a sender still pushing; the account shows it */
+	}
+	rd.foreign += left.foreign;
 
 	/* If the sender thread never returned, its counts are still consistent
 	 * enough to report (they only grow), but they are a snapshot. */
@@ -259,6 +280,7 @@ int main(int argc, char **argv)
 		.d_qdisc_drops = after.q.drops - before.q.drops,
 		.d_out_datagrams = after.out_datagrams - before.out_datagrams,
 		.qdisc_backlog_end = after.q.backlog_packets,
+		.ring_left_end = (long long)left.late.unique,
 	};
 	struct flood_account ac;
 	flood_account_compute(&ob, &ac);
@@ -286,6 +308,7 @@ int main(int argc, char **argv)
 	if (!sender_joined || !reader_joined)
 		_exit(0);
 	seqtrack_free(&rd.seq);
+	flood_leftover_free(&left);
 	close(sock);
 	close(tun);
 	return 0;

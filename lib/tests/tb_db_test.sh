@@ -345,6 +345,7 @@ expect "v5 counters follow their run" \
 # to the version a new database gets (c.db was made by this build)
 expect "the source was migrated in place" "$(q "$dir/old.db" "PRAGMA user_version")" "$(q "$dir/c.db" "PRAGMA user_version")"
 expect "that version is this build's (v10: kernel taint)" "$(q "$dir/c.db" "SELECT count(*) FROM pragma_table_info('runs') WHERE name LIKE 'kernel_taint_%'")" 2
+expect "the migrated source has v11's tun_flood.stuck_in_ring" "$(q "$dir/old.db" "SELECT count(*) FROM pragma_table_info('tun_flood') WHERE name = 'stuck_in_ring'")" 1
 
 printf 'CREATE TEMP VIEW n_runs AS SELECT count(*) AS n FROM runs;\n' >"$dir/views.sql"
 expect "query --views FILE SQL" "$("$db" query "$dir/c.db" --views "$dir/views.sql" "SELECT n FROM n_runs")" 7

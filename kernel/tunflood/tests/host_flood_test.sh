@@ -25,8 +25,9 @@ exact() {
 	sum=$(sqlite3 :memory: "SELECT json_extract(j, '\$.end.received') + json_extract(j, '\$.end.ring_drops')
 		+ json_extract(j, '\$.end.dev_drops') + json_extract(j, '\$.end.qdisc_drops')
 		+ json_extract(j, '\$.end.socket_drops') + json_extract(j, '\$.end.stuck_in_qdisc')
+		+ json_extract(j, '\$.end.stuck_in_ring')
 		FROM (SELECT readfile('$f') AS j)")
-	check "$1: sent ($sent) = received ($recv) + ring + dev + qdisc + socket + stuck ($sum)" test "$sent" -eq "$sum"
+	check "$1: sent ($sent) = received ($recv) + ring + dev + qdisc + socket + stuck in qdisc and ring ($sum)" test "$sent" -eq "$sum"
 	check "$1: unexplained = 0" test "$(get "$f" end.unexplained)" -eq 0
 	check "$1: not hung" test "$(get "$f" end.hung)" -eq 0
 	check "$1: no duplicates" test "$(get "$f" end.duplicates)" -eq 0
@@ -89,6 +90,24 @@ check "stalled: the timed-out send is the one EAGAIN" test "$(get "$f" end.send_
 check "stalled: the sender stopped early" test "$(get "$f" end.sent)" -lt 500
 check "stalled: packets still queued in the TBF" test "$(get "$f" end.stuck_in_qdisc)" -gt 0
 mv "$f" "$dir/stalled.out" # not a self-test point
+
+# A reader that stalls (a VPN process that stops reading) leaves a full ring
+# behind: stock holds exactly txqueuelen = 25 packets there and drops the
+# rest. Those 25 are read back after the reader stopped and counted as stuck
+# in the ring, not lost without a place.
+flood reader-stall --ring 25 --count 2000 --burst 100 --rate 10000 --reader-stall-after 100 \
+	--drain-timeout 0.5
+f=$dir/reader-stall.json
+check "reader-stall: hung = 1 (the ring never drained)" test "$(get "$f" end.hung)" -eq 1
+check "reader-stall: reason names the full ring" grep -qF "ring not empty" <(get "$f" end.hung_reason)
+check "reader-stall: the ring's 25 packets are stuck in it" test "$(get "$f" end.stuck_in_ring)" -eq 25
+check "reader-stall: nothing stuck in the qdisc (stock never stops its queue)" test "$(get "$f" end.stuck_in_qdisc)" -eq 0
+recv=$(get "$f" end.received)
+ring=$(get "$f" end.ring_drops)
+check "reader-stall: at most 100 received (got $recv)" test "$recv" -le 100
+check "reader-stall: sent 2000 = received $recv + ring drops $ring + 25 in the ring" test $((recv + ring + 25)) -eq 2000
+check "reader-stall: unexplained = 0" test "$(get "$f" end.unexplained)" -eq 0
+mv "$f" "$dir/reader-stall.out" # not a self-test point
 
 # The host runs a stock kernel: it ignores IFF_BACKPRESSURE in TUNSETIFF,
 # and the tool must notice rather than measure stock behaviour as opted-in.

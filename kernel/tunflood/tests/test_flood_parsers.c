@@ -47,6 +47,10 @@ static void test_defaults_and_values(void)
 	CHECK(parse(&o, err, sizeof err, "--drain-idle", "50", "--send-timeout", "0.5") == 0);
 	CHECK_EQ_I64(o.drain_idle_ns, 50000000LL);
 	CHECK_EQ_I64(o.send_timeout_ns, 500000000LL);
+
+	CHECK_EQ_I64(o.reader_stall_after, 0);
+	CHECK(parse(&o, err, sizeof err, "--reader-stall-after", "100", NULL, NULL) == 0);
+	CHECK_EQ_I64(o.reader_stall_after, 100);
 }
 
 /* Every rejection names the option it is about. */
@@ -67,6 +71,7 @@ static void test_rejections(void)
 		{"--qdisc", "pfifo; rm -rf /", NULL, NULL, "--qdisc"},
 		{"--qdisc", "", NULL, NULL, "--qdisc"},
 		{"--reader", "fast", NULL, NULL, "--reader"},
+		{"--reader-stall-after", "-1", NULL, NULL, "--reader-stall-after"},
 		{"--dev", "a/b", NULL, NULL, "--dev"},
 		{"--dev", "name-that-is-too-long", NULL, NULL, "--dev"},
 		{"--sndbuf", "100", NULL, NULL, "--sndbuf"},

@@ -18,6 +18,8 @@ static void test_in_order_with_gaps(void)
 	CHECK_EQ_I64(t.duplicates, 0);
 	CHECK_EQ_I64(t.highest, 8);
 	CHECK_EQ_I64(seqtrack_beyond(&t, 10), 0);
+	CHECK(seqtrack_has(&t, 0) && seqtrack_has(&t, 8) && !seqtrack_has(&t, 3));
+	CHECK(!seqtrack_has(&t, 9) && !seqtrack_has(&t, 1000000)); /* beyond the bitmap */
 	seqtrack_free(&t);
 }
 
