@@ -97,6 +97,14 @@ video_port=5004 tcp_port=5201
 # does not change within a boot.
 # ns_now: the wall clock in ns, set without a subshell (a fork each)
 now_ns() { local t=$EPOCHREALTIME; ns_now=${t/./}000; }
+# host_cpu_read VAR: VAR = the host's CPU line vm.sh keeps in the guest's
+# out dir (vm/README.md), "" outside a guest or when it cannot be read.
+host_cpu_read() {
+	local f=${TB_VM_OUT:-}/.vm-run/host-cpu
+	printf -v "$1" '%s' ''
+	[ -n "${TB_VM_OUT:-}" ] && [ -r "$f" ] || return 0
+	read -r "$1" <"$f" || printf -v "$1" '%s' ''
+}
 # json_str VAR TEXT: VAR = TEXT as a JSON string (no subshell)
 json_str() { local v=${2//\\/\\\\}; printf -v "$1" '"%s"' "${v//\"/\\\"}"; }
 
@@ -326,6 +334,7 @@ for ((k = 0; k < ${#recv_pids[@]}; k++)); do wait_listening "${recv_pids[k]}" ud
 phase prepare
 now_ns
 window_start=$ns_now
+host_cpu_read host_cpu_before
 if [ "$traffic" != video ]; then
 	# The first tcp_omit seconds (slow start) run before the measured
 	# duration and are left out of iperf3's summary.
@@ -371,6 +380,7 @@ if [ -n "$iperf_pid" ]; then
 fi
 now_ns
 window_end=$ns_now
+host_cpu_read host_cpu_after
 phase traffic
 # Both ends of the tunnel must have lived through the traffic: a VPN that
 # died mid-run turns the run's loss into an artefact of the testbed.
@@ -391,6 +401,8 @@ read -r taint_after </proc/sys/kernel/tainted
 phase counters
 finish_args=(--before "$work/before.kv" --after "$work/after.kv" --samples "$work/samples.txt"
 	--window "$window_start" "$window_end" --taint "$taint_before" "$taint_after")
+[ -z "$host_cpu_before" ] || [ -z "$host_cpu_after" ] ||
+	finish_args+=(--host-cpu "$host_cpu_before" "$host_cpu_after")
 for k in "${!recv_pids[@]}"; do finish_args+=(--receiver "$(camera_out recv "$k").txt"); done
 [ "$traffic" = tcp ] || finish_args+=(--images "$work/png")
 [ "$traffic" = video ] || finish_args+=(--iperf "$work/iperf.json")

@@ -50,6 +50,29 @@ static int store_pair(sqlite3 *db, long long run_id, const char *sql, long long 
 	return rc;
 }
 
+/* The host's shares between the snapshots; NULL when no tick passed (a
+ * run shorter than vm.sh's second) or the counters went back. */
+static int store_host_cpu(sqlite3 *db, long long run_id, const struct tb_host_cpu *b, const struct tb_host_cpu *a,
+			  char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int rc = -1;
+	if (sqlite3_prepare_v2(db, "UPDATE runs SET host_other_busy_pct = round(?2, 1), host_steal_pct = round(?3, 1)"
+				   " WHERE id = ?1", -1, &s, NULL) == SQLITE_OK) {
+		double other, steal;
+		sqlite3_bind_int64(s, 1, run_id);
+		if (!tb_host_cpu_shares(b, a, &other, &steal)) {
+			sqlite3_bind_double(s, 2, other);
+			sqlite3_bind_double(s, 3, steal);
+		}
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	}
+	if (rc)
+		tb_errbuf(err, errlen, "cannot store the host's CPU shares of run %lld: %s", run_id, sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	return rc;
+}
+
 static int store_inputs(tb_store *st, long long id, const struct tb_finish_inputs *in, char *err,
 			size_t errlen)
 {
@@ -71,6 +94,8 @@ static int store_inputs(tb_store *st, long long id, const struct tb_finish_input
 	if (in->has_taint &&
 	    store_pair(db, id, "UPDATE runs SET kernel_taint_before = ?2, kernel_taint_after = ?3 WHERE id = ?1",
 		       in->taint_before, in->taint_after, "kernel taint", err, errlen))
+		return -1;
+	if (in->has_host_cpu && store_host_cpu(db, id, &in->host_cpu_before, &in->host_cpu_after, err, errlen))
 		return -1;
 	if (tb_validity_judge(st, id, err, errlen))
 		return -1;

@@ -48,6 +48,10 @@
  *    (tb/validity.h). NULL: not read (runs from before it, and selftests).
  * v11 tun_flood.stuck_in_ring: a flood's packets still in the TUN's ring
  *    once its reader had stopped (kernel/tunflood/flood_leftover.h).
+ *    runs.host_other_busy_pct, host_steal_pct: the share of the host's CPU
+ *    (all its CPUs) busy with other work than the guest, and stolen by a
+ *    hypervisor, during the run's traffic (tb/host_cpu.h); judged by the
+ *    validity rule. NULL: not read (runs outside a guest, and before v11).
  */
 #include "schema.h"
 
@@ -247,8 +251,11 @@ static const char *const migrations[] = {
 
 	/* v11: a flood's packets still in the TUN's ring once its reader had
 	 * stopped (read back afterwards); lost = ... + stuck_in_qdisc +
-	 * stuck_in_ring + unexplained. NULL for floods stored before. */
-	"ALTER TABLE tun_flood ADD COLUMN stuck_in_ring INTEGER;",
+	 * stuck_in_ring + unexplained. NULL for floods stored before. The
+	 * host's CPU during a run (see the header). */
+	"ALTER TABLE tun_flood ADD COLUMN stuck_in_ring INTEGER;"
+	"ALTER TABLE runs ADD COLUMN host_other_busy_pct REAL;"
+	"ALTER TABLE runs ADD COLUMN host_steal_pct REAL;",
 };
 
 int tb_schema_count(void)

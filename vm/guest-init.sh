@@ -9,7 +9,8 @@
 # name=value parameters to init as environment variables):
 #   tb_out=DIR   the results directory (9p tag "out"); DIR/.vm-run/ holds the
 #                command (cmd, NUL-separated), its working directory (cwd) and
-#                extra environment (env, NUL-separated NAME=VALUE)
+#                extra environment (env, NUL-separated NAME=VALUE); vm.sh
+#                keeps host-cpu there current (the host's CPU, once a second)
 #   tb_variant=V tb_accel=A   exported as TB_KERNEL_VARIANT and TB_ACCEL
 #   tb_modroot=DIR tb_tun=KO  the module path (Debian's kernel, booted through
 #                kernel/initramfs/, which already loaded KO): DIR holds

@@ -214,6 +214,8 @@ bad_window "--window twice" "--window given twice" --window "$S" "$(at 1)" --win
 bad_window "--taint without AFTER" "--taint needs BEFORE and AFTER" --taint 0
 bad_window "--taint not a number" "whole decimal numbers as /proc/sys/kernel/tainted shows them, got '0x200'" --taint 0 0x200
 bad_window "--taint negative" "got '-1'" --taint -1 0
+bad_window "--host-cpu without AFTER" "--host-cpu needs BEFORE and AFTER" --host-cpu "1 2 3 4"
+bad_window "--host-cpu of three numbers" "each \"TOTAL IDLE GUEST STEAL\" in clock ticks as vm.sh writes them, got '1 2 3'" --host-cpu "1 2 3" "1 2 3 4"
 set -e
 
 # The kernel's taint through finish --taint: stored, and a warning (W, 512)
@@ -229,6 +231,25 @@ tid=$("$db" run-new "$f" kind=mixed cpu_limit=90 knobs_json="$link")
 	--window "$S" "$(at 2)" --taint 12288 12800
 expect "taint W during the run: invalid, named" "$(q "$f" "SELECT valid, invalid_reason FROM runs WHERE id = $tid" | tab)" \
 	"0 the kernel faulted during the run (taint W): an oops or a warning, see the kernel log|"
+
+# The host's CPU through finish --host-cpu: 2000 ticks between the snapshots,
+# 700 idle, 1000 QEMU, 100 stolen: 200 ticks (10 %) of other work, at the
+# limit and valid; 300 (15 %) beside a hog: invalid, named.
+tid=$("$db" run-new "$f" kind=mixed cpu_limit=90 knobs_json="$link")
+"$db" finish "$f" "$tid" --samples "$dir/samples.txt" --iperf "$iperf_json" --receiver "$dir/recv.txt" \
+	--window "$S" "$(at 2)" --host-cpu "5000 3000 1000 0" "7000 3700 2000 100"
+expect "host 10 % other, 5 % stolen: stored, valid" "$(q "$f" "SELECT host_other_busy_pct, host_steal_pct, valid FROM runs WHERE id = $tid" | tab)" \
+	"10.0 5.0 1|"
+tid=$("$db" run-new "$f" kind=mixed cpu_limit=90 knobs_json="$link")
+"$db" finish "$f" "$tid" --samples "$dir/samples.txt" --iperf "$iperf_json" --receiver "$dir/recv.txt" \
+	--window "$S" "$(at 2)" --host-cpu "5000 3000 1000 0" "7000 3700 2000 0"
+expect "host 15 % other: invalid, named" "$(q "$f" "SELECT host_other_busy_pct, valid, invalid_reason FROM runs WHERE id = $tid" | tab)" \
+	"15.0 0 the host was busy with other work during the run (15.0 % of its CPU outside the guest, limit 10 %): keep the machine idle while it measures|"
+tid=$("$db" run-new "$f" kind=mixed cpu_limit=90 knobs_json="$link")
+"$db" finish "$f" "$tid" --samples "$dir/samples.txt" --iperf "$iperf_json" --receiver "$dir/recv.txt" \
+	--window "$S" "$(at 2)" --host-cpu "5000 3000 1000 0" "5000 3000 1000 0"
+expect "no tick between the snapshots: no share, valid" "$(q "$f" "SELECT coalesce(host_other_busy_pct, 'NULL'), valid FROM runs WHERE id = $tid" | tab)" \
+	"NULL 1|"
 
 # Validity through finish --window: the samples of the window only, the limit,
 # traffic and profile from the row. Expected means worked out by hand.

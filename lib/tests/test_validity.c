@@ -3,6 +3,7 @@
  * missing samples giving unknown (never valid); then judging stored runs:
  * only samples inside the traffic window count, at its exact edges too. */
 #include "tb/check.h"
+#include "tb/host_cpu.h"
 #include "tb/store.h"
 #include "tb/validity.h"
 #include "test_support.h"
@@ -116,6 +117,50 @@ static void test_kernel_taint(void)
 	in = healthy("tcp", "link");
 	in.has_taint = 1;
 	in.taint_after = ~(16ULL | 32 | 128 | 512 | 16384);
+	CHECK_EQ_STR(verdict(&in), "1||");
+}
+
+/* The host's other work: above 10 % of its CPU outside the guest the run is
+ * invalid, after a kernel fault and before every CPU verdict; 10.0 itself is
+ * within. The shares come from vm.sh's snapshots: 2 CPUs x 100 ticks/s
+ * x 10 s = 2000 ticks, of which 700 idle, 1000 QEMU, 300 other: 15 %. */
+static void test_host_other_work(void)
+{
+	struct tb_host_cpu b, a;
+	double other, steal;
+	CHECK(tb_host_cpu_parse("5000 3000 1000 0", &b) == 0);
+	CHECK(tb_host_cpu_parse("7000 3700 2000 0", &a) == 0);
+	CHECK(tb_host_cpu_shares(&b, &a, &other, &steal) == 0);
+	CHECK(other == 15.0 && steal == 0.0);
+	/* a host that is itself a VM: 100 ticks stolen are not "other work" */
+	CHECK(tb_host_cpu_parse("7000 3600 2000 100", &a) == 0);
+	CHECK(tb_host_cpu_shares(&b, &a, &other, &steal) == 0);
+	CHECK(other == 15.0 && steal == 5.0);
+	/* QEMU's time read a moment after /proc/stat: a tick more than the busy time */
+	CHECK(tb_host_cpu_parse("7000 4000 2001 0", &a) == 0);
+	CHECK(tb_host_cpu_shares(&b, &a, &other, &steal) == 0);
+	CHECK(other == 0.0);
+	/* no tick between the snapshots, or counters of another boot: no share */
+	CHECK(tb_host_cpu_shares(&b, &b, &other, &steal) == -1);
+	CHECK(tb_host_cpu_parse("100 50 10 0", &a) == 0);
+	CHECK(tb_host_cpu_shares(&b, &a, &other, &steal) == -1);
+	const char *bad[] = {"", "1 2 3", "1 2 3 4 5", "1  2 3 4", "-1 2 3 4", "1 2 3 x", " 1 2 3 4", "1 2 3 4 "};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CHECK(tb_host_cpu_parse(bad[i], &a) == -1);
+
+	struct tb_validity_input in = healthy("video", "link");
+	in.has_host_other = 1;
+	in.host_other_pct = 10.0;
+	CHECK_EQ_STR(verdict(&in), "1||");
+	in.host_other_pct = 15.0;
+	CHECK_EQ_STR(verdict(&in), "0|the host was busy with other work during the run (15.0 % of its CPU outside"
+				   " the guest, limit 10 %): keep the machine idle while it measures|");
+	in.has[TB_CPU_BUSY] = 0; /* before the samples' verdicts */
+	CHECK(strncmp(verdict(&in), "0|the host was busy", 19) == 0);
+	in.has_taint = 1, in.taint_before = 0, in.taint_after = 512; /* after a kernel fault */
+	CHECK(strncmp(verdict(&in), "0|the kernel faulted", 20) == 0);
+	in = healthy("video", "link");
+	in.host_other_pct = 50.0; /* not read: not judged */
 	CHECK_EQ_STR(verdict(&in), "1||");
 }
 
@@ -474,6 +519,7 @@ int main(void)
 	test_valid();
 	test_no_cpu_samples();
 	test_kernel_taint();
+	test_host_other_work();
 	test_measuring_tools();
 	test_vpns();
 	test_vpn_bound_profile();

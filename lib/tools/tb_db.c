@@ -27,6 +27,7 @@ static void usage(FILE *f)
 		"       tb-db finish DB ID [--before FILE --after FILE] [--samples FILE]\n"
 		"                          [--receiver FILE]... [--iperf FILE] [--images DIR]\n"
 		"                          [--window START_NS END_NS] [--taint BEFORE AFTER]\n"
+		"                          [--host-cpu BEFORE AFTER]\n"
 		"                               store a finished run in one transaction:\n"
 		"                               counters (place.name=value snapshots), samples\n"
 		"                               (T_NS NAME VALUE [UNIT]), tb-recv's summary\n"
@@ -34,9 +35,10 @@ static void usage(FILE *f)
 		"                               camera: their packet counts are summed),\n"
 		"                               iperf3 --json, frame-sSTREAM-FRAME.png pictures,\n"
 		"                               the traffic window (CLOCK_REALTIME ns), the\n"
-		"                               kernel's taint mask before and after it; then\n"
-		"                               judge validity (the taint, the window's\n"
-		"                               samples) and mark the run done\n"
+		"                               kernel's taint mask before and after it, the\n"
+		"                               host's CPU then (vm.sh's host-cpu lines); then\n"
+		"                               judge validity (the taint, the host's other\n"
+		"                               work, the window's samples) and mark it done\n"
 		"       tb-db import DEST [--env KEY=VALUE...] SRC...\n"
 		"                               merge run databases into DEST (a finished run\n"
 		"                               DEST already holds is skipped); --env sets a key\n"
@@ -214,7 +216,7 @@ static long long parse_taint(const char *v)
 }
 
 /* finish DB ID [--before F --after F] [--samples F] [--receiver F] [--iperf F] [--images DIR]
- *              [--window START_NS END_NS] [--taint BEFORE AFTER] */
+ *              [--window START_NS END_NS] [--taint BEFORE AFTER] [--host-cpu BEFORE AFTER] */
 static int cmd_finish(tb_store *st, long long id, int n, char **args)
 {
 	struct tb_finish_inputs in = {0};
@@ -241,6 +243,19 @@ static int cmd_finish(tb_store *st, long long id, int n, char **args)
 			in.has_taint = 1;
 			in.taint_before = parse_taint(args[i + 1]);
 			in.taint_after = parse_taint(args[i + 2]);
+			i++;
+			continue;
+		}
+		if (!strcmp(opt, "--host-cpu")) {
+			if (i + 2 >= n)
+				tb_usage_die("finish: --host-cpu needs BEFORE and AFTER");
+			if (in.has_host_cpu)
+				tb_usage_die("finish: --host-cpu given twice");
+			in.has_host_cpu = 1;
+			for (int k = 0; k < 2; k++)
+				if (tb_host_cpu_parse(args[i + 1 + k], k ? &in.host_cpu_after : &in.host_cpu_before))
+					tb_usage_die("finish: --host-cpu takes BEFORE AFTER, each \"TOTAL IDLE GUEST STEAL\""
+						     " in clock ticks as vm.sh writes them, got '%s'", args[i + 1 + k]);
 			i++;
 			continue;
 		}

@@ -56,6 +56,20 @@ for f in guest-fstab.early guest-fstab.late; do
 done
 check "the kernel gets the out dir, variant and accel" grep -qF " tb_out=$tmp/out1 tb_variant=stock tb_accel=tcg" <<<"$append"
 check "QEMU boots the cached image" grep -qxF "$image" "$tmp/qemu-args"
+
+# The host's CPU for the guest (vm/README.md): a line of four tick counts,
+# renewed once a second; between two readings around the fake guest's busy
+# spell the QEMU process (the fake) used at least a second of CPU time.
+rc=0
+TB_TEST_QEMU_GUEST=1 TB_TEST_QEMU_BUSY=1 "${vm[@]}" --out "$tmp/out1b" -- true >/dev/null 2>&1 || rc=$?
+expect "busy guest: the guest's exit status" "$rc" 3
+expect "host-cpu: two readings of four whole numbers" \
+	"$(grep -cxE '[0-9]+ [0-9]+ [0-9]+ [0-9]+' "$tmp/out1b/host-cpu.seen")" 2
+read -r t0 i0 g0 s0 < <(sed -n 1p "$tmp/out1b/host-cpu.seen")
+read -r t1 i1 g1 s1 < <(sed -n 2p "$tmp/out1b/host-cpu.seen")
+check "host-cpu: the guest used >= 1 s of CPU between them ($((g1 - g0)) ticks)" test $((g1 - g0)) -ge 100
+check "host-cpu: the host's ticks cover the guest's ($((t1 - t0)) >= $((g1 - g0)) + $((i1 - i0)) idle)" \
+	test $((t1 - t0)) -ge $((g1 - g0 + i1 - i0 + s1 - s0 - 2))
 expect "the command, NUL-separated" "$(tr '\0' '|' <"$tmp/out1/.vm-run/cmd")" "sh|-c|echo a b|"
 expect "the working directory" "$(cat "$tmp/out1/.vm-run/cwd")" "$(cd "$tmp/work" && pwd -P)"
 check "host TB_* variables passed" grep -qzx TB_TEST_MARK=passed "$tmp/out1/.vm-run/env"

@@ -27,5 +27,16 @@ fi
 out=$(sed -n 's/.* tb_out=\([^ ]*\).*/\1/p' <<<"$append")
 printf '%s\r\n' "Linux version 6.12.0-fake" "tb-guest: running sh -c x" "hello from the guest" >>"$console"
 sleep 1 # a guest that runs a while: vm.sh sees the marker while QEMU lives (boot time)
+# TB_TEST_QEMU_BUSY=1: a guest that reads vm.sh's host-cpu line, is busy on
+# one CPU for about 1.5 s (this process's own time, as QEMU's would be) and
+# reads it again, into $out/host-cpu.seen.
+if [ "${TB_TEST_QEMU_BUSY:-0}" = 1 ]; then
+	sleep 1.2
+	cat "$out/.vm-run/host-cpu" >"$out/host-cpu.seen"
+	end=$((SECONDS + 2))
+	while [ "$SECONDS" -lt "$end" ]; do :; done
+	sleep 1.2
+	cat "$out/.vm-run/host-cpu" >>"$out/host-cpu.seen"
+fi
 echo 3 >"$out/vm.exit"
 printf '%s\r\n' "tb-guest: exit status 3" >>"$console"

@@ -5,6 +5,7 @@
 #ifndef TB_RUN_FINISH_H
 #define TB_RUN_FINISH_H
 
+#include "tb/host_cpu.h"
 #include "tb/store.h"
 
 #include <stddef.h>
@@ -28,6 +29,8 @@ struct tb_finish_inputs {
 	int has_taint;              /* the kernel's taint mask (/proc/sys/kernel/tainted) */
 	long long taint_before;     /* before and after the traffic: runs.kernel_taint_*, */
 	long long taint_after;      /* read by the rule too */
+	int has_host_cpu;           /* the host's CPU when the traffic started and ended: */
+	struct tb_host_cpu host_cpu_before, host_cpu_after; /* runs.host_*_pct, judged */
 };
 
 /* Returns 0, or -1 with err set (naming FILE:LINE where a line is at fault;

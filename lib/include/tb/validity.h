@@ -27,6 +27,13 @@
  * trust. Taint from loading our own tun.ko (O, E) is not a fault. Runs
  * without the reading (NULL) are judged on their CPU alone.
  *
+ * Then the host: a run in a guest is invalid when more than
+ * TB_HOST_OTHER_LIMIT_PCT of the host's CPU (all its CPUs) went to other work
+ * than the guest during the traffic (runs.host_other_busy_pct, tb/host_cpu.h):
+ * a compile or a second sweep beside the guest takes what its VPN would have
+ * had (measured: a calibration beside a compile gave a third of the
+ * capacity). Runs without the reading (NULL) are not judged on it.
+ *
  * Samples (experiments/sampler-loop.sh), one per series per second, t_ns the
  * end of the 1 s interval: see tb_series_name(). Only samples with
  * traffic_start_ns + 500 ms < t_ns <= traffic_end_ns + 500 ms count (the
@@ -39,6 +46,10 @@
 #include <stddef.h>
 
 #define TB_CPU_LIMIT_DEFAULT 90.0
+/* Percent of the host's CPU busy outside the guest that makes a run invalid:
+ * one busy core of a 2-core host is 50 %; the testbed's own host side (vm.sh)
+ * uses under 1 %, an idle Debian host about as much. */
+#define TB_HOST_OTHER_LIMIT_PCT 10.0
 /* How far past a window edge a sample's interval end may lie: half an interval. */
 #define TB_WINDOW_SLACK_NS 500000000LL
 
@@ -85,6 +96,9 @@ struct tb_validity_input {
 	/* the kernel's taint mask before and after the traffic, when read */
 	int has_taint;
 	unsigned long long taint_before, taint_after;
+	/* the share of the host's CPU busy outside the guest, when read */
+	int has_host_other;
+	double host_other_pct;
 };
 
 /* The highest camera number (and so runs.cameras - 1) the rule tells apart. */
