@@ -8,7 +8,8 @@
 #     progress: the stall check kills QEMU after --stall seconds and the
 #     point is failed again, with "hung" as the reason;
 #  3. without a fault the third call runs point 2 and succeeds;
-#  4. warn:2 (another campaign) - a kernel warning's taint: see below.
+#  4. warn:2 (another campaign) - a kernel warning's taint: see below;
+#  5. a host busy beside the guest (another campaign): see below.
 # Failed rows are never summarised (point_summary counts done runs only).
 set -euo pipefail
 root=${1:?usage: sweep_fault_vm_test.sh REPO_ROOT}
@@ -86,5 +87,27 @@ expect "run 2 invalid by its kernel's taint" \
 expect "runs 1 and 3: taint read, no fault bit" \
 	"$(q "SELECT group_concat(repetition) FROM (SELECT repetition FROM runs WHERE status = 'done'
 	   AND kernel_taint_before IS NOT NULL AND (kernel_taint_after & 17072) = 0 ORDER BY 1)")" "1,3"
+expect "every run read the host's CPU, under the limit on a quiet host" \
+	"$(q "SELECT count(*) FROM runs WHERE status = 'done' AND host_other_busy_pct BETWEEN 0 AND 10")" 3
+
+# 5. Two busy loops on the host beside the guest (niced, so the guest keeps
+#    its share and they take the idle time, as a compile beside a sweep
+#    would): every run is kept but invalid for the host's other work, with
+#    the share it had.
+sed "s/^name *=.*/name = $name-busy/" "$dir/fault.sweep" >"$dir/busy.sweep"
+db=$dir/busy.db
+hogs=()
+trap 'kill "${hogs[@]}" 2>/dev/null || true; rm -rf "$dir" "$work"' EXIT
+for _ in 1 2; do
+	nice -n 19 bash -c 'while :; do :; done' &
+	hogs+=("$!")
+done
+"$root/testbed" sweep "$dir/busy.sweep" --db "$db" >"$dir/fifth" 2>&1 || { cat "$dir/fifth"; false; }
+kill "${hogs[@]}"
+cat "$dir/fifth"
+expect "a busy host: all 3 runs done, 3 invalid" "$(grep -c "sweep $name-busy: 3 of 3 runs done (3 marked invalid)" "$dir/fifth")" 1
+expect "each invalid for the host's other work, above 10 %" \
+	"$(q "SELECT count(*) FROM runs WHERE status = 'done' AND valid = 0 AND host_other_busy_pct > 10
+	   AND invalid_reason LIKE 'the host was busy with other work during the run (% of its CPU outside the guest, limit 10 %): keep the machine idle while it measures'")" 3
 
 tb_summary
