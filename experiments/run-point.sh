@@ -257,6 +257,33 @@ wait_listening() {
 	run_fail "nothing listens on $2 port $3 (pid $1)"
 }
 
+# The traffic's deadline, from the start of its window: twice its duration
+# and 30 s more (4 cameras took 1.8 times their duration under TCG on a busy
+# host), well inside the sweep's stall check (3 x (duration + overhead) + 120 s).
+# A sender still running then is stuck: the patched kernel's queue can stop
+# and never be woken (kernel/tunflood/flood_expect.c), and a blocking send
+# waits for it forever. The run fails saying so, and the guest goes on.
+# TB_TEST_TRAFFIC_DEADLINE=S (tests only): S seconds instead, so that a
+# normal run overruns it.
+traffic_deadline_s=0
+traffic_deadline_us=0
+# await PID WHAT: wait for PID (its status, like wait), or at the deadline
+# fail the run naming WHAT and the robot's TUN qdisc backlog.
+await() {
+	local now backlog
+	while kill -0 "$1" 2>/dev/null; do
+		now=${EPOCHREALTIME//[!0-9]/}
+		if [ "$now" -ge "$traffic_deadline_us" ]; then
+			backlog=$(ip netns exec "$robot" tc -s qdisc show dev "$TB_SCENARIO_ROBOT_TUN" 2>/dev/null |
+				sed -n 's/^ *backlog \([0-9]*[KMG]*b\) \([0-9]*\)p.*/\2 packets (\1)/p' | head -n1)
+			kill -9 "${send_pids[@]}" ${iperf_pid:+"$iperf_pid"} 2>/dev/null || true
+			run_fail "the traffic did not end by its deadline ($traffic_deadline_s s after it started): $2 was still running; the robot's TUN qdisc held ${backlog:-an unknown backlog} (a stopped queue nobody woke?)"
+		fi
+		nap 0.2
+	done
+	wait "$1"
+}
+
 tb_counters_snapshot() {
 	# one process (tb-netcounters) when built; already sorted
 	tb_scenario_counters --vpn-socket-drops >"$work/$1.kv"
@@ -280,7 +307,7 @@ pids_file=$work/pids
 printf '%s-robot %s\n%s-operator %s\n' "${point[vpn]}" "$(tb_scenario_vpn_pid robot)" \
 	"${point[vpn]}" "$(tb_scenario_vpn_pid operator)" >"$pids_file"
 
-recv_pids=() iperf_pid=''
+recv_pids=() send_pids=() iperf_pid=''
 # Cameras (point cameras, 1 when it has none): camera K sends to
 # video_port + K with tb-send --stream K, its own tb-recv --stream K listens
 # there. Camera 0 keeps the names a run had before there were cameras
@@ -334,6 +361,8 @@ for ((k = 0; k < ${#recv_pids[@]}; k++)); do wait_listening "${recv_pids[k]}" ud
 phase prepare
 now_ns
 window_start=$ns_now
+traffic_deadline_s=${TB_TEST_TRAFFIC_DEADLINE:-$((2 * duration + 30))}
+traffic_deadline_us=$((window_start / 1000 + traffic_deadline_s * 1000000))
 host_cpu_read host_cpu_before
 if [ "$traffic" != video ]; then
 	# The first tcp_omit seconds (slow start) run before the measured
@@ -369,14 +398,15 @@ if [ "$traffic" != tcp ]; then
 		echo "$(camera_role tb-send "$k") $!" >>"$pids_file"
 	done
 	for ((k = 0; k < cameras; k++)); do
-		wait "${send_pids[k]}" || { cat "$(camera_out send "$k").err" >&2; run_fail "tb-send of camera $k failed"; }
+		await "${send_pids[k]}" "tb-send of camera $k" ||
+			{ cat "$(camera_out send "$k").err" >&2; run_fail "tb-send of camera $k failed"; }
 		if [[ $(<"$(camera_out send "$k").txt") =~ \ start_missed_us=([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -gt 0 ]; then
 			run_fail "camera $k's tb-send was ready $((BASH_REMATCH[1] / 1000)) ms after the cameras' common start (keyframes not aligned): starting the senders took longer than run-point.sh allows"
 		fi
 	done
 fi
 if [ -n "$iperf_pid" ]; then
-	wait "$iperf_pid" || { cat "$work/iperf.err" "$work/iperf.json" >&2; run_fail "iperf3 failed"; }
+	await "$iperf_pid" "iperf3's client" || { cat "$work/iperf.err" "$work/iperf.json" >&2; run_fail "iperf3 failed"; }
 fi
 now_ns
 window_end=$ns_now

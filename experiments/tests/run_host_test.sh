@@ -79,6 +79,20 @@ expect "stored as failed, with the reason" "$(q "SELECT status, fail_reason FROM
 	"$(printf "failed\tthe robot's OpenVPN exited during the run")"
 expect "a failed run is never summarised" "$(q "SELECT count(*) FROM run_summary WHERE run_id = (SELECT max(id) FROM runs)")" 0
 expect "no namespace left after the failure" "$(ip netns list | grep -c '^tbh-' || true)" 0
+
+# Traffic that does not end by its deadline (2 x duration + 30 s; here 1 s
+# through TB_TEST_TRAFFIC_DEADLINE, which a 4 s run overruns, as a sender
+# blocked on a queue nobody wakes would): the senders are killed, the run
+# fails naming what still ran and the qdisc's backlog, nothing is left.
+rc=0
+TB_TEST_TRAFFIC_DEADLINE=1 "$root/testbed" run --host --ring 25 --qdisc "pfifo limit 1000" --duration 4 \
+	--clip 480p30 --db "$db" >"$dir/deadline.out" 2>&1 || rc=$?
+expect "a run past its deadline fails" "$rc" 1
+expect "stored as failed, naming the sender and the backlog" \
+	"$(q "SELECT status, fail_reason LIKE 'the traffic did not end by its deadline (1 s after it started): tb-send of camera 0 was still running; the robot''s TUN qdisc held % packets (%b) (a stopped queue nobody woke?)' FROM runs ORDER BY id DESC LIMIT 1")" \
+	"$(printf 'failed\t1')"
+expect "no tb-send left" "$(pgrep -c -x tb-send || true)" 0
+expect "no namespace left after it" "$(ip netns list | grep -c '^tbh-' || true)" 0
 printf 'host run: %s\n' "$(q "SELECT 'sent ' || sent || ' received ' || received || ' ring ' || ring_drops || ' qdisc ' || qdisc_drops FROM run_attribution")"
 
 tb_summary
