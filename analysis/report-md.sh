@@ -73,6 +73,18 @@ fig() { # fig NAME CAPTION: the image if it was drawn
 		|| ', tun MTU ' || coalesce(json_extract(knobs_json, '$.vpn_tun_mtu'), '-') || ', ' || count(*) || ' runs'
 		FROM runs WHERE status = 'done' AND kind != 'selftest' GROUP BY coalesce(vpn, 'openvpn') ORDER BY 1"
 	val "SELECT '- TCP: iperf3 ' || coalesce(json_extract(env_json, '$.iperf3'), '-') FROM runs WHERE status = 'done' LIMIT 1"
+	# The host's CPU outside the guest during the traffic (runs.host_other_busy_pct;
+	# a run above 10 % is invalid), per host: a busy or slow node shows.
+	val "WITH h AS (SELECT coalesce(json_extract(env_json, '$.host_name'), 'this host') AS host,
+			host_other_busy_pct AS other, coalesce(host_steal_pct, 0) AS steal,
+			row_number() OVER (PARTITION BY coalesce(json_extract(env_json, '$.host_name'), '') ORDER BY host_other_busy_pct) AS k,
+			count(*) OVER (PARTITION BY coalesce(json_extract(env_json, '$.host_name'), '')) AS n
+			FROM runs WHERE status = 'done' AND host_other_busy_pct IS NOT NULL)
+		SELECT '- the host''s CPU outside the guest during the traffic, ' || host || ': median '
+			|| printf('%.1f', avg(CASE WHEN k IN ((n + 1) / 2, (n + 2) / 2) THEN other END)) || ' %, max '
+			|| printf('%.1f', max(other)) || ' % over ' || count(*) || ' runs (' || sum(other > 10)
+			|| ' above the 10 % limit: invalid); stolen by a hypervisor at most ' || printf('%.1f', max(steal)) || ' %'
+		FROM h GROUP BY host ORDER BY host"
 	# The clips as sent, measured from the frames the sender sent (the
 	# recipes are in datasets/clips.conf); per camera, so that several
 	# cameras of one run count as several streams, not a faster one.
