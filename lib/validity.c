@@ -218,6 +218,13 @@ void tb_validity_rule(const struct tb_validity_input *in, struct tb_verdict *out
 		    in->host_other_pct, TB_HOST_OTHER_LIMIT_PCT);
 		return;
 	}
+	if (in->has_host_steal && in->host_steal_pct > TB_HOST_STEAL_LIMIT_PCT) {
+		out->valid = TB_INVALID;
+		say(out->reason, "the host's hypervisor took its CPU during the run (%.1f %% stolen, limit %.0f %%):"
+				 " the machine under this host was busy",
+		    in->host_steal_pct, TB_HOST_STEAL_LIMIT_PCT);
+		return;
+	}
 	if (!in->has[TB_CPU_BUSY] || !in->has[TB_CPU_MAX]) {
 		out->valid = TB_VALID_UNKNOWN;
 		say(out->reason, "unknown: no CPU samples in the traffic window");
@@ -241,14 +248,15 @@ void tb_validity_rule(const struct tb_validity_input *in, struct tb_verdict *out
 }
 
 /* The run's settings and window: limit, bottleneck, traffic, start, end,
- * VPN, cameras, the kernel's taint before and after, the host's other work. */
+ * VPN, cameras, the kernel's taint before and after, the host's other work
+ * and stolen time. */
 static const char sql_run[] =
 	"SELECT coalesce(cpu_limit, ?2),"
 	" coalesce(CASE WHEN json_valid(knobs_json)"
 	"   THEN json_extract(knobs_json, '$.profile_values.bottleneck') END, 'link'),"
 	" coalesce(traffic, kind), traffic_start_ns, traffic_end_ns, coalesce(vpn, 'openvpn'),"
-	" coalesce(cameras, 1), kernel_taint_before, kernel_taint_after, host_other_busy_pct"
-	" FROM runs WHERE id = ?1";
+	" coalesce(cameras, 1), kernel_taint_before, kernel_taint_after, host_other_busy_pct,"
+	" host_steal_pct FROM runs WHERE id = ?1";
 
 /* Per series, the mean of the samples in the window. */
 static const char sql_means[] =
@@ -344,6 +352,8 @@ int tb_validity_judge(tb_store *st, long long run_id, char *err, size_t errlen)
 		.taint_after = (unsigned long long)sqlite3_column_int64(run, 8),
 		.has_host_other = sqlite3_column_type(run, 9) != SQLITE_NULL,
 		.host_other_pct = sqlite3_column_double(run, 9),
+		.has_host_steal = sqlite3_column_type(run, 10) != SQLITE_NULL,
+		.host_steal_pct = sqlite3_column_double(run, 10),
 	};
 	int windowed = sqlite3_column_type(run, 3) != SQLITE_NULL && sqlite3_column_type(run, 4) != SQLITE_NULL;
 	if (windowed) {

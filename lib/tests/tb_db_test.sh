@@ -245,6 +245,12 @@ tid=$("$db" run-new "$f" kind=mixed cpu_limit=90 knobs_json="$link")
 	--window "$S" "$(at 2)" --host-cpu "5000 3000 1000 0" "7000 3700 2000 0"
 expect "host 15 % other: invalid, named" "$(q "$f" "SELECT host_other_busy_pct, valid, invalid_reason FROM runs WHERE id = $tid" | tab)" \
 	"15.0 0 the host was busy with other work during the run (15.0 % of its CPU outside the guest, limit 10 %): keep the machine idle while it measures|"
+# 500 idle, 1000 QEMU, 300 stolen (15 %), 200 other (10 %): invalid by the steal.
+tid=$("$db" run-new "$f" kind=mixed cpu_limit=90 knobs_json="$link")
+"$db" finish "$f" "$tid" --samples "$dir/samples.txt" --iperf "$iperf_json" --receiver "$dir/recv.txt" \
+	--window "$S" "$(at 2)" --host-cpu "5000 3000 1000 0" "7000 3500 2000 300"
+expect "host 15 % stolen: invalid, named" "$(q "$f" "SELECT host_other_busy_pct, host_steal_pct, valid, invalid_reason FROM runs WHERE id = $tid" | tab)" \
+	"10.0 15.0 0 the host's hypervisor took its CPU during the run (15.0 % stolen, limit 10 %): the machine under this host was busy|"
 tid=$("$db" run-new "$f" kind=mixed cpu_limit=90 knobs_json="$link")
 "$db" finish "$f" "$tid" --samples "$dir/samples.txt" --iperf "$iperf_json" --receiver "$dir/recv.txt" \
 	--window "$S" "$(at 2)" --host-cpu "5000 3000 1000 0" "5000 3000 1000 0"

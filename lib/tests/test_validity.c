@@ -122,7 +122,7 @@ static void test_kernel_taint(void)
 
 /* The host's other work: above 10 % of its CPU outside the guest the run is
  * invalid, after a kernel fault and before every CPU verdict; 10.0 itself is
- * within. The shares come from vm.sh's snapshots: 2 CPUs x 100 ticks/s
+ * within; so is stolen time, judged apart. The shares come from vm.sh's snapshots: 2 CPUs x 100 ticks/s
  * x 10 s = 2000 ticks, of which 700 idle, 1000 QEMU, 300 other: 15 %. */
 static void test_host_other_work(void)
 {
@@ -161,6 +161,20 @@ static void test_host_other_work(void)
 	CHECK(strncmp(verdict(&in), "0|the kernel faulted", 20) == 0);
 	in = healthy("video", "link");
 	in.host_other_pct = 50.0; /* not read: not judged */
+	CHECK_EQ_STR(verdict(&in), "1||");
+
+	/* stolen by the hypervisor under the host: its own limit, after other work */
+	in = healthy("video", "link");
+	in.has_host_steal = 1;
+	in.host_steal_pct = 10.0;
+	CHECK_EQ_STR(verdict(&in), "1||");
+	in.host_steal_pct = 12.5;
+	CHECK_EQ_STR(verdict(&in), "0|the host's hypervisor took its CPU during the run (12.5 % stolen, limit 10 %):"
+				   " the machine under this host was busy|");
+	in.has_host_other = 1, in.host_other_pct = 20.0;
+	CHECK(strncmp(verdict(&in), "0|the host was busy", 19) == 0);
+	in = healthy("video", "link");
+	in.host_steal_pct = 50.0; /* not read: not judged */
 	CHECK_EQ_STR(verdict(&in), "1||");
 }
 

@@ -32,7 +32,10 @@
  * than the guest during the traffic (runs.host_other_busy_pct, tb/host_cpu.h):
  * a compile or a second sweep beside the guest takes what its VPN would have
  * had (measured: a calibration beside a compile gave a third of the
- * capacity). Runs without the reading (NULL) are not judged on it.
+ * capacity). Runs without the reading (NULL) are not judged on it. Likewise
+ * when more than TB_HOST_STEAL_LIMIT_PCT was stolen from a host that is
+ * itself a VM (runs.host_steal_pct): its hypervisor ran something else
+ * while the guest wanted the CPU, which no process on the host shows.
  *
  * Samples (experiments/sampler-loop.sh), one per series per second, t_ns the
  * end of the 1 s interval: see tb_series_name(). Only samples with
@@ -50,6 +53,9 @@
  * one busy core of a 2-core host is 50 %; the testbed's own host side (vm.sh)
  * uses under 1 %, an idle Debian host about as much. */
 #define TB_HOST_OTHER_LIMIT_PCT 10.0
+/* Percent of the host's CPU its hypervisor may steal before a run is invalid
+ * (0.0 in every run measured on these machines). */
+#define TB_HOST_STEAL_LIMIT_PCT 10.0
 /* How far past a window edge a sample's interval end may lie: half an interval. */
 #define TB_WINDOW_SLACK_NS 500000000LL
 
@@ -99,6 +105,9 @@ struct tb_validity_input {
 	/* the share of the host's CPU busy outside the guest, when read */
 	int has_host_other;
 	double host_other_pct;
+	/* the share stolen by the host's hypervisor, when read */
+	int has_host_steal;
+	double host_steal_pct;
 };
 
 /* The highest camera number (and so runs.cameras - 1) the rule tells apart. */
