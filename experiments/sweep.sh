@@ -375,10 +375,12 @@ ENV
 			read -r index dead_point <"$out/current"
 			reason=$(guest_death_reason "$out")
 			tb_point_load "$dead_point"
-			# when the point began: its heartbeat file was written then
+			# When the point began: its heartbeat file was written then. The
+			# patch hash is the point's variant's: on the module path the
+			# boot's (vm.env) is the kernel it booted, stock's for all.
 			"$bin/lib/tb-db" run-new "$db" --point "$dead_point" "${run_env[@]}" kind="${point[traffic]}" status=failed \
 				started_ns="$(($(stat -c %Y "$out/current") * 1000000000))" \
-				accel="$(sed -n 's/^accel=//p' "$out/vm.env")" patch_hash="$(sed -n 's/^patch_hash=//p' "$out/vm.env")" \
+				accel="$(sed -n 's/^accel=//p' "$out/vm.env")" patch_hash="$(tb_kernel_patch_hash "${point[kernel]}")" \
 				git_rev="$git_rev" fail_reason="$reason" >/dev/null
 			tb_log "run $index (kernel ${point[kernel]}, ${point[point_key]}) failed: $reason"
 		fi
