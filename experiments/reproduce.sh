@@ -66,12 +66,13 @@ mapfile -t kernels < <("$TB_BUILD/experiments/tb-sweep" check "$sweep" --unresol
 step "2/5 kernels: ${kernels[*]}"
 for k in "${kernels[@]}"; do bash "$TB_ROOT/kernel/build.sh" build "$k"; done
 # The guest VPN's capacity, the scale of every ratio to the paper (once per
-# database and VPN the sweep uses; REPORT.md states it).
+# database and VPN the sweep uses; REPORT.md states it). A calibration whose
+# runs were all invalid (e.g. the host busy beside it) gives no capacity and
+# is run again.
 vpns=(openvpn)
 grep -q '^vpn *=.*wireguard-go' "$sweep" && vpns+=(wireguard-go)
 for vpn in "${vpns[@]}"; do
-	if [ -z "$("$TB_BUILD/lib/tb-db" query "$db" "SELECT 1 FROM runs WHERE campaign LIKE 'calibrate-%' AND status = 'done'
-		AND coalesce(vpn, 'openvpn') = '$vpn' LIMIT 1" 2>/dev/null)" ]; then
+	if ! bash "$TB_ROOT/analysis/capacity.sh" "$db" "$vpn" >/dev/null 2>&1; then
 		cal_runs=5
 		[ "$quick" -eq 0 ] || cal_runs=2
 		bash "$TB_ROOT/experiments/calibrate.sh" --db "$db" --vpn "$vpn" --runs "$cal_runs" --duration 8 ||
