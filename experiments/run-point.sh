@@ -269,10 +269,22 @@ traffic_deadline_s=0
 traffic_deadline_us=0
 # await PID WHAT: wait for PID (its status, like wait), or at the deadline
 # fail the run naming WHAT and the robot's TUN qdisc backlog.
+# The guest's clock can jump: under TCG it follows the host's TSC, which
+# jumped 5.4 days when the machine running QEMU was paused and resumed (a VM
+# snapshot). That would pass the deadline at once and blame the queue, so
+# more than 10 s forward (or 1 s back) between two looks 0.2 s apart fails
+# the run as a jump. TB_TEST_CLOCK_JUMP=S (tests only): the clock seen here
+# jumps S seconds forward after the first look.
 await() {
-	local now backlog
+	local now backlog prev=${EPOCHREALTIME//[!0-9]/} skew=0
 	while kill -0 "$1" 2>/dev/null; do
-		now=${EPOCHREALTIME//[!0-9]/}
+		now=$((${EPOCHREALTIME//[!0-9]/} + skew))
+		if [ $((now - prev)) -gt 10000000 ] || [ $((prev - now)) -gt 1000000 ]; then
+			kill -9 "${send_pids[@]}" ${iperf_pid:+"$iperf_pid"} 2>/dev/null || true
+			run_fail "the guest's clock jumped $(((now - prev) / 1000000)) s during the traffic (was the host paused or moved?): its rates and times would be wrong"
+		fi
+		prev=$now
+		skew=$((${TB_TEST_CLOCK_JUMP:-0} * 1000000))
 		if [ "$now" -ge "$traffic_deadline_us" ]; then
 			backlog=$(ip netns exec "$robot" tc -s qdisc show dev "$TB_SCENARIO_ROBOT_TUN" 2>/dev/null |
 				sed -n 's/^ *backlog \([0-9]*[KMG]*b\) \([0-9]*\)p.*/\2 packets (\1)/p' | head -n1)

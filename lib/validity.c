@@ -211,6 +211,15 @@ void tb_validity_rule(const struct tb_validity_input *in, struct tb_verdict *out
 		out->valid = TB_INVALID;
 		return;
 	}
+	if (in->has_window && in->planned_s > 0 &&
+	    (in->window_s > TB_WINDOW_LONG_FACTOR * in->planned_s + TB_WINDOW_LONG_SLACK_S ||
+	     in->window_s < in->planned_s / 2)) {
+		out->valid = TB_INVALID;
+		say(out->reason, "the guest's clock jumped during the run (a traffic window of %.1f s for %.0f s of"
+				 " traffic): its rates and times are wrong (was the host paused or moved?)",
+		    in->window_s, in->planned_s);
+		return;
+	}
 	if (in->has_host_other && in->host_other_pct > TB_HOST_OTHER_LIMIT_PCT) {
 		out->valid = TB_INVALID;
 		say(out->reason, "the host was busy with other work during the run (%.1f %% of its CPU outside the"
@@ -249,14 +258,14 @@ void tb_validity_rule(const struct tb_validity_input *in, struct tb_verdict *out
 
 /* The run's settings and window: limit, bottleneck, traffic, start, end,
  * VPN, cameras, the kernel's taint before and after, the host's other work
- * and stolen time. */
+ * and stolen time, the traffic planned. */
 static const char sql_run[] =
 	"SELECT coalesce(cpu_limit, ?2),"
 	" coalesce(CASE WHEN json_valid(knobs_json)"
 	"   THEN json_extract(knobs_json, '$.profile_values.bottleneck') END, 'link'),"
 	" coalesce(traffic, kind), traffic_start_ns, traffic_end_ns, coalesce(vpn, 'openvpn'),"
 	" coalesce(cameras, 1), kernel_taint_before, kernel_taint_after, host_other_busy_pct,"
-	" host_steal_pct FROM runs WHERE id = ?1";
+	" host_steal_pct, duration + coalesce(tcp_omit, 0) FROM runs WHERE id = ?1";
 
 /* Per series, the mean of the samples in the window. */
 static const char sql_means[] =
@@ -356,6 +365,11 @@ int tb_validity_judge(tb_store *st, long long run_id, char *err, size_t errlen)
 		.host_steal_pct = sqlite3_column_double(run, 10),
 	};
 	int windowed = sqlite3_column_type(run, 3) != SQLITE_NULL && sqlite3_column_type(run, 4) != SQLITE_NULL;
+	if (windowed && sqlite3_column_type(run, 11) != SQLITE_NULL) {
+		in.has_window = 1;
+		in.window_s = (double)(sqlite3_column_int64(run, 4) - sqlite3_column_int64(run, 3)) / 1e9;
+		in.planned_s = sqlite3_column_double(run, 11);
+	}
 	if (windowed) {
 		sqlite3_bind_int64(means, 1, run_id);
 		sqlite3_bind_int64(means, 2, sqlite3_column_int64(run, 3));

@@ -93,6 +93,17 @@ expect "stored as failed, naming the sender and the backlog" \
 	"$(printf 'failed\t1')"
 expect "no tb-send left" "$(pgrep -c -x tb-send || true)" 0
 expect "no namespace left after it" "$(ip netns list | grep -c '^tbh-' || true)" 0
+# A guest clock that jumps during the traffic (TB_TEST_CLOCK_JUMP: 600 s
+# after await's first look): the run fails naming the jump, not the queue.
+rc=0
+TB_TEST_CLOCK_JUMP=600 "$root/testbed" run --host --ring 25 --qdisc "pfifo limit 1000" --duration 4 \
+	--clip 480p30 --db "$db" >"$dir/jump.out" 2>&1 || rc=$?
+expect "a run whose clock jumped fails" "$rc" 1
+expect "stored as failed, naming the jump" \
+	"$(q "SELECT status, fail_reason FROM runs ORDER BY id DESC LIMIT 1")" \
+	"$(printf 'failed\tthe guest'"'"'s clock jumped 600 s during the traffic (was the host paused or moved?): its rates and times would be wrong')"
+expect "no tb-send left after it" "$(pgrep -c -x tb-send || true)" 0
+expect "no namespace left after the jump" "$(ip netns list | grep -c '^tbh-' || true)" 0
 printf 'host run: %s\n' "$(q "SELECT 'sent ' || sent || ' received ' || received || ' ring ' || ring_drops || ' qdisc ' || qdisc_drops FROM run_attribution")"
 
 tb_summary

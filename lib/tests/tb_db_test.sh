@@ -232,6 +232,18 @@ tid=$("$db" run-new "$f" kind=mixed cpu_limit=90 knobs_json="$link")
 expect "taint W during the run: invalid, named" "$(q "$f" "SELECT valid, invalid_reason FROM runs WHERE id = $tid" | tab)" \
 	"0 the kernel faulted during the run (taint W): an oops or a warning, see the kernel log|"
 
+# The clock through finish --window: 10 s planned (duration 8, omit 2); a
+# window of 12 s is valid, one of 60 s (over 2 x 10 + 30) a clock that jumped.
+tid=$("$db" run-new "$f" kind=mixed cpu_limit=90 knobs_json="$link" duration=8 tcp_omit=2)
+"$db" finish "$f" "$tid" --samples "$dir/samples.txt" --iperf "$iperf_json" --receiver "$dir/recv.txt" \
+	--window "$S" "$(at 12)"
+expect "a 12 s window for 10 s of traffic: valid" "$(q "$f" "SELECT valid FROM runs WHERE id = $tid")" 1
+tid=$("$db" run-new "$f" kind=mixed cpu_limit=90 knobs_json="$link" duration=8 tcp_omit=2)
+"$db" finish "$f" "$tid" --samples "$dir/samples.txt" --iperf "$iperf_json" --receiver "$dir/recv.txt" \
+	--window "$S" "$(at 60)"
+expect "a 60 s window for 10 s of traffic: invalid, the clock jumped" "$(q "$f" "SELECT valid, invalid_reason FROM runs WHERE id = $tid" | tab)" \
+	"0 the guest's clock jumped during the run (a traffic window of 60.0 s for 10 s of traffic): its rates and times are wrong (was the host paused or moved?)|"
+
 # The host's CPU through finish --host-cpu: 2000 ticks between the snapshots,
 # 700 idle, 1000 QEMU, 100 stolen: 200 ticks (10 %) of other work, at the
 # limit and valid; 300 (15 %) beside a hog: invalid, named.

@@ -178,6 +178,40 @@ static void test_host_other_work(void)
 	CHECK_EQ_STR(verdict(&in), "1||");
 }
 
+/* The clock: a traffic window far from the traffic planned is a clock that
+ * jumped; 12 s planned: 54 s (2 x 12 + 30) and 6 s (half) are within. Judged
+ * after a kernel fault, before the host and every CPU verdict. */
+static void test_clock_jump(void)
+{
+	struct tb_validity_input in = healthy("tcp", "link");
+	in.has_window = 1, in.planned_s = 12;
+	in.window_s = 13.0;
+	CHECK_EQ_STR(verdict(&in), "1||");
+	in.window_s = 54.0;
+	CHECK_EQ_STR(verdict(&in), "1||");
+	in.window_s = 6.0;
+	CHECK_EQ_STR(verdict(&in), "1||");
+	in.window_s = 463389.35; /* the run of the full reproduction's shard 2 */
+	CHECK_EQ_STR(verdict(&in), "0|the guest's clock jumped during the run (a traffic window of 463389.4 s for 12 s"
+				   " of traffic): its rates and times are wrong (was the host paused or moved?)|");
+	in.window_s = 54.5;
+	CHECK(strncmp(verdict(&in), "0|the guest's clock jumped", 26) == 0);
+	in.window_s = 5.9;
+	CHECK(strncmp(verdict(&in), "0|the guest's clock jumped", 26) == 0);
+	in.window_s = -3.0; /* backwards */
+	CHECK(strncmp(verdict(&in), "0|the guest's clock jumped", 26) == 0);
+	in.has_host_other = 1, in.host_other_pct = 50; /* before the host */
+	in.has[TB_CPU_BUSY] = 0;
+	CHECK(strncmp(verdict(&in), "0|the guest's clock jumped", 26) == 0);
+	in.has_taint = 1, in.taint_before = 0, in.taint_after = 512; /* after a kernel fault */
+	CHECK(strncmp(verdict(&in), "0|the kernel faulted", 20) == 0);
+	in = healthy("tcp", "link");
+	in.window_s = 1e6, in.planned_s = 12; /* no window: not judged */
+	CHECK_EQ_STR(verdict(&in), "1||");
+	in.has_window = 1, in.planned_s = 0; /* nothing planned: not judged */
+	CHECK_EQ_STR(verdict(&in), "1||");
+}
+
 static void test_measuring_tools(void)
 {
 	struct tb_validity_input in = healthy("video", "link");
@@ -534,6 +568,7 @@ int main(void)
 	test_no_cpu_samples();
 	test_kernel_taint();
 	test_host_other_work();
+	test_clock_jump();
 	test_measuring_tools();
 	test_vpns();
 	test_vpn_bound_profile();

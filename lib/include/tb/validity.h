@@ -27,6 +27,13 @@
  * trust. Taint from loading our own tun.ko (O, E) is not a fault. Runs
  * without the reading (NULL) are judged on their CPU alone.
  *
+ * Then the clock: a run is invalid when its traffic window (the guest's
+ * clock at the traffic's start and end) is far from the traffic it planned
+ * (runs.duration + tcp_omit): longer than 2 x planned + 30 s, or shorter
+ * than half of it. Seen once: the machine hosting QEMU was paused and
+ * resumed (a VM snapshot), QEMU's TCG clock (the host's TSC) jumped 5.4
+ * days forward in the middle of a run, and iperf3 reported 0 Mbit/s.
+ *
  * Then the host: a run in a guest is invalid when more than
  * TB_HOST_OTHER_LIMIT_PCT of the host's CPU (all its CPUs) went to other work
  * than the guest during the traffic (runs.host_other_busy_pct, tb/host_cpu.h):
@@ -49,6 +56,11 @@
 #include <stddef.h>
 
 #define TB_CPU_LIMIT_DEFAULT 90.0
+/* A traffic window longer than LONG x planned + SLACK s, or shorter than
+ * planned / 2, is a clock that jumped (the traffic deadline in
+ * experiments/run-point.sh is the same 2 x duration + 30 s). */
+#define TB_WINDOW_LONG_FACTOR 2.0
+#define TB_WINDOW_LONG_SLACK_S 30.0
 /* Percent of the host's CPU busy outside the guest that makes a run invalid:
  * one busy core of a 2-core host is 50 %; the testbed's own host side (vm.sh)
  * uses under 1 %, an idle Debian host about as much. */
@@ -102,6 +114,10 @@ struct tb_validity_input {
 	/* the kernel's taint mask before and after the traffic, when read */
 	int has_taint;
 	unsigned long long taint_before, taint_after;
+	/* the traffic window's length and the traffic planned (duration and
+	 * TCP omit), in seconds, when both are known (has_window) */
+	int has_window;
+	double window_s, planned_s;
 	/* the share of the host's CPU busy outside the guest, when read */
 	int has_host_other;
 	double host_other_pct;
